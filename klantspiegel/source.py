@@ -1,0 +1,211 @@
+"""Reading source files: text, front matter and YAML with the line of every key.
+
+Everything here turns a bad file into a Problem naming file and line; nothing raises for
+bad content. YAML is read with a safe loader (no object construction), without YAML 1.1's
+surprises (dates and yes/no are kept as text and validated later), and without aliases, so
+an alias bomb cannot expand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from klantspiegel.problems import Problem
+
+DEFAULT_MAX_FILE_BYTES = 1_000_000
+MAX_YAML_DEPTH = 20
+MAX_YAML_NODES = 20_000
+
+KeyPath = tuple[str | int, ...]
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
+_STRICT_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
+class _PortfolioLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that leaves dates as text and only reads true/false as booleans."""
+
+
+_PortfolioLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, _STRICT_BOOL if tag == _BOOL else regexp)
+        for tag, regexp in resolvers
+        if tag != _TIMESTAMP
+    ]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed source file: its YAML mapping, the line of each key, and any Markdown body."""
+
+    path: Path
+    data: dict[str, Any]
+    key_lines: dict[KeyPath, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+
+    def line_of(self, key_path: KeyPath) -> int:
+        """The line of the deepest key on `key_path` that exists; the first line otherwise."""
+        for end in range(len(key_path), 0, -1):
+            line = self.key_lines.get(tuple(key_path[:end]))
+            if line is not None:
+                return line
+        return self.key_lines.get((), 1)
+
+
+class _YamlShapeError(Exception):
+    def __init__(self, line: int, message: str):
+        self.line = line
+        self.message = message
+
+
+def read_text(path: Path, problems: list[Problem], max_bytes: int) -> str | None:
+    """Read a UTF-8 text file, or record why it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            problems.append(Problem(path, None, "", (
+                f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
+                "(split it, or raise max_file_bytes in portfolio.yaml)")))
+            return None
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(path, None, "", f"cannot read file: {error.strerror}"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        problems.append(Problem(path, line, "", (
+            f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start}); "
+            "save the file with UTF-8 encoding")))
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(
+    text: str, path: Path, problems: list[Problem], first_line: int = 1
+) -> tuple[Any, dict[KeyPath, int]] | None:
+    """Parse YAML safely; return the data and the line of every key, or None on a problem."""
+    loader = _PortfolioLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        key_lines: dict[KeyPath, int] = {(): node.start_mark.line + first_line}
+        _collect_key_lines(node, (), key_lines, first_line, depth=0, seen=set())
+        return loader.construct_document(node), key_lines
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark else first_line
+        reason = error.problem or error.context or "cannot be parsed"
+        problems.append(Problem(path, line, "", f"invalid YAML: {reason}"))
+    except yaml.YAMLError as error:
+        problems.append(Problem(path, first_line, "", f"invalid YAML: {error}"))
+    except _YamlShapeError as error:
+        problems.append(Problem(path, error.line, "", error.message))
+    except (ValueError, TypeError) as error:  # a constructor rejecting a value
+        problems.append(Problem(path, first_line, "", f"invalid YAML value: {error}"))
+    finally:
+        loader.dispose()
+    return None
+
+
+def _collect_key_lines(
+    node: yaml.Node,
+    key_path: KeyPath,
+    key_lines: dict[KeyPath, int],
+    first_line: int,
+    depth: int,
+    seen: set[int],
+) -> None:
+    line = node.start_mark.line + first_line
+    if depth > MAX_YAML_DEPTH:
+        raise _YamlShapeError(line, f"YAML nested deeper than {MAX_YAML_DEPTH} levels")
+    if id(node) in seen:
+        raise _YamlShapeError(line, (
+            "YAML aliases (*name) are not supported: write the value out in full"))
+    seen.add(id(node))
+    if len(seen) > MAX_YAML_NODES:
+        raise _YamlShapeError(line, f"YAML has more than {MAX_YAML_NODES:,} values")
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            child = (*key_path, key)
+            key_lines[child] = key_node.start_mark.line + first_line
+            _collect_key_lines(value_node, child, key_lines, first_line, depth + 1, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*key_path, index)
+            key_lines[child] = item.start_mark.line + first_line
+            _collect_key_lines(item, child, key_lines, first_line, depth + 1, seen)
+
+
+def read_yaml_file(path: Path, problems: list[Problem], max_bytes: int) -> Document | None:
+    """Read a YAML file whose top level is a mapping."""
+    text = read_text(path, problems, max_bytes)
+    if text is None:
+        return None
+    if not text.strip():
+        problems.append(Problem(path, None, "", "file is empty (expected YAML fields)"))
+        return None
+    parsed = parse_yaml(text, path, problems)
+    if parsed is None:
+        return None
+    data, key_lines = parsed
+    if not isinstance(data, dict):
+        problems.append(Problem(path, 1, "", "expected YAML fields (key: value), not a "
+                                f"{_yaml_kind(data)}"))
+        return None
+    return Document(path, data, key_lines)
+
+
+def read_markdown_file(path: Path, problems: list[Problem], max_bytes: int) -> Document | None:
+    """Read a Markdown file that starts with YAML front matter between `---` lines."""
+    text = read_text(path, problems, max_bytes)
+    if text is None:
+        return None
+    if not text.strip():
+        problems.append(Problem(path, None, "", (
+            "file is empty (expected front matter between '---' lines, then Markdown text)")))
+        return None
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        problems.append(Problem(path, 1, "", (
+            "no front matter: the file must start with a line '---', then YAML fields, "
+            "then another '---'")))
+        return None
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if closing is None:
+        problems.append(Problem(path, 1, "", (
+            "front matter is not closed: add a line '---' after the YAML fields")))
+        return None
+    parsed = parse_yaml("\n".join(lines[1:closing]), path, problems, first_line=2)
+    if parsed is None:
+        return None
+    data, key_lines = parsed
+    if data is None:
+        data, key_lines = {}, {(): 1}
+    if not isinstance(data, dict):
+        problems.append(Problem(path, 2, "", (
+            f"front matter must be YAML fields (key: value), not a {_yaml_kind(data)}")))
+        return None
+    body = "\n".join(lines[closing + 1:])
+    return Document(path, data, key_lines, body=body, body_line=closing + 2)
+
+
+def _yaml_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if value is None:
+        return "empty value"
+    return f"single value ({type(value).__name__})"

@@ -1,0 +1,250 @@
+"""Validation: front matter against the schemas, and cross-checks over the whole portfolio.
+
+Every problem becomes a `Problem(file, line, field, message)`; nothing stops at the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import types
+import typing
+from collections import defaultdict
+from typing import Any, Literal, TypeVar
+
+from annotated_types import Ge, Le
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from klantspiegel.model import Audit, Portfolio, Schema, ScoringModel, _hex_colour
+from klantspiegel.problems import Problem
+from klantspiegel.source import Document, KeyPath
+from klantspiegel.text import slugify
+
+SchemaT = TypeVar("SchemaT", bound=Schema)
+_DATE = "a date as YYYY-MM-DD"
+_COLOUR = "a colour as #rrggbb"
+
+
+def fields_of(
+    schema: type[SchemaT], document: Document, problems: list[Problem], context: str = ""
+) -> SchemaT | None:
+    """Validate a document's YAML against a schema; record each error with its line."""
+    try:
+        return schema.model_validate(document.data)
+    except ValidationError as error:
+        details = error.errors(include_url=False)
+        # A typo in a required key shows once, as the unknown key with its hint.
+        suggested = {(*d["loc"][:-1], _closest(schema, d["loc"])) for d in details
+                     if d["type"] == "extra_forbidden"}
+        for detail in details:
+            location: KeyPath = tuple(detail["loc"])
+            if detail["type"] == "missing" and location in suggested:
+                continue
+            problems.append(Problem(
+                document.path,
+                document.line_of(location),
+                _dotted(location, context),
+                _describe(schema, location, detail),
+            ))
+        return None
+
+
+def _dotted(location: KeyPath, context: str = "") -> str:
+    """`journey[2].emotion`: list positions counted from 1, as a reader counts them."""
+    text = context
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part + 1}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _describe(schema: type[BaseModel], location: KeyPath, detail: Any) -> str:
+    kind, value = detail["type"], detail.get("input")
+    if kind == "extra_forbidden":
+        parent = _model_at(schema, location[:-1])
+        known = list(parent.model_fields) if parent else []
+        return f"unknown field '{location[-1]}'{suggestion(str(location[-1]), known)}"
+    field = _field_at(schema, location)
+    expected = _expected(field) if field else ""
+    hint = f" (expected {expected})" if expected else ""
+    if kind == "missing":
+        return f"required field is missing{hint}"
+    if kind == "literal_error":
+        choices = [str(c) for c in typing.get_args(_unwrap(field.annotation))] if field else []
+        return f"'{value}' is not allowed{suggestion(str(value), choices)}{hint}"
+    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        return f"{value!r} is out of range{hint}"
+    if kind == "value_error" and expected == _DATE:
+        return f"{value!r} is not a valid date{hint}"
+    if kind == "value_error" and expected == _COLOUR:
+        return f"{value!r} is not a valid colour{hint}"
+    message = detail["msg"].removeprefix("Value error, ")
+    shown = "" if isinstance(value, dict | list) else f", got {value!r}"
+    return f"{message[0].lower()}{message[1:]}{shown}{hint}"
+
+
+def _closest(schema: type[BaseModel], location: Any) -> str | None:
+    parent = _model_at(schema, tuple(location[:-1]))
+    close = difflib.get_close_matches(str(location[-1]), list(parent.model_fields) if parent else [],
+                                      n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def suggestion(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean '{close[0]}'?)"
+    return f"; known: {', '.join(choices)}" if choices else ""
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional, list[] and Annotated down to the type inside."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (list, tuple):
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def _field_at(schema: type[BaseModel], location: KeyPath) -> FieldInfo | None:
+    model: type[BaseModel] | None = schema
+    field = None
+    for part in location:
+        if isinstance(part, int):
+            continue
+        if model is None or part not in model.model_fields:
+            return None
+        field = model.model_fields[part]
+        inner = _unwrap(field.annotation)
+        model = inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+    return field
+
+
+def _model_at(schema: type[BaseModel], location: KeyPath) -> type[BaseModel] | None:
+    if not location:
+        return schema
+    field = _field_at(schema, location)
+    inner = _unwrap(field.annotation) if field else None
+    return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+
+
+def _expected(field: FieldInfo) -> str:
+    """What a field takes, in words, from its type and limits (also used by the docs)."""
+    inner = _unwrap(field.annotation)
+    if inner is dt.date:
+        return _DATE
+    if any(getattr(m, "func", None) is _hex_colour for m in field.metadata):
+        return _COLOUR
+    if typing.get_origin(inner) is Literal:
+        return "one of: " + ", ".join(str(c) for c in typing.get_args(inner))
+    limits = [m for m in field.metadata if isinstance(m, Ge | Le)]
+    low = next((m.ge for m in limits if isinstance(m, Ge)), None)
+    high = next((m.le for m in limits if isinstance(m, Le)), None)
+    if inner is int and low is not None and high is not None:
+        return f"a whole number from {low} to {high}"
+    return field.description or ""
+
+
+# --- cross-checks over the assembled portfolio ------------------------------------------------
+
+def cross_check(portfolio: Portfolio) -> list[Problem]:
+    """Checks that need more than one file: dimensions, links, duplicates, completeness."""
+    problems: list[Problem] = []
+    problems += _duplicate_organisation_names(portfolio)
+    for organisation in portfolio.organisations:
+        for audit in organisation.audits:
+            problems += _check_audit(audit)
+    return problems
+
+
+def check_scoring_model(model: ScoringModel, document: Document) -> list[Problem]:
+    problems = []
+    seen: dict[str, int] = {}
+    for index, dimension in enumerate(model.dimensions):
+        line = document.line_of(("dimensions", index, "key"))
+        if dimension.key in seen:
+            problems.append(Problem(document.path, line, f"dimensions[{index + 1}].key", (
+                f"duplicate dimension key '{dimension.key}' (first at line {seen[dimension.key]})")))
+        seen.setdefault(dimension.key, line)
+    minimums = [lv.minimum for lv in model.levels]
+    numbers = [lv.level for lv in model.levels]
+    if numbers != sorted(set(numbers)) or minimums != sorted(set(minimums)):
+        problems.append(Problem(document.path, document.line_of(("levels",)), "levels", (
+            "levels must be listed in ascending order, with rising minimums and no duplicates")))
+    return problems
+
+
+def _duplicate_organisation_names(portfolio: Portfolio) -> list[Problem]:
+    by_name = defaultdict(list)
+    for organisation in portfolio.organisations:
+        by_name[organisation.name.casefold()].append(organisation)
+    problems = []
+    for same in by_name.values():
+        for organisation in same[1:]:
+            problems.append(Problem(
+                organisation.source, None, "name",
+                f"duplicate organisation name '{organisation.name}' (also in {same[0].source})"))
+    return problems
+
+
+def check_references(
+    findings: list[Document], anecdote_slugs: set[str], dimension_keys: list[str] | None
+) -> list[Problem]:
+    """Dimensions and story links of findings, read from the raw front matter so that they
+    are checked even when another field of the same finding is wrong."""
+    problems = []
+    for document in findings:
+        dimension = document.data.get("dimension")
+        if dimension_keys is not None and isinstance(dimension, str) \
+                and dimension.strip() not in dimension_keys:
+            problems.append(Problem(
+                document.path, document.line_of(("dimension",)), "dimension",
+                f"unknown dimension '{dimension}'{suggestion(dimension, dimension_keys)}"))
+        links = document.data.get("anecdotes")
+        for index, link in enumerate(links if isinstance(links, list) else []):
+            if isinstance(link, str) and slugify(link) not in anecdote_slugs:
+                problems.append(Problem(
+                    document.path, document.line_of(("anecdotes", index)),
+                    f"anecdotes[{index + 1}]",
+                    f"no anecdote '{link}' in this audit"
+                    f"{suggestion(link, sorted(anecdote_slugs))}"))
+    return problems
+
+
+def _check_audit(audit: Audit) -> list[Problem]:
+    problems = []
+    titles: dict[str, str] = {}
+    for finding in audit.findings:
+        first = titles.setdefault(finding.title.casefold(), finding.source.name)
+        if first != finding.source.name:
+            problems.append(Problem(finding.source, finding.key_lines.get(("title",)), "title",
+                                    f"duplicate finding title (also in {first})"))
+        if finding.recommendation:
+            for name in ("impact", "effort"):
+                if getattr(finding, name) is None:
+                    problems.append(Problem(
+                        finding.source, finding.key_lines.get(("recommendation",)), name,
+                        "a recommendation needs impact and effort for the priority matrix "
+                        "(expected a whole number from 1 to 5)"))
+        problems += _completeness_warnings(finding)
+    return problems
+
+
+def _completeness_warnings(finding: Any) -> list[Problem]:
+    warnings = []
+    if not finding.evidence and not finding.anecdotes:
+        warnings.append(Problem(finding.source, finding.key_lines.get(("title",)), "evidence",
+                                "finding has no evidence or anecdotes", "warning"))
+    if finding.kind == "weakness" and not finding.recommendation:
+        warnings.append(Problem(finding.source, finding.key_lines.get(("kind",)),
+                                "recommendation", "weakness without a recommendation", "warning"))
+    return warnings
