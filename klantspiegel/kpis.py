@@ -23,18 +23,21 @@ class KpiDefinition:
 # (DOMAIN.md, story 004). First contact resolution sits between the two.
 STANDARD_KPIS: dict[str, KpiDefinition] = {
     "nps": KpiDefinition("Net Promoter Score", "Net Promoter Score", "result", True),
-    "csat": KpiDefinition("Klanttevredenheid (CSAT)", "Customer satisfaction (CSAT)", "result",
-                          True),
+    "csat": KpiDefinition(
+        "Klanttevredenheid (CSAT)", "Customer satisfaction (CSAT)", "result", True
+    ),
     "ces": KpiDefinition("Klantinspanning (CES)", "Customer effort score (CES)", "result", True),
     "retention": KpiDefinition("Klantbehoud", "Retention", "result", True),
     "churn": KpiDefinition("Klantverloop", "Churn", "result", False),
     "complaint_volume": KpiDefinition("Aantal klachten", "Complaint volume", "result", False),
     "cost_to_serve": KpiDefinition("Kosten per klant", "Cost to serve", "result", False),
     "upsell_value": KpiDefinition("Upsellwaarde", "Upsell value", "result", True),
-    "fcr": KpiDefinition("Opgelost bij eerste contact (FCR)", "First contact resolution (FCR)",
-                         "between", True),
-    "aht": KpiDefinition("Gemiddelde afhandeltijd (AHT)", "Average handle time (AHT)", "work",
-                         False),
+    "fcr": KpiDefinition(
+        "Opgelost bij eerste contact (FCR)", "First contact resolution (FCR)", "between", True
+    ),
+    "aht": KpiDefinition(
+        "Gemiddelde afhandeltijd (AHT)", "Average handle time (AHT)", "work", False
+    ),
     "contact_rate": KpiDefinition("Contactratio", "Contact rate", "work", False),
     "speed_of_answer": KpiDefinition("Wachttijd tot antwoord", "Speed of answer", "work", False),
     "service_level": KpiDefinition("Servicelevel", "Service level", "work", True),

@@ -1,13 +1,13 @@
 """Loading: the portfolio folder -> validated, frozen domain objects (or a list of problems).
 
-    audits/
-      portfolio.yaml                 consultancy, language, scoring model
-      <organisation>/organisation.yaml
-      <organisation>/<audit>/audit.yaml
-      <organisation>/<audit>/findings/*.md     front matter + Markdown
-      <organisation>/<audit>/anecdotes/*.md    front matter (with the journey) + Markdown
-      <organisation>/<audit>/kpis.yaml         optional
-      <organisation>/<audit>/survey.csv        optional: a `score` column of 0-10 answers
+audits/
+  portfolio.yaml                 consultancy, language, scoring model
+  <organisation>/organisation.yaml
+  <organisation>/<audit>/audit.yaml
+  <organisation>/<audit>/findings/*.md     front matter + Markdown
+  <organisation>/<audit>/anecdotes/*.md    front matter (with the journey) + Markdown
+  <organisation>/<audit>/kpis.yaml         optional
+  <organisation>/<audit>/survey.csv        optional: a `score` column of 0-10 answers
 """
 
 from __future__ import annotations
@@ -71,14 +71,14 @@ def load_portfolio(root: Path) -> tuple[Portfolio | None, list[Problem]]:
     dimension_keys = [d.key for d in model.dimensions] if model else None
     organisations = []
     for folder in _content_folders(root):
-        organisation = _load_organisation(folder, default_language, dimension_keys, problems,
-                                          limit)
+        organisation = _load_organisation(folder, default_language, dimension_keys, problems, limit)
         if organisation is not None:
             organisations.append(organisation)
     if config is None or model is None:
         return None, problems
-    portfolio = Portfolio(root=root, config=config, scoring_model=model,
-                          organisations=tuple(organisations))
+    portfolio = Portfolio(
+        root=root, config=config, scoring_model=model, organisations=tuple(organisations)
+    )
     problems += cross_check(portfolio)
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -86,15 +86,21 @@ def load_portfolio(root: Path) -> tuple[Portfolio | None, list[Problem]]:
 
 
 def _content_folders(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir()
-                  if p.is_dir() and p.name not in NOT_CONTENT and p.name[0] not in "._")
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_dir() and p.name not in NOT_CONTENT and p.name[0] not in "._"
+    )
 
 
 def _load_config(root: Path, problems: list[Problem]) -> PortfolioConfig | None:
     path = root / PORTFOLIO_FILE
     if not path.is_file():
-        problems.append(Problem(path, None, "", (
-            "missing portfolio.yaml (expected at least 'consultancy: <name>')")))
+        problems.append(
+            Problem(
+                path, None, "", ("missing portfolio.yaml (expected at least 'consultancy: <name>')")
+            )
+        )
         return None
     document = read_yaml_file(path, problems, DEFAULT_MAX_FILE_BYTES)
     return fields_of(PortfolioConfig, document, problems) if document else None
@@ -109,9 +115,17 @@ def _load_scoring_model(
     else:
         path = (root / choice).resolve()
         if not path.is_relative_to(root) or not path.is_file():
-            problems.append(Problem(root / PORTFOLIO_FILE, None, "scoring_model", (
-                f"scoring model '{choice}' not found inside the portfolio "
-                "(expected 'default' or a YAML file in the portfolio folder)")))
+            problems.append(
+                Problem(
+                    root / PORTFOLIO_FILE,
+                    None,
+                    "scoring_model",
+                    (
+                        f"scoring model '{choice}' not found inside the portfolio "
+                        "(expected 'default' or a YAML file in the portfolio folder)"
+                    ),
+                )
+            )
             return None
     document = read_yaml_file(path, problems, limit)
     model = fields_of(ScoringModel, document, problems) if document else None
@@ -123,14 +137,25 @@ def _load_scoring_model(
 
 
 def _load_organisation(
-    folder: Path, default_language: str, dimension_keys: list[str] | None,
-    problems: list[Problem], limit: int,
+    folder: Path,
+    default_language: str,
+    dimension_keys: list[str] | None,
+    problems: list[Problem],
+    limit: int,
 ) -> Organisation | None:
     path = folder / ORGANISATION_FILE
     if not path.is_file():
-        problems.append(Problem(path, None, "", (
-            "missing organisation.yaml: every folder in the portfolio is an organisation "
-            "(expected name, sector, size)")))
+        problems.append(
+            Problem(
+                path,
+                None,
+                "",
+                (
+                    "missing organisation.yaml: every folder in the portfolio is an organisation "
+                    "(expected name, sector, size)"
+                ),
+            )
+        )
         return None
     document = read_yaml_file(path, problems, limit)
     fields = fields_of(OrganisationFields, document, problems) if document else None
@@ -140,45 +165,74 @@ def _load_organisation(
         if audit is not None:
             audits.append(audit)
     if not audits and not any(_content_folders(folder)):
-        problems.append(Problem(path, None, "", (
-            "organisation has no audits (expected a folder with audit.yaml next to this file)")))
+        problems.append(
+            Problem(
+                path,
+                None,
+                "",
+                (
+                    "organisation has no audits "
+                    "(expected a folder with audit.yaml next to this file)"
+                ),
+            )
+        )
     if fields is None or not audits:
         return None
     return Organisation.model_construct(
-        **dict(fields), slug=_slug(folder, problems), source=path,
+        **dict(fields),
+        slug=_slug(folder, problems),
+        source=path,
         report_language=fields.language or default_language,
         audits=tuple(sorted(audits, key=lambda a: a.date)),
     )
 
 
-def _load_audit(folder: Path, dimension_keys: list[str] | None, problems: list[Problem],
-                limit: int) -> Audit | None:
+def _load_audit(
+    folder: Path, dimension_keys: list[str] | None, problems: list[Problem], limit: int
+) -> Audit | None:
     path = folder / AUDIT_FILE
     if not path.is_file():
-        problems.append(Problem(path, None, "", (
-            "missing audit.yaml: every folder in an organisation is an audit "
-            "(expected title, date, auditors, scope)")))
+        problems.append(
+            Problem(
+                path,
+                None,
+                "",
+                (
+                    "missing audit.yaml: every folder in an organisation is an audit "
+                    "(expected title, date, auditors, scope)"
+                ),
+            )
+        )
         return None
     document = read_yaml_file(path, problems, limit)
     fields = fields_of(AuditFields, document, problems) if document else None
     findings, finding_documents = _load_texts(
-        folder / "findings", FindingFields, Finding, problems, limit)
+        folder / "findings", FindingFields, Finding, problems, limit
+    )
     anecdotes, anecdote_documents = _load_texts(
-        folder / "anecdotes", AnecdoteFields, Anecdote, problems, limit)
+        folder / "anecdotes", AnecdoteFields, Anecdote, problems, limit
+    )
     problems += check_references(
-        finding_documents, {_slug(d.path, []) for d in anecdote_documents}, dimension_keys)
+        finding_documents, {_slug(d.path, []) for d in anecdote_documents}, dimension_keys
+    )
     kpis = _load_kpis(folder / KPI_FILE, problems, limit)
     survey = _load_survey(folder / SURVEY_FILE, problems, limit)
     if fields is None:
         return None
     return Audit.model_construct(
-        **dict(fields), slug=_slug(folder, problems), source=path,
-        findings=tuple(findings), anecdotes=tuple(anecdotes), kpis=tuple(kpis), survey=survey,
+        **dict(fields),
+        slug=_slug(folder, problems),
+        source=path,
+        findings=tuple(findings),
+        anecdotes=tuple(anecdotes),
+        kpis=tuple(kpis),
+        survey=survey,
     )
 
 
-def _load_texts(folder: Path, schema: type, domain: type, problems: list[Problem],
-                limit: int) -> tuple[list, list[Document]]:
+def _load_texts(
+    folder: Path, schema: type, domain: type, problems: list[Problem], limit: int
+) -> tuple[list, list[Document]]:
     """Load every Markdown file in a folder as a finding or an anecdote.
 
     Returns the valid ones and every file that could be parsed, valid or not.
@@ -193,22 +247,45 @@ def _load_texts(folder: Path, schema: type, domain: type, problems: list[Problem
         documents.append(document)
         fields = fields_of(schema, document, problems)
         if not document.body.strip():
-            problems.append(Problem(path, document.body_line, "", (
-                "the file has front matter but no text: write the story or finding in Markdown "
-                "below the closing '---'")))
+            problems.append(
+                Problem(
+                    path,
+                    document.body_line,
+                    "",
+                    (
+                        "the file has front matter but no text: write the story or finding "
+                        "in Markdown below the closing '---'"
+                    ),
+                )
+            )
             continue
         slug = _slug(path, problems)
         if slug in slugs:
-            problems.append(Problem(path, 1, "", (
-                f"duplicate id '{slug}': {slugs[slug].name} has the same web name")))
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    "",
+                    (f"duplicate id '{slug}': {slugs[slug].name} has the same web name"),
+                )
+            )
             continue
         slugs[slug] = path
         if fields is not None:
-            extra = {"anecdotes": tuple(slugify(a) for a in fields.anecdotes)} \
-                if schema is FindingFields else {}
-            loaded.append(domain.model_construct(
-                **{**dict(fields), **extra}, slug=slug, source=path,
-                key_lines=document.key_lines, html=render_markdown(document.body)))
+            extra = (
+                {"anecdotes": tuple(slugify(a) for a in fields.anecdotes)}
+                if schema is FindingFields
+                else {}
+            )
+            loaded.append(
+                domain.model_construct(
+                    **{**dict(fields), **extra},
+                    slug=slug,
+                    source=path,
+                    key_lines=document.key_lines,
+                    html=render_markdown(document.body),
+                )
+            )
     return loaded, documents
 
 
@@ -222,20 +299,39 @@ def _load_kpis(path: Path, problems: list[Problem], limit: int) -> list[Kpi]:
     kpis = []
     for index, entry in enumerate(kpi_file.kpis):
         standard = STANDARD_KPIS.get(entry.key)
-        if standard is None and (entry.kind is None or entry.name is None
-                                 or entry.higher_is_better is None):
-            problems.append(Problem(path, document.line_of(("kpis", index, "key")),
-                                    f"kpis[{index + 1}].key", (
-                f"'{entry.key}' is not a standard KPI{suggestion(entry.key, list(STANDARD_KPIS))}; "
-                "a KPI of your own needs name, kind and higher_is_better")))
+        if standard is None and (
+            entry.kind is None or entry.name is None or entry.higher_is_better is None
+        ):
+            problems.append(
+                Problem(
+                    path,
+                    document.line_of(("kpis", index, "key")),
+                    f"kpis[{index + 1}].key",
+                    (
+                        f"'{entry.key}' is not a standard KPI"
+                        f"{suggestion(entry.key, list(STANDARD_KPIS))}; "
+                        "a KPI of your own needs name, kind and higher_is_better"
+                    ),
+                )
+            )
             continue
-        label = Bilingual(nl=entry.name, en=entry.name) if entry.name else \
-            Bilingual(nl=standard.nl, en=standard.en)
-        kpis.append(Kpi.model_construct(
-            **{**dict(entry), "label": label,
-               "kind": entry.kind or standard.kind,
-               "higher_is_better": entry.higher_is_better if entry.higher_is_better is not None
-               else standard.higher_is_better}))
+        label = (
+            Bilingual(nl=entry.name, en=entry.name)
+            if entry.name
+            else Bilingual(nl=standard.nl, en=standard.en)
+        )
+        kpis.append(
+            Kpi.model_construct(
+                **{
+                    **dict(entry),
+                    "label": label,
+                    "kind": entry.kind or standard.kind,
+                    "higher_is_better": entry.higher_is_better
+                    if entry.higher_is_better is not None
+                    else standard.higher_is_better,
+                }
+            )
+        )
     return kpis
 
 
@@ -248,17 +344,31 @@ def _load_survey(path: Path, problems: list[Problem], limit: int) -> Survey | No
         return None
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "score" not in reader.fieldnames:
-        problems.append(Problem(path, 1, "score", (
-            f"no 'score' column (expected a header row with 'score'; found "
-            f"{', '.join(reader.fieldnames or []) or 'nothing'})")))
+        problems.append(
+            Problem(
+                path,
+                1,
+                "score",
+                (
+                    f"no 'score' column (expected a header row with 'score'; found "
+                    f"{', '.join(reader.fieldnames or []) or 'nothing'})"
+                ),
+            )
+        )
         return None
     scores, before = [], len(problems)
     for row in reader:
         line = reader.line_num
         value = (row.get("score") or "").strip()
         if not value.isdigit() or not 0 <= int(value) <= 10:
-            problems.append(Problem(path, line, "score", (
-                f"{value!r} is not a survey answer (expected a whole number from 0 to 10)")))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    "score",
+                    (f"{value!r} is not a survey answer (expected a whole number from 0 to 10)"),
+                )
+            )
         else:
             scores.append(int(value))
     if not scores and len(problems) == before:
@@ -269,6 +379,12 @@ def _load_survey(path: Path, problems: list[Problem], limit: int) -> Survey | No
 def _slug(path: Path, problems: list[Problem]) -> str:
     slug = slugify(path.stem if path.is_file() else path.name)
     if not slug:
-        problems.append(Problem(path, None, "", (
-            "the name has no letters or digits to make a web address from; rename it")))
+        problems.append(
+            Problem(
+                path,
+                None,
+                "",
+                ("the name has no letters or digits to make a web address from; rename it"),
+            )
+        )
     return slug

@@ -22,8 +22,17 @@ EvidenceType = Literal[
     "anecdote", "mystery_visit", "call", "interview", "observation", "document", "survey", "kpi"
 ]
 Channel = Literal[
-    "phone", "email", "chat", "web", "app", "social_media", "letter", "counter", "branch_visit",
-    "at_home", "other",
+    "phone",
+    "email",
+    "chat",
+    "web",
+    "app",
+    "social_media",
+    "letter",
+    "counter",
+    "branch_visit",
+    "at_home",
+    "other",
 ]
 Horizon = Literal["short", "medium", "long"]
 KpiKind = Literal["result", "work", "between"]
@@ -70,17 +79,20 @@ class Bilingual(Schema):
 
 # --- portfolio.yaml -------------------------------------------------------------------------
 
+
 class PortfolioConfig(Schema):
     consultancy: Text = Field(description="the consultancy's name, shown on every report")
     language: Language = Field("nl", description="default report language (nl or en)")
     scoring_model: Text = Field(
-        "default", description="'default', or a YAML file relative to the portfolio folder")
+        "default", description="'default', or a YAML file relative to the portfolio folder"
+    )
     accent_colour: HexColour = Field("#1d5b79", description="theme accent colour")
     logo: str | None = Field(None, description="logo image relative to the portfolio folder")
     max_file_bytes: int = Field(1_000_000, gt=0, description="largest source file accepted")
 
 
 # --- the scoring model ----------------------------------------------------------------------
+
 
 class Dimension(Schema):
     key: Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")]
@@ -108,6 +120,7 @@ class ScoringModel(Schema):
 
 # --- organisation.yaml and audit.yaml -------------------------------------------------------
 
+
 class OrganisationFields(Schema):
     name: Text = Field(description="the organisation's name as the client writes it")
     sector: Text = Field(description="sector, used for peer benchmarks (same spelling for peers)")
@@ -126,6 +139,7 @@ class AuditFields(Schema):
 
 # --- findings ---------------------------------------------------------------------------------
 
+
 class Evidence(Schema):
     type: EvidenceType = Field(description="kind of observation")
     description: Text = Field(description="what was observed, where and when")
@@ -139,7 +153,8 @@ class FindingFields(Schema):
     kind: FindingKind = Field(description="strength or weakness")
     evidence: list[Evidence] = Field(default_factory=list, description="observations behind it")
     anecdotes: list[Text] = Field(
-        default_factory=list, description="file names (without .md) of the customer stories")
+        default_factory=list, description="file names (without .md) of the customer stories"
+    )
     recommendation: str = Field("", description="what the organisation should do")
     impact: Score | None = Field(None, description="expected impact of the recommendation, 1-5")
     effort: Score | None = Field(None, description="effort the recommendation takes, 1-5")
@@ -166,6 +181,7 @@ class Finding(FindingFields):
 
 
 # --- anecdotes --------------------------------------------------------------------------------
+
 
 class JourneyStep(Schema):
     touchpoint: Text = Field(description="where the customer met the organisation")
@@ -194,9 +210,11 @@ class Anecdote(AnecdoteFields):
 
 # --- KPIs and survey ----------------------------------------------------------------------------
 
+
 class KpiFields(Schema):
     key: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")] = Field(
-        description="a standard KPI key (nps, csat, aht, ...) or a key of your own")
+        description="a standard KPI key (nps, csat, aht, ...) or a key of your own"
+    )
     name: str | None = Field(None, description="display name; standard KPIs have one")
     value: float = Field(description="measured value")
     unit: str = Field("", description="unit: %, s, min, EUR, files/day, ...")
@@ -224,6 +242,7 @@ class Survey(BaseModel):
 
 
 # --- the assembled portfolio ----------------------------------------------------------------
+
 
 class Audit(AuditFields):
     slug: str

@@ -70,20 +70,24 @@ def level_for(value: float, model: ScoringModel) -> Level:
     return max(reached, key=lambda lv: lv.minimum) if reached else model.levels[0]
 
 
-def dimension_scores(findings: Iterable[Finding], model: ScoringModel) -> tuple[DimensionScore, ...]:
+def dimension_scores(
+    findings: Iterable[Finding], model: ScoringModel
+) -> tuple[DimensionScore, ...]:
     """Score each dimension of the model from the final findings, in the model's order."""
     final = final_findings(findings)
     scores = []
     for dimension in model.dimensions:
         mine = [f for f in final if f.dimension == dimension.key]
         mean = statistics.fmean(f.score for f in mine) if mine else None
-        scores.append(DimensionScore(
-            key=dimension.key,
-            score=mean,
-            finding_count=len(mine),
-            evidence_count=sum(f.evidence_count for f in mine),
-            level=level_for(mean, model) if mean is not None else None,
-        ))
+        scores.append(
+            DimensionScore(
+                key=dimension.key,
+                score=mean,
+                finding_count=len(mine),
+                evidence_count=sum(f.evidence_count for f in mine),
+                level=level_for(mean, model) if mean is not None else None,
+            )
+        )
     return tuple(scores)
 
 
@@ -111,8 +115,10 @@ def top_strengths(findings: Iterable[Finding], count: int = 3) -> list[Finding]:
 def top_improvements(findings: Iterable[Finding], count: int = 3) -> list[Finding]:
     """Final weaknesses, highest impact first, then the lowest score and the least effort."""
     weaknesses = [f for f in final_findings(findings) if f.kind == "weakness"]
-    return sorted(weaknesses, key=lambda f: (
-        -(f.impact or 0), f.score, f.effort or 6, -f.evidence_count, f.title))[:count]
+    return sorted(
+        weaknesses,
+        key=lambda f: (-(f.impact or 0), f.score, f.effort or 6, -f.evidence_count, f.title),
+    )[:count]
 
 
 def priority_quadrant(impact: int, effort: int) -> Quadrant:
@@ -129,8 +135,12 @@ def action_plan(findings: Iterable[Finding]) -> list[Finding]:
 
     def order(f: Finding) -> tuple:
         quadrant = priority_quadrant(f.impact, f.effort) if f.impact and f.effort else None
-        return (_HORIZON_ORDER[f.horizon], _QUADRANT_ORDER.get(quadrant, 4), -(f.impact or 0),
-                f.title)
+        return (
+            _HORIZON_ORDER[f.horizon],
+            _QUADRANT_ORDER.get(quadrant, 4),
+            -(f.impact or 0),
+            f.title,
+        )
 
     return sorted(actions, key=order)
 
@@ -157,16 +167,22 @@ def sector_benchmark(
     `latest_scores` maps each organisation's slug to its sector and latest audit score. Each
     dimension needs the minimum number of peers that assessed it, or it has no benchmark.
     """
-    peers = [score for slug, (peer_sector, score) in latest_scores.items()
-             if slug != organisation_slug and peer_sector.casefold() == sector.casefold()
-             and score.index is not None]
+    peers = [
+        score
+        for slug, (peer_sector, score) in latest_scores.items()
+        if slug != organisation_slug
+        and peer_sector.casefold() == sector.casefold()
+        and score.index is not None
+    ]
     if len(peers) < minimum_peers:
         return None
     dimensions: dict[str, float | None] = {}
     for dimension in peers[0].dimensions:
         values = [p.dimension(dimension.key).score for p in peers]
         known = [v for v in values if v is not None]
-        dimensions[dimension.key] = statistics.median(known) if len(known) >= minimum_peers else None
+        dimensions[dimension.key] = (
+            statistics.median(known) if len(known) >= minimum_peers else None
+        )
     return Benchmark(
         peer_count=len(peers),
         index=statistics.median(p.index for p in peers if p.index is not None),

@@ -73,9 +73,17 @@ def read_text(path: Path, problems: list[Problem], max_bytes: int) -> str | None
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            problems.append(Problem(path, None, "", (
-                f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
-                "(split it, or raise max_file_bytes in portfolio.yaml)")))
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    "",
+                    (
+                        f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
+                        "(split it, or raise max_file_bytes in portfolio.yaml)"
+                    ),
+                )
+            )
             return None
         raw = path.read_bytes()
     except OSError as error:
@@ -85,9 +93,17 @@ def read_text(path: Path, problems: list[Problem], max_bytes: int) -> str | None
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        problems.append(Problem(path, line, "", (
-            f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start}); "
-            "save the file with UTF-8 encoding")))
+        problems.append(
+            Problem(
+                path,
+                line,
+                "",
+                (
+                    f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start}); "
+                    "save the file with UTF-8 encoding"
+                ),
+            )
+        )
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -132,8 +148,9 @@ def _collect_key_lines(
     if depth > MAX_YAML_DEPTH:
         raise _YamlShapeError(line, f"YAML nested deeper than {MAX_YAML_DEPTH} levels")
     if id(node) in seen:
-        raise _YamlShapeError(line, (
-            "YAML aliases (*name) are not supported: write the value out in full"))
+        raise _YamlShapeError(
+            line, ("YAML aliases (*name) are not supported: write the value out in full")
+        )
     seen.add(id(node))
     if len(seen) > MAX_YAML_NODES:
         raise _YamlShapeError(line, f"YAML has more than {MAX_YAML_NODES:,} values")
@@ -163,8 +180,9 @@ def read_yaml_file(path: Path, problems: list[Problem], max_bytes: int) -> Docum
         return None
     data, key_lines = parsed
     if not isinstance(data, dict):
-        problems.append(Problem(path, 1, "", "expected YAML fields (key: value), not a "
-                                f"{_yaml_kind(data)}"))
+        problems.append(
+            Problem(path, 1, "", f"expected YAML fields (key: value), not a {_yaml_kind(data)}")
+        )
         return None
     return Document(path, data, key_lines)
 
@@ -175,19 +193,36 @@ def read_markdown_file(path: Path, problems: list[Problem], max_bytes: int) -> D
     if text is None:
         return None
     if not text.strip():
-        problems.append(Problem(path, None, "", (
-            "file is empty (expected front matter between '---' lines, then Markdown text)")))
+        problems.append(
+            Problem(
+                path,
+                None,
+                "",
+                ("file is empty (expected front matter between '---' lines, then Markdown text)"),
+            )
+        )
         return None
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        problems.append(Problem(path, 1, "", (
-            "no front matter: the file must start with a line '---', then YAML fields, "
-            "then another '---'")))
+        problems.append(
+            Problem(
+                path,
+                1,
+                "",
+                (
+                    "no front matter: the file must start with a line '---', then YAML fields, "
+                    "then another '---'"
+                ),
+            )
+        )
         return None
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if closing is None:
-        problems.append(Problem(path, 1, "", (
-            "front matter is not closed: add a line '---' after the YAML fields")))
+        problems.append(
+            Problem(
+                path, 1, "", ("front matter is not closed: add a line '---' after the YAML fields")
+            )
+        )
         return None
     parsed = parse_yaml("\n".join(lines[1:closing]), path, problems, first_line=2)
     if parsed is None:
@@ -196,10 +231,16 @@ def read_markdown_file(path: Path, problems: list[Problem], max_bytes: int) -> D
     if data is None:
         data, key_lines = {}, {(): 1}
     if not isinstance(data, dict):
-        problems.append(Problem(path, 2, "", (
-            f"front matter must be YAML fields (key: value), not a {_yaml_kind(data)}")))
+        problems.append(
+            Problem(
+                path,
+                2,
+                "",
+                (f"front matter must be YAML fields (key: value), not a {_yaml_kind(data)}"),
+            )
+        )
         return None
-    body = "\n".join(lines[closing + 1:])
+    body = "\n".join(lines[closing + 1 :])
     return Document(path, data, key_lines, body=body, body_line=closing + 2)
 
 

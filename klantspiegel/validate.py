@@ -35,18 +35,23 @@ def fields_of(
     except ValidationError as error:
         details = error.errors(include_url=False)
         # A typo in a required key shows once, as the unknown key with its hint.
-        suggested = {(*d["loc"][:-1], _closest(schema, d["loc"])) for d in details
-                     if d["type"] == "extra_forbidden"}
+        suggested = {
+            (*d["loc"][:-1], _closest(schema, d["loc"]))
+            for d in details
+            if d["type"] == "extra_forbidden"
+        }
         for detail in details:
             location: KeyPath = tuple(detail["loc"])
             if detail["type"] == "missing" and location in suggested:
                 continue
-            problems.append(Problem(
-                document.path,
-                document.line_of(location),
-                _dotted(location, context),
-                _describe(schema, location, detail),
-            ))
+            problems.append(
+                Problem(
+                    document.path,
+                    document.line_of(location),
+                    _dotted(location, context),
+                    _describe(schema, location, detail),
+                )
+            )
         return None
 
 
@@ -88,8 +93,9 @@ def _describe(schema: type[BaseModel], location: KeyPath, detail: Any) -> str:
 
 def _closest(schema: type[BaseModel], location: Any) -> str | None:
     parent = _model_at(schema, tuple(location[:-1]))
-    close = difflib.get_close_matches(str(location[-1]), list(parent.model_fields) if parent else [],
-                                      n=1, cutoff=0.6)
+    close = difflib.get_close_matches(
+        str(location[-1]), list(parent.model_fields) if parent else [], n=1, cutoff=0.6
+    )
     return close[0] if close else None
 
 
@@ -104,9 +110,7 @@ def _unwrap(annotation: Any) -> Any:
     """Strip Optional, list[] and Annotated down to the type inside."""
     while True:
         origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (list, tuple):
+        if origin is typing.Annotated or origin in (list, tuple):
             annotation = typing.get_args(annotation)[0]
         elif origin in (typing.Union, types.UnionType):
             options = [a for a in typing.get_args(annotation) if a is not type(None)]
@@ -156,6 +160,7 @@ def _expected(field: FieldInfo) -> str:
 
 # --- cross-checks over the assembled portfolio ------------------------------------------------
 
+
 def cross_check(portfolio: Portfolio) -> list[Problem]:
     """Checks that need more than one file: dimensions, links, duplicates, completeness."""
     problems: list[Problem] = []
@@ -172,14 +177,32 @@ def check_scoring_model(model: ScoringModel, document: Document) -> list[Problem
     for index, dimension in enumerate(model.dimensions):
         line = document.line_of(("dimensions", index, "key"))
         if dimension.key in seen:
-            problems.append(Problem(document.path, line, f"dimensions[{index + 1}].key", (
-                f"duplicate dimension key '{dimension.key}' (first at line {seen[dimension.key]})")))
+            problems.append(
+                Problem(
+                    document.path,
+                    line,
+                    f"dimensions[{index + 1}].key",
+                    (
+                        f"duplicate dimension key '{dimension.key}' "
+                        f"(first at line {seen[dimension.key]})"
+                    ),
+                )
+            )
         seen.setdefault(dimension.key, line)
     minimums = [lv.minimum for lv in model.levels]
     numbers = [lv.level for lv in model.levels]
     if numbers != sorted(set(numbers)) or minimums != sorted(set(minimums)):
-        problems.append(Problem(document.path, document.line_of(("levels",)), "levels", (
-            "levels must be listed in ascending order, with rising minimums and no duplicates")))
+        problems.append(
+            Problem(
+                document.path,
+                document.line_of(("levels",)),
+                "levels",
+                (
+                    "levels must be listed in ascending order, "
+                    "with rising minimums and no duplicates"
+                ),
+            )
+        )
     return problems
 
 
@@ -190,9 +213,14 @@ def _duplicate_organisation_names(portfolio: Portfolio) -> list[Problem]:
     problems = []
     for same in by_name.values():
         for organisation in same[1:]:
-            problems.append(Problem(
-                organisation.source, None, "name",
-                f"duplicate organisation name '{organisation.name}' (also in {same[0].source})"))
+            problems.append(
+                Problem(
+                    organisation.source,
+                    None,
+                    "name",
+                    f"duplicate organisation name '{organisation.name}' (also in {same[0].source})",
+                )
+            )
     return problems
 
 
@@ -204,19 +232,31 @@ def check_references(
     problems = []
     for document in findings:
         dimension = document.data.get("dimension")
-        if dimension_keys is not None and isinstance(dimension, str) \
-                and dimension.strip() not in dimension_keys:
-            problems.append(Problem(
-                document.path, document.line_of(("dimension",)), "dimension",
-                f"unknown dimension '{dimension}'{suggestion(dimension, dimension_keys)}"))
+        if (
+            dimension_keys is not None
+            and isinstance(dimension, str)
+            and dimension.strip() not in dimension_keys
+        ):
+            problems.append(
+                Problem(
+                    document.path,
+                    document.line_of(("dimension",)),
+                    "dimension",
+                    f"unknown dimension '{dimension}'{suggestion(dimension, dimension_keys)}",
+                )
+            )
         links = document.data.get("anecdotes")
         for index, link in enumerate(links if isinstance(links, list) else []):
             if isinstance(link, str) and slugify(link) not in anecdote_slugs:
-                problems.append(Problem(
-                    document.path, document.line_of(("anecdotes", index)),
-                    f"anecdotes[{index + 1}]",
-                    f"no anecdote '{link}' in this audit"
-                    f"{suggestion(link, sorted(anecdote_slugs))}"))
+                problems.append(
+                    Problem(
+                        document.path,
+                        document.line_of(("anecdotes", index)),
+                        f"anecdotes[{index + 1}]",
+                        f"no anecdote '{link}' in this audit"
+                        f"{suggestion(link, sorted(anecdote_slugs))}",
+                    )
+                )
     return problems
 
 
@@ -226,15 +266,26 @@ def _check_audit(audit: Audit) -> list[Problem]:
     for finding in audit.findings:
         first = titles.setdefault(finding.title.casefold(), finding.source.name)
         if first != finding.source.name:
-            problems.append(Problem(finding.source, finding.key_lines.get(("title",)), "title",
-                                    f"duplicate finding title (also in {first})"))
+            problems.append(
+                Problem(
+                    finding.source,
+                    finding.key_lines.get(("title",)),
+                    "title",
+                    f"duplicate finding title (also in {first})",
+                )
+            )
         if finding.recommendation:
             for name in ("impact", "effort"):
                 if getattr(finding, name) is None:
-                    problems.append(Problem(
-                        finding.source, finding.key_lines.get(("recommendation",)), name,
-                        "a recommendation needs impact and effort for the priority matrix "
-                        "(expected a whole number from 1 to 5)"))
+                    problems.append(
+                        Problem(
+                            finding.source,
+                            finding.key_lines.get(("recommendation",)),
+                            name,
+                            "a recommendation needs impact and effort for the priority matrix "
+                            "(expected a whole number from 1 to 5)",
+                        )
+                    )
         problems += _completeness_warnings(finding)
     return problems
 
@@ -242,9 +293,23 @@ def _check_audit(audit: Audit) -> list[Problem]:
 def _completeness_warnings(finding: Any) -> list[Problem]:
     warnings = []
     if not finding.evidence and not finding.anecdotes:
-        warnings.append(Problem(finding.source, finding.key_lines.get(("title",)), "evidence",
-                                "finding has no evidence or anecdotes", "warning"))
+        warnings.append(
+            Problem(
+                finding.source,
+                finding.key_lines.get(("title",)),
+                "evidence",
+                "finding has no evidence or anecdotes",
+                "warning",
+            )
+        )
     if finding.kind == "weakness" and not finding.recommendation:
-        warnings.append(Problem(finding.source, finding.key_lines.get(("kind",)),
-                                "recommendation", "weakness without a recommendation", "warning"))
+        warnings.append(
+            Problem(
+                finding.source,
+                finding.key_lines.get(("kind",)),
+                "recommendation",
+                "weakness without a recommendation",
+                "warning",
+            )
+        )
     return warnings

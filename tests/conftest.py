@@ -63,26 +63,53 @@ class PortfolioWriter:
         path.write_text(textwrap.dedent(text), encoding="utf-8")
         return path
 
-    def organisation(self, slug: str, name: str | None = None, sector: str = "Post",
-                     language: str = "nl") -> Path:
-        return self.write(f"{slug}/organisation.yaml", (
-            f"name: {name or slug.title()}\nsector: {sector}\nsize: large\n"
-            f"language: {language}\n"))
+    def organisation(
+        self, slug: str, name: str | None = None, sector: str = "Post", language: str = "nl"
+    ) -> Path:
+        return self.write(
+            f"{slug}/organisation.yaml",
+            (
+                f"name: {name or slug.title()}\nsector: {sector}\nsize: large\n"
+                f"language: {language}\n"
+            ),
+        )
 
     def audit(self, org: str, audit: str = "2026", date: str = "2026-10-01") -> Path:
-        return self.write(f"{org}/{audit}/audit.yaml", (
-            f"title: Audit {audit}\ndate: {date}\nauditors: [Eva]\nscope: Everything.\n"))
+        return self.write(
+            f"{org}/{audit}/audit.yaml",
+            (f"title: Audit {audit}\ndate: {date}\nauditors: [Eva]\nscope: Everything.\n"),
+        )
 
-    def finding(self, org: str, slug: str, audit: str = "2026", title: str | None = None,
-                dimension: str = "bereikbaarheid", score: int = 2, kind: str = "weakness",
-                anecdotes: str = "", status: str = "final", internal: str = "''") -> Path:
-        return self.write(f"{org}/{audit}/findings/{slug}.md", FINDING.format(
-            title=title or f"Finding {slug}", dimension=dimension, score=score, kind=kind,
-            anecdotes=anecdotes, status=status, internal=internal))
+    def finding(
+        self,
+        org: str,
+        slug: str,
+        audit: str = "2026",
+        title: str | None = None,
+        dimension: str = "bereikbaarheid",
+        score: int = 2,
+        kind: str = "weakness",
+        anecdotes: str = "",
+        status: str = "final",
+        internal: str = "''",
+    ) -> Path:
+        return self.write(
+            f"{org}/{audit}/findings/{slug}.md",
+            FINDING.format(
+                title=title or f"Finding {slug}",
+                dimension=dimension,
+                score=score,
+                kind=kind,
+                anecdotes=anecdotes,
+                status=status,
+                internal=internal,
+            ),
+        )
 
     def anecdote(self, org: str, slug: str, audit: str = "2026", title: str | None = None) -> Path:
-        return self.write(f"{org}/{audit}/anecdotes/{slug}.md",
-                          ANECDOTE.format(title=title or f"Story {slug}"))
+        return self.write(
+            f"{org}/{audit}/anecdotes/{slug}.md", ANECDOTE.format(title=title or f"Story {slug}")
+        )
 
 
 @pytest.fixture
@@ -98,6 +125,5 @@ def small_portfolio(portfolio_writer: PortfolioWriter) -> PortfolioWriter:
     w.audit("postbedrijf")
     w.anecdote("postbedrijf", "gemist-pakje")
     w.finding("postbedrijf", "centrale-lijn", anecdotes="gemist-pakje")
-    w.finding("postbedrijf", "postbode-keert-terug", dimension="mandaat", score=4,
-              kind="strength")
+    w.finding("postbedrijf", "postbode-keert-terug", dimension="mandaat", score=4, kind="strength")
     return w

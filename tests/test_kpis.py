@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from klantspiegel.kpis import STANDARD_KPIS, kpi_balance, meets_target, net_promoter_score, nps_differs
+from klantspiegel.kpis import (
+    STANDARD_KPIS,
+    kpi_balance,
+    meets_target,
+    net_promoter_score,
+    nps_differs,
+)
 from klantspiegel.model import Bilingual, Kpi
 
 
@@ -41,9 +47,14 @@ def test_nps_difference_is_significant_only_beyond_the_combined_error():
 
 def kpi(key: str) -> Kpi:
     standard = STANDARD_KPIS[key]
-    return Kpi.model_construct(key=key, value=10.0, target=12.0, kind=standard.kind,
-                               higher_is_better=standard.higher_is_better,
-                               label=Bilingual(nl=standard.nl, en=standard.en))
+    return Kpi.model_construct(
+        key=key,
+        value=10.0,
+        target=12.0,
+        kind=standard.kind,
+        higher_is_better=standard.higher_is_better,
+        label=Bilingual(nl=standard.nl, en=standard.en),
+    )
 
 
 def test_kpi_balance_counts_result_work_and_between():
@@ -60,4 +71,4 @@ def test_a_dashboard_of_only_work_kpis_is_flagged():
 
 def test_meeting_a_target_follows_the_kpi_direction():
     assert meets_target(kpi("nps")) is False  # 10 < 12, higher is better
-    assert meets_target(kpi("aht")) is True   # 10 <= 12, lower is better
+    assert meets_target(kpi("aht")) is True  # 10 <= 12, lower is better

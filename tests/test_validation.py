@@ -200,13 +200,16 @@ def test_a_recommendation_needs_impact_and_effort(small_portfolio):
 
 
 def test_unknown_kpi_key_gets_a_hint(small_portfolio):
-    small_portfolio.write("postbedrijf/2026/kpis.yaml", """\
+    small_portfolio.write(
+        "postbedrijf/2026/kpis.yaml",
+        """\
         kpis:
           - key: nsp
             value: 12
             period: 2026-Q2
             source: Panel
-        """)
+        """,
+    )
     problem = only_error(small_portfolio.root)
     assert (problem.line, problem.field) == (2, "kpis[1].key")
     assert "did you mean 'nps'?" in problem.message
@@ -235,8 +238,10 @@ def test_problems_format_as_path_line_field_message(small_portfolio):
     path = small_portfolio.root / "postbedrijf/2026/findings/centrale-lijn.md"
     replace(path, "score: 2", "score: 7")
     text = only_error(small_portfolio.root).format(small_portfolio.root.resolve())
-    assert text == ("audits/postbedrijf/2026/findings/centrale-lijn.md:4: score: "
-                    "7 is out of range (expected a whole number from 1 to 5)")
+    assert text == (
+        "audits/postbedrijf/2026/findings/centrale-lijn.md:4: score: "
+        "7 is out of range (expected a whole number from 1 to 5)"
+    )
 
 
 def test_a_broken_finding_reports_typo_range_and_link_together(small_portfolio):
@@ -245,4 +250,8 @@ def test_a_broken_finding_reports_typo_range_and_link_together(small_portfolio):
     replace(path, "score: 2", "score: 7")
     replace(path, "anecdotes: [gemist-pakje]", "anecdotes: [bestaat-niet]")
     found = errors(small_portfolio.root)
-    assert [(p.line, p.field) for p in sorted(found)] == [(4, "score"), (9, "anecdotes[1]"), (13, "ownr")]
+    assert [(p.line, p.field) for p in sorted(found)] == [
+        (4, "score"),
+        (9, "anecdotes[1]"),
+        (13, "ownr"),
+    ]

@@ -1,0 +1,74 @@
+"""Keeping the message catalogs complete: extract every message id from code and templates.
+
+`python -m klantspiegel.catalogs` adds new ids to each catalog (untranslated) and lists the
+ones still missing a translation.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from klantspiegel.i18n import LOCALE_DIR
+from klantspiegel.model import LANGUAGES
+from klantspiegel.templating import THEME_DIR
+
+PACKAGE_DIR = Path(__file__).parent
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+
+
+def message_ids() -> set[str]:
+    """Every message id used by the package's code and the theme's templates."""
+    ids: set[str] = set()
+    sources = [(PACKAGE_DIR, [("**.py", "python")]), (THEME_DIR, [("**.html", "jinja2")])]
+    for folder, method_map in sources:
+        options = {"**.html": {"extensions": "jinja2.ext.i18n"}}
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            folder, method_map, options_map=options, keywords=KEYWORDS
+        ):
+            ids.update(m for m in (message if isinstance(message, tuple) else (message,)) if m)
+    return ids
+
+
+def catalog_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+
+
+def missing_translations(language: str) -> list[str]:
+    """Message ids without a translation in the language's catalog (English needs none)."""
+    if language == "en":
+        return []
+    path = catalog_path(language)
+    translated: set[str] = set()
+    if path.is_file():
+        with path.open("rb") as handle:
+            translated = {str(m.id) for m in read_po(handle) if m.id and m.string}
+    return sorted(message_ids() - translated)
+
+
+def update_catalog(language: str) -> None:
+    """Add new ids to a catalog, keep existing translations, drop ids no longer used."""
+    path = catalog_path(language)
+    old = Catalog(locale=language)
+    if path.is_file():
+        with path.open("rb") as handle:
+            old = read_po(handle, locale=language)
+    new = Catalog(locale=language, project="klantspiegel")
+    for message_id in sorted(message_ids()):
+        existing = old.get(message_id)
+        new.add(message_id, existing.string if existing else "")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, new, width=100, omit_header=True)
+
+
+if __name__ == "__main__":
+    for lang in LANGUAGES:
+        if lang != "en":
+            update_catalog(lang)
+            for message in missing_translations(lang):
+                print(f"{lang}: missing translation: {message}", file=sys.stderr)

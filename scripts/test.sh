@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Run the full test suite, installing what it needs (Pango, Chromium, Poppler, test packages).
+# Extra arguments go to pytest, e.g. `scripts/test.sh -k validation`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup-lib.sh
+
+ensure_weasyprint_libraries
+apt_install poppler-utils chromium
+ensure_venv "[test]"
+.venv/bin/python -m ruff check klantspiegel tests build.py
+.venv/bin/python -m pytest "$@"
