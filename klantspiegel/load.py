@@ -103,7 +103,15 @@ def _load_config(root: Path, problems: list[Problem]) -> PortfolioConfig | None:
         )
         return None
     document = read_yaml_file(path, problems, DEFAULT_MAX_FILE_BYTES)
-    return fields_of(PortfolioConfig, document, problems) if document else None
+    config = fields_of(PortfolioConfig, document, problems) if document else None
+    if config and config.logo and document:
+        logo = (root / config.logo).resolve()
+        if not logo.is_relative_to(root) or not logo.is_file():
+            problems.append(Problem(path, document.line_of(("logo",)), "logo", (
+                f"logo '{config.logo}' not found inside the portfolio "
+                "(expected an image file path relative to the portfolio folder)")))
+            return None
+    return config
 
 
 def _load_scoring_model(

@@ -13,8 +13,17 @@ from typing import Literal
 
 from klantspiegel import charts
 from klantspiegel.i18n import VALUE_LABELS, Translator
-from klantspiegel.kpis import KpiBalance, NpsResult, kpi_balance, net_promoter_score
-from klantspiegel.model import Anecdote, Audit, Dimension, Finding, Kpi, Organisation, Portfolio
+from klantspiegel.kpis import KpiBalance, NpsResult, kpi_balance, meets_target, net_promoter_score
+from klantspiegel.model import (
+    Anecdote,
+    Audit,
+    Dimension,
+    Finding,
+    Kpi,
+    Language,
+    Organisation,
+    Portfolio,
+)
 from klantspiegel.scoring import (
     AuditScore,
     Benchmark,
@@ -40,6 +49,13 @@ class DimensionRow:
     benchmark: float | None
     change: float | None
     findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    kpi: Kpi
+    meets_target: bool | None
+    digits: int  # decimals to show: none for whole numbers
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,7 @@ class OrganisationReport:
     findings: tuple[Finding, ...]
     anecdotes: tuple[Anecdote, ...]
     kpis: tuple[Kpi, ...]
+    kpi_rows: tuple[KpiRow, ...]
     kpi_balance: KpiBalance
     nps: NpsResult | None
     actions: tuple[Finding, ...]
@@ -86,8 +103,21 @@ class OrganisationReport:
     def language(self) -> str:
         return self.organisation.report_language
 
+    @property
+    def previous_audit(self) -> Audit | None:
+        return self.organisation.previous_audit
+
     def finding_dimension(self, finding: Finding) -> Dimension:
         return next(r.dimension for r in self.dimensions if r.dimension.key == finding.dimension)
+
+    def linked_anecdotes(self, finding: Finding) -> list[Anecdote]:
+        """The customer stories behind a finding that this audience may see."""
+        shown = {a.slug: a for a in self.anecdotes}
+        return [shown[slug] for slug in finding.anecdotes if slug in shown]
+
+    def findings_citing(self, anecdote: Anecdote) -> list[Finding]:
+        """The findings (this audience may see) that are based on a customer story."""
+        return [f for f in self.findings if anecdote.slug in f.anecdotes]
 
 
 def latest_scores(portfolio: Portfolio) -> dict[str, tuple[str, AuditScore]]:
@@ -148,6 +178,9 @@ def build_report(
         findings=shown,
         anecdotes=anecdotes,
         kpis=audit.kpis,
+        kpi_rows=tuple(
+            KpiRow(k, meets_target(k), 0 if float(k.value).is_integer() else 1) for k in audit.kpis
+        ),
         kpi_balance=kpi_balance(audit.kpis),
         nps=net_promoter_score(audit.survey.scores) if audit.survey else None,
         actions=actions,
@@ -266,3 +299,40 @@ def _charts(
         for a in anecdotes
     }
     return ReportCharts(gauge, radar, bars, matrix, trend, journeys)
+
+
+@dataclass(frozen=True)
+class DimensionEntry:
+    report: OrganisationReport
+    row: DimensionRow
+
+
+@dataclass(frozen=True)
+class DimensionOverview:
+    """One dimension across the portfolio: the consultant's cross-organisation view."""
+
+    dimension: Dimension
+    entries: tuple[DimensionEntry, ...]
+    chart: charts.Chart
+
+
+def dimension_overview(
+    dimension: Dimension, reports: Mapping[str, OrganisationReport], language: Language
+) -> DimensionOverview:
+    t = Translator(language)
+    _ = t.gettext
+    entries = tuple(
+        DimensionEntry(report, next(r for r in report.dimensions if r.dimension == dimension))
+        for report in reports.values()
+    )
+    chart = charts.bars(
+        f"dimension-{dimension.key}",
+        [charts.BarRow(e.report.organisation.name, e.row.score.score) for e in entries],
+        title=_("{dimension}: score per organisation").format(dimension=dimension.label[language]),
+        description=_("Latest audit of each organisation, on a scale of 1 to 5."),
+        not_assessed=_("Not assessed"),
+        benchmark_label=_("Sector peers (median)"),
+        value_format=t.number,
+        label_heading=_("Organisation"),
+    )
+    return DimensionOverview(dimension, entries, chart)

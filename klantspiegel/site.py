@@ -1,4 +1,4 @@
-"""The report site: which pages exist, and rendering each with its template.
+"""The report site: which pages exist, rendering each with its template, and the search index.
 
 Every link is relative (`root` is the way back to the site's top from a page), so the site
 works under any sub-path and opened straight from disk.
@@ -7,14 +7,23 @@ works under any sub-path and opened straight from disk.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from klantspiegel.i18n import VALUE_LABELS, Translator
 from klantspiegel.model import Language, Portfolio
-from klantspiegel.report import OrganisationReport
+from klantspiegel.report import OrganisationReport, dimension_overview
 from klantspiegel.templating import environment
+
+SEARCH_DIR = "pagefind"
+
+
+class SearchIndexError(RuntimeError):
+    """Pagefind could not index the site."""
 
 
 @dataclass(frozen=True)
@@ -30,61 +39,97 @@ class Page:
         return "../" * self.path.count("/")
 
 
-def site_pages(portfolio: Portfolio, reports: Mapping[str, OrganisationReport]) -> list[Page]:
-    """Every page of the portfolio site, with what its template needs."""
+def site_pages(
+    portfolio: Portfolio, reports: Mapping[str, OrganisationReport], client: bool = False
+) -> list[Page]:
+    """Every page of the site. A client's site has only its own organisation's pages."""
+    pages = []
     home_language = portfolio.config.language
-    pages = [
-        Page("index.html", "site/index.html", home_language, {"reports": list(reports.values())})
-    ]
+    if not client:
+        sectors = sorted({r.organisation.sector for r in reports.values()}, key=str.casefold)
+        pages.append(Page("index.html", "site/index.html", home_language,
+                          {"reports": list(reports.values()), "sectors": sectors}))
+        for dimension in portfolio.scoring_model.dimensions:
+            overview = dimension_overview(dimension, reports, home_language)
+            pages.append(Page(f"dimensions/{dimension.key}.html", "site/dimension.html",
+                              home_language, {"dimension": dimension, "entries": overview.entries,
+                                              "chart": overview.chart}))
+        evidence = [Translator(home_language).gettext(label)
+                    for label in VALUE_LABELS["evidence"].values()]
+        pages.append(Page("method.html", "site/method.html", home_language,
+                          {"evidence_labels": evidence}))
+        pages.append(Page("404.html", "site/404.html", home_language))
     for slug, report in reports.items():
-        language = report.organisation.report_language
-        base = {"report": report, "organisation": report.organisation}
-        pages.append(Page(f"{slug}/index.html", "site/organisation.html", language, base))
-        for finding in report.findings:
-            pages.append(
-                Page(
-                    f"{slug}/findings/{finding.slug}.html",
-                    "site/finding.html",
-                    language,
-                    {**base, "finding": finding},
-                )
-            )
-        for anecdote in report.anecdotes:
-            pages.append(
-                Page(
-                    f"{slug}/anecdotes/{anecdote.slug}.html",
-                    "site/anecdote.html",
-                    language,
-                    {**base, "anecdote": anecdote},
-                )
-            )
+        pages += _organisation_pages(f"{slug}/" if not client else "", report)
     return pages
 
 
-def render_site(pages: Iterable[Page], portfolio: Portfolio, theme_dir: Path, out_dir: Path) -> int:
-    """Render pages into out_dir and copy the theme's assets; returns the number of pages."""
+def _organisation_pages(prefix: str, report: OrganisationReport) -> list[Page]:
+    language = report.organisation.report_language
+    base = {"report": report, "organisation": report.organisation}
+    pages = [Page(f"{prefix}index.html", "site/organisation.html", language,
+                  {**base, "org_root": ""})]
+    for finding in report.findings:
+        pages.append(Page(f"{prefix}findings/{finding.slug}.html", "site/finding.html", language,
+                          {**base, "finding": finding, "org_root": "../"}))
+    for anecdote in report.anecdotes:
+        pages.append(Page(f"{prefix}anecdotes/{anecdote.slug}.html", "site/anecdote.html",
+                          language, {**base, "anecdote": anecdote, "org_root": "../"}))
+    return pages
+
+
+def render_site(
+    pages: Iterable[Page], portfolio: Portfolio, theme_dir: Path, out_dir: Path,
+    *, client: bool = False, search: bool = True,
+) -> int:
+    """Render pages into out_dir with the theme's assets and the search index.
+
+    Returns the number of pages written.
+    """
+    logo = copy_assets(theme_dir, portfolio, out_dir / "assets")
+    shared = {"config": portfolio.config, "model": portfolio.scoring_model, "logo": logo,
+              "client": client, "search": search}
     count = 0
-    shared = {"config": portfolio.config, "model": portfolio.scoring_model}
     for page in pages:
         env = environment(theme_dir, portfolio.root, page.language)
         html = env.get_template(page.template).render(
-            **shared, **page.context, root=page.root, page_path=page.path
-        )
+            **shared, **page.context, root=page.root, page_path=page.path)
         target = out_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
         count += 1
-    copy_assets(theme_dir, portfolio, out_dir / "assets")
+    if search:
+        build_search_index(out_dir, portfolio.config.language)
     return count
 
 
-def copy_assets(theme_dir: Path, portfolio: Portfolio, target: Path) -> None:
-    """Theme assets, then the portfolio's own (which win), then the configured logo."""
+def copy_assets(theme_dir: Path, portfolio: Portfolio, target: Path) -> str | None:
+    """Theme assets, then the portfolio's own (which win), the theme colours and the logo.
+
+    Returns the logo's file name inside the assets folder, if there is one.
+    """
     shutil.copytree(theme_dir / "assets", target, dirs_exist_ok=True)
     own = portfolio.root / "templates" / "assets"
     if own.is_dir():
         shutil.copytree(own, target, dirs_exist_ok=True)
-    if portfolio.config.logo:
-        logo = (portfolio.root / portfolio.config.logo).resolve()
-        if logo.is_relative_to(portfolio.root) and logo.is_file():
-            shutil.copy2(logo, target / f"logo{logo.suffix.lower()}")
+    # The accent colour lives in a stylesheet: a strict CSP allows no inline styles.
+    accent = portfolio.config.accent_colour
+    (target / "css" / "theme.css").write_text(f":root {{ --accent: {accent}; }}\n")
+    if not portfolio.config.logo:
+        return None
+    logo = (portfolio.root / portfolio.config.logo).resolve()
+    name = f"logo{logo.suffix.lower()}"
+    shutil.copy2(logo, target / name)
+    return name
+
+
+def build_search_index(site_dir: Path, language: Language) -> None:
+    """Index the finding and story pages with Pagefind, into site_dir/pagefind/.
+
+    One language for the whole index, so a search from any page finds every report.
+    """
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir),
+               "--output-subdir", SEARCH_DIR, "--force-language", language, "--silent"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SearchIndexError(f"pagefind failed: {result.stderr.strip() or result.stdout}")

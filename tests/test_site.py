@@ -1,0 +1,133 @@
+"""The report site as files: page types, relative links, theme, overrides, search, labels."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from klantspiegel.catalogs import message_ids, missing_translations
+from klantspiegel.cli import main
+
+
+def build_site(root: Path, tmp_path: Path) -> Path:
+    output = tmp_path / "output"
+    assert main(["--source", str(root), "--output", str(output), "--no-pdf"]) == 0
+    return output / "site"
+
+
+@pytest.fixture
+def site(small_portfolio, tmp_path) -> Path:
+    small_portfolio.finding("postbedrijf", "concept", title="Draft finding", status="draft")
+    return build_site(small_portfolio.root, tmp_path)
+
+
+def test_every_page_type_is_written(site):
+    for page in ("index.html", "method.html", "404.html", "dimensions/bereikbaarheid.html",
+                 "postbedrijf/index.html", "postbedrijf/findings/centrale-lijn.html",
+                 "postbedrijf/anecdotes/gemist-pakje.html"):
+        assert (site / page).is_file(), page
+
+
+def test_there_is_a_dimension_page_for_every_dimension_of_the_model(site):
+    assert len(list((site / "dimensions").glob("*.html"))) == 9
+
+
+def test_links_are_relative(site):
+    for page in site.rglob("*.html"):
+        html = page.read_text().replace('xmlns="http://www.w3.org/2000/svg"', "")
+        assert not re.search(r'(?:href|src)="/', html), page
+        assert "http://" not in html and "https://" not in html, page
+
+
+def test_a_finding_page_shows_score_evidence_story_and_recommendation(site):
+    html = (site / "postbedrijf/findings/centrale-lijn.html").read_text()
+    assert "Finding centrale-lijn" in html
+    assert "Two test calls to the central number." in html
+    assert 'href="../anecdotes/gemist-pakje.html"' in html
+    assert "Give the front line a direct number." in html
+    assert 'aria-current="page"' in html
+
+
+def test_an_anecdote_page_shows_the_journey_with_its_moment_of_truth(site):
+    html = (site / "postbedrijf/anecdotes/gemist-pakje.html").read_text()
+    assert "Front door" in html and "Call centre" in html
+    assert html.count("is-moment") == 1
+    assert "<svg" in html and 'role="img"' in html
+    assert 'href="../findings/centrale-lijn.html"' in html  # the finding that cites it
+
+
+def test_the_portfolio_site_marks_draft_findings(site):
+    html = (site / "postbedrijf/index.html").read_text()
+    assert "Draft finding" in html
+    assert "tag-draft" in html
+
+
+def test_a_dimension_without_findings_says_not_assessed(site):
+    html = (site / "postbedrijf/index.html").read_text()
+    assert "Niet beoordeeld" in html
+
+
+def test_every_chart_has_a_title_a_description_and_a_data_table(site):
+    html = (site / "postbedrijf/index.html").read_text()
+    charts = html.count("<figure class=\"chart-figure")
+    assert charts >= 3
+    assert html.count("<figcaption>") == charts
+    assert html.count('<details class="chart-data">') == charts
+
+
+def test_the_method_page_explains_the_model_from_its_yaml(site):
+    html = (site / "method.html").read_text()
+    for name in ("Reactief", "Ontwikkelend", "Gedefinieerd", "Geïntegreerd", "Klantgedreven"):
+        assert name in html
+    assert "Bereikbaarheid &amp; kanalen" in html
+
+
+def test_the_accent_colour_comes_from_the_portfolio_config(small_portfolio, tmp_path):
+    small_portfolio.write("portfolio.yaml", "consultancy: Test\naccent_colour: '#AA3300'\n")
+    site = build_site(small_portfolio.root, tmp_path)
+    assert "--accent: #aa3300;" in (site / "assets/css/theme.css").read_text()
+
+
+def test_the_logo_is_copied_and_shown(small_portfolio, tmp_path):
+    small_portfolio.write("portfolio.yaml", "consultancy: Test\nlogo: assets/logo.svg\n")
+    small_portfolio.write("assets/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>')
+    site = build_site(small_portfolio.root, tmp_path)
+    assert (site / "assets/logo.svg").is_file()
+    assert 'src="../assets/logo.svg"' in (site / "postbedrijf/index.html").read_text()
+
+
+def test_a_logo_outside_the_portfolio_is_an_error(small_portfolio, tmp_path):
+    small_portfolio.write("portfolio.yaml", "consultancy: Test\nlogo: ../../etc/hostname\n")
+    assert main(["check", "--source", str(small_portfolio.root)]) == 1
+
+
+def test_a_portfolio_template_overrides_the_theme(small_portfolio, tmp_path):
+    small_portfolio.write("templates/site/404.html", "<!DOCTYPE html><title>Own 404</title>")
+    site = build_site(small_portfolio.root, tmp_path)
+    assert "Own 404" in (site / "404.html").read_text()
+
+
+def test_the_search_index_covers_findings_and_stories(site):
+    assert (site / "pagefind/pagefind-ui.js").is_file()
+    fragments = list((site / "pagefind/fragment").glob("*.pf_fragment"))
+    # one fragment per finding and story page (3 findings incl. the draft, 1 story)
+    assert len(fragments) == 4
+
+
+def test_pages_are_in_the_language_of_their_organisation(portfolio_writer, tmp_path):
+    w = portfolio_writer
+    w.organisation("english", name="English Ltd", language="en")
+    w.audit("english")
+    w.finding("english", "one")
+    site = build_site(w.root, tmp_path)
+    html = (site / "english/index.html").read_text()
+    assert '<html lang="en">' in html
+    assert "Management summary" in html and "Managementsamenvatting" not in html
+    assert '<html lang="nl">' in (site / "index.html").read_text()
+
+
+def test_every_fixed_label_has_a_dutch_translation():
+    assert len(message_ids()) > 50
+    assert missing_translations("nl") == []
