@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from klantspiegel.bundles import CLIENTS_DIR, write_bundle
 from klantspiegel.load import load_portfolio
 from klantspiegel.model import Portfolio
 from klantspiegel.output import staged_output
@@ -37,7 +38,7 @@ def check(source: Path) -> tuple[Portfolio, list[Problem]]:
 def build(
     source: Path, output: Path, *, pdf: bool = True, theme_dir: Path = THEME_DIR
 ) -> BuildResult:
-    """Build the portfolio at `source` into `output` (site/ and pdf/), all or nothing."""
+    """Build the portfolio at `source` into `output` (site/, pdf/, clients/): all or nothing."""
     started = time.perf_counter()
     portfolio, warnings = check(source)
     peers = latest_scores(portfolio)
@@ -45,18 +46,22 @@ def build(
         o.slug: build_report(o, portfolio, peers, audience="consultant")
         for o in portfolio.organisations
     }
+    client_reports = {
+        o.slug: build_report(o, portfolio, peers, audience="client")
+        for o in portfolio.organisations
+    }
     with staged_output(output) as staging:
         pages = render_site(
             site_pages(portfolio, consultant_reports), portfolio, theme_dir, staging / "site"
         )
-        pdf_count = pdf_pages = 0
-        if pdf:
-            for organisation in portfolio.organisations:
-                report = build_report(organisation, portfolio, peers, audience="client")
-                pdf_pages += render_pdf(
-                    report, portfolio, theme_dir, staging / "pdf" / f"{organisation.slug}.pdf"
-                )
-                pdf_count += 1
+        pdf_pages = 0
+        for slug, report in client_reports.items():
+            pdf_path = staging / "pdf" / f"{slug}.pdf" if pdf else None
+            if pdf_path:
+                pdf_pages += render_pdf(report, portfolio, theme_dir, pdf_path)
+            pages += write_bundle(report, portfolio, theme_dir, staging / CLIENTS_DIR / slug,
+                                  pdf_path)
+        pdf_count = len(client_reports) if pdf else 0
     return BuildResult(
         portfolio, warnings, pages, pdf_count, pdf_pages, time.perf_counter() - started
     )

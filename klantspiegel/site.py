@@ -45,7 +45,9 @@ def site_pages(
     """Every page of the site. A client's site has only its own organisation's pages."""
     pages = []
     home_language = portfolio.config.language
-    if not client:
+    if client:  # a single organisation: its own language, no portfolio or cross-client pages
+        home_language = next(iter(reports.values())).organisation.report_language
+    else:
         sectors = sorted({r.organisation.sector for r in reports.values()}, key=str.casefold)
         pages.append(Page("index.html", "site/index.html", home_language,
                           {"reports": list(reports.values()), "sectors": sectors}))
@@ -54,11 +56,14 @@ def site_pages(
             pages.append(Page(f"dimensions/{dimension.key}.html", "site/dimension.html",
                               home_language, {"dimension": dimension, "entries": overview.entries,
                                               "chart": overview.chart}))
-        evidence = [Translator(home_language).gettext(label)
-                    for label in VALUE_LABELS["evidence"].values()]
-        pages.append(Page("method.html", "site/method.html", home_language,
-                          {"evidence_labels": evidence}))
-        pages.append(Page("404.html", "site/404.html", home_language))
+    evidence = [
+        Translator(home_language).gettext(label) for label in VALUE_LABELS["evidence"].values()
+    ]
+    # In a client bundle the way home is the organisation's report, not the portfolio.
+    home = {"home_label": next(iter(reports.values())).organisation.name if client else None}
+    pages.append(Page("method.html", "site/method.html", home_language,
+                      {**home, "evidence_labels": evidence}))
+    pages.append(Page("404.html", "site/404.html", home_language, home))
     for slug, report in reports.items():
         pages += _organisation_pages(f"{slug}/" if not client else "", report)
     return pages
@@ -132,4 +137,6 @@ def build_search_index(site_dir: Path, language: Language) -> None:
                "--output-subdir", SEARCH_DIR, "--force-language", language, "--silent"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise SearchIndexError(f"pagefind failed: {result.stderr.strip() or result.stdout}")
+        raise SearchIndexError(
+            f"pagefind failed on {site_dir}: {result.stderr.strip() or result.stdout}"
+        )
