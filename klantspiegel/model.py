@@ -169,6 +169,7 @@ class Finding(FindingFields):
     source: Path
     key_lines: dict[tuple[str | int, ...], int] = Field(default_factory=dict, repr=False)
     html: str
+    media: tuple[tuple[str, Path], ...] = ()  # (URL in html, image file) to copy next to pages
 
     @property
     def evidence_count(self) -> int:
@@ -206,6 +207,7 @@ class Anecdote(AnecdoteFields):
     source: Path
     key_lines: dict[tuple[str | int, ...], int] = Field(default_factory=dict, repr=False)
     html: str
+    media: tuple[tuple[str, Path], ...] = ()  # (URL in html, image file) to copy next to pages
 
 
 # --- KPIs and survey ----------------------------------------------------------------------------

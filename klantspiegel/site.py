@@ -34,6 +34,12 @@ class Page:
     context: Mapping[str, Any] = field(default_factory=dict)
 
     @property
+    def media(self) -> tuple[tuple[str, Path], ...]:
+        """Images the page's Markdown refers to, as (URL relative to the page, source file)."""
+        text = self.context.get("finding") or self.context.get("anecdote")
+        return text.media if text is not None else ()
+
+    @property
     def root(self) -> str:
         """Relative way back to the site root: '' at the top, '../' one folder down."""
         return "../" * self.path.count("/")
@@ -102,6 +108,9 @@ def render_site(
         target = out_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
+        for url, source in page.media:
+            (target.parent / url).parent.mkdir(exist_ok=True)
+            shutil.copyfile(source, target.parent / url)
         count += 1
     if search:
         build_search_index(out_dir, portfolio.config.language)

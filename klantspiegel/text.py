@@ -7,7 +7,12 @@ already-sanitised HTML, so `{{ 7*7 }}` in a finding stays literally `{{ 7*7 }}`.
 from __future__ import annotations
 
 import re
+import signal
+import threading
 import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import markdown
 import nh3
@@ -19,41 +24,10 @@ _EXTENSION_CONFIGS = {
     "footnotes": {"BACKLINK_TEXT": "↩"},
 }
 
-_ALLOWED_TAGS = {
-    "a",
-    "abbr",
-    "blockquote",
-    "br",
-    "code",
-    "dd",
-    "del",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "h2",
-    "h3",
-    "h4",
-    "hr",
-    "img",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "q",
-    "s",
-    "strong",
-    "sub",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-}
+_ALLOWED_TAGS = set(
+    "a abbr blockquote br code dd del div dl dt em h2 h3 h4 hr img li ol p pre q s strong sub "
+    "sup table tbody td tfoot th thead tr ul".split()
+)
 _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id"},
     "abbr": {"title"},
@@ -69,18 +43,62 @@ _ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 _converter = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS)
 
+DEFAULT_TIME_LIMIT = 2.0
+_REFERENCE_KINDS = {("img", "src"): "image", ("a", "href"): "link"}
+_RECORDED_SCHEMES = {"http", "https", "mailto", "file", "ftp", "data", "javascript", "vbscript",
+                     "tel", "smb", "ssh"}
 
-def render_markdown(text: str) -> Markup:
+# Rewrites (or drops, by returning None) the URL of an image or link in the final HTML.
+UrlRewriter = Callable[[str, str], "str | None"]
+
+
+class TextTooComplex(Exception):
+    """Markdown that cannot be rendered within the time limit or nests too deeply."""
+
+
+@dataclass(frozen=True)
+class RenderedText:
+    html: Markup
+    references: tuple[tuple[str, str], ...]  # ("image" | "link", url as written)
+
+
+def render_markdown(
+    text: str, rewrite: UrlRewriter | None = None, time_limit: float = DEFAULT_TIME_LIMIT
+) -> RenderedText:
     """Convert Markdown to HTML and remove everything outside the allowlist.
 
-    The result is Markup: templates insert it as it is, since it is already sanitised.
+    Every image and link that survives sanitising (from Markdown or raw HTML) is recorded,
+    and `rewrite` may change or drop it. The HTML is Markup: templates insert it as it is.
+    Raises TextTooComplex for input that would take too long (some bracket patterns make
+    Python-Markdown slow down badly) or nests too deeply.
     """
-    _converter.reset()
-    html = _converter.convert(text)
-    return Markup(sanitise(html))
+    with _deadline(time_limit):
+        try:
+            _converter.reset()
+            html = _converter.convert(text)
+        except RecursionError as error:
+            raise TextTooComplex("the text nests too deeply (lists or quotes)") from error
+    # First pass: record every image and link as written, whatever its scheme, so that a
+    # file: or http: image becomes a reported error rather than silently vanishing.
+    references: list[tuple[str, str]] = []
+
+    def record(tag: str, attribute: str, value: str) -> None:
+        kind = _REFERENCE_KINDS.get((tag, attribute))
+        if kind:
+            references.append((kind, value))
+
+    nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+              url_schemes=_RECORDED_SCHEMES, attribute_filter=record)
+
+    def rewritten(tag: str, attribute: str, value: str) -> str | None:
+        kind = _REFERENCE_KINDS.get((tag, attribute))
+        return rewrite(kind, value) if kind and rewrite else value
+
+    return RenderedText(Markup(sanitise(html, rewritten)), tuple(references))
 
 
-def sanitise(html: str) -> str:
+def sanitise(html: str, attribute_filter: Callable[[str, str, str], str | None] | None = None
+             ) -> str:
     """Allowlist sanitiser: no scripts, event handlers, styles, frames, forms or js: URLs."""
     return nh3.clean(
         html,
@@ -90,7 +108,27 @@ def sanitise(html: str) -> str:
         url_schemes=_ALLOWED_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=attribute_filter,
     )
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise TextTooComplex after `seconds` (main thread only; elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise TextTooComplex(f"the text takes more than {seconds:g} s to render")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def slugify(text: str) -> str:
