@@ -24,10 +24,11 @@ _EXTENSION_CONFIGS = {
     "footnotes": {"BACKLINK_TEXT": "↩"},
 }
 
-_ALLOWED_TAGS = set(
-    "a abbr blockquote br code dd del div dl dt em h2 h3 h4 hr img li ol p pre q s strong sub "
-    "sup table tbody td tfoot th thead tr ul".split()
-)
+_ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3",
+    "h4", "hr", "img", "li", "ol", "p", "pre", "q", "s", "strong", "sub", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
 _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id"},
     "abbr": {"title"},
