@@ -79,21 +79,23 @@ def render_markdown(
             html = _converter.convert(text)
         except RecursionError as error:
             raise TextTooComplex("the text nests too deeply (lists or quotes)") from error
-    # First pass: record every image and link as written, whatever its scheme, so that a
-    # file: or http: image becomes a reported error rather than silently vanishing.
+    # First pass: record and resolve every image and link as written, whatever its scheme, so
+    # that a file: or http: image is reported instead of silently vanishing in the sanitiser.
     references: list[tuple[str, str]] = []
+    resolved: dict[tuple[str, str], str | None] = {}
 
     def record(tag: str, attribute: str, value: str) -> None:
         kind = _REFERENCE_KINDS.get((tag, attribute))
         if kind:
             references.append((kind, value))
+            resolved[kind, value] = rewrite(kind, value) if rewrite else value
 
     nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
               url_schemes=_RECORDED_SCHEMES, attribute_filter=record)
 
     def rewritten(tag: str, attribute: str, value: str) -> str | None:
         kind = _REFERENCE_KINDS.get((tag, attribute))
-        return rewrite(kind, value) if kind and rewrite else value
+        return resolved.get((kind, value), value) if kind else value
 
     return RenderedText(Markup(sanitise(html, rewritten)), tuple(references))
 
