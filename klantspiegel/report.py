@@ -23,6 +23,7 @@ from klantspiegel.model import (
     Language,
     Organisation,
     Portfolio,
+    ScoringModel,
 )
 from klantspiegel.scoring import (
     AuditScore,
@@ -212,14 +213,14 @@ def _charts(
     actions: tuple[Finding, ...],
     history: tuple[HistoryPoint, ...],
     anecdotes: tuple[Anecdote, ...],
-    model,
+    model: ScoringModel,
 ) -> ReportCharts:
     _ = t.gettext
     language = organisation.report_language
     labels = [r.dimension.label[language] for r in rows]
     level = score.level.name[language] if score.level else _("Not assessed")
     gauge = charts.gauge(
-        "gauge",
+        "chart-gauge",
         score.index,
         title=_("Overall index"),
         description=_("Overall index {value} of 5: level {level}.").format(
@@ -238,15 +239,16 @@ def _charts(
             charts.Series(_("Sector peers (median)"), [r.benchmark for r in rows], "benchmark")
         )
     radar = charts.radar(
-        "radar",
+        "chart-radar",
         labels,
         series,
         title=_("Scores per dimension"),
         description=_("Score of each dimension on a scale of 1 to 5."),
         value_format=t.number,
+        label_heading=_("Dimension"),
     )
     bars = charts.bars(
-        "bars",
+        "chart-bars",
         [
             charts.BarRow(label, r.score.score, r.benchmark, r.previous)
             for label, r in zip(labels, rows, strict=True)
@@ -256,11 +258,13 @@ def _charts(
         not_assessed=_("Not assessed"),
         benchmark_label=_("Sector peers (median)"),
         value_format=t.number,
+        previous_label=_("Previous audit"),
+        label_heading=_("Dimension"),
     )
     planned = [f for f in actions if f.impact and f.effort]
     matrix = (
         charts.priority_matrix(
-            "matrix",
+            "chart-matrix",
             [
                 charts.MatrixPoint(f.title, f.impact, f.effort, f"findings/{f.slug}.html")
                 for f in planned
@@ -270,24 +274,26 @@ def _charts(
             axis_impact=_("Impact"),
             axis_effort=_("Effort"),
             quadrant_names={k: t.gettext(v) for k, v in VALUE_LABELS["quadrant"].items()},
+            headings=("#", _("Recommendation"), _("Impact"), _("Effort"), _("Priority")),
         )
         if planned
         else None
     )
     trend = (
         charts.trend(
-            "trend",
+            "chart-trend",
             [charts.TrendPoint(t.date(h.audit.date, "MMM yyyy"), h.score.index) for h in history],
             title=_("Overall index over time"),
             description=_("Overall index of each audit of this organisation."),
             value_format=t.number,
+            label_heading=_("Audit"),
         )
         if len(history) > 1
         else None
     )
     journeys = {
         a.slug: charts.journey_curve(
-            f"journey-{a.slug}",
+            f"chart-journey-{a.slug}",
             [
                 charts.JourneyPoint(s.touchpoint, s.actor, s.emotion, s.moment_of_truth)
                 for s in a.journey
@@ -295,6 +301,7 @@ def _charts(
             title=_("Customer journey: {title}").format(title=a.title),
             description=_("Emotion of the customer at each step, from -2 to +2."),
             moment_label=_("Moment of truth"),
+            headings=("#", _("Step"), _("Actor"), _("Emotion"), _("Moment of truth")),
         )
         for a in anecdotes
     }
@@ -326,7 +333,7 @@ def dimension_overview(
         for report in reports.values()
     )
     chart = charts.bars(
-        f"dimension-{dimension.key}",
+        f"chart-dimension-{dimension.key}",
         [charts.BarRow(e.report.organisation.name, e.row.score.score) for e in entries],
         title=_("{dimension}: score per organisation").format(dimension=dimension.label[language]),
         description=_("Latest audit of each organisation, on a scale of 1 to 5."),
