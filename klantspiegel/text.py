@@ -18,11 +18,10 @@ import markdown
 import nh3
 from markupsafe import Markup
 
-_EXTENSIONS = ["tables", "sane_lists", "smarty", "footnotes", "abbr", "def_list"]
-_EXTENSION_CONFIGS = {
-    "smarty": {"smart_quotes": False},  # quotes vary between nl and en; keep them as typed
-    "footnotes": {"BACKLINK_TEXT": "↩"},
-}
+# smarty alone tripled the rendering time (3.3 vs 1.1 ms a finding); abbr and def_list are
+# rarely written in findings. Tables and footnotes are what consultants use.
+_EXTENSIONS = ["tables", "sane_lists", "footnotes"]
+_EXTENSION_CONFIGS = {"footnotes": {"BACKLINK_TEXT": "↩"}}
 
 _ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3",
