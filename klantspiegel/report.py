@@ -266,7 +266,9 @@ def _charts(
         charts.priority_matrix(
             "chart-matrix",
             [
-                charts.MatrixPoint(f.title, f.impact, f.effort, f"findings/{f.slug}.html")
+                # no links inside the chart: an image (role=img) may not hold controls; the
+                # action plan table beside it links every recommendation
+                charts.MatrixPoint(f.title, f.impact, f.effort)
                 for f in planned
             ],
             title=_("Priority matrix"),

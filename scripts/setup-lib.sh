@@ -37,3 +37,13 @@ ensure_venv() {
   fi
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$1"
 }
+
+ensure_site_check_tools() {
+  # The site checks in tests/browser run the Nu HTML checker (Java) and axe-core, both from
+  # npm (package-lock.json). Java comes first: vnu-jar's install script looks for it.
+  command -v npm >/dev/null || apt_install nodejs npm
+  command -v java >/dev/null || apt_install default-jre-headless
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund
+  fi
+}

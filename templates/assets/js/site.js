@@ -54,11 +54,14 @@ function setUpSearch() {
   if (!box || typeof PagefindUI === "undefined") return;
   new PagefindUI({
     element: "#search",
-    bundlePath: box.dataset.bundle,
+    // Pagefind imports its bundle as a module, which needs a path, not a relative URL.
+    bundlePath: new URL(box.dataset.bundle, window.location.href).pathname,
     showImages: false,
     resetStyles: false,
     translations: { placeholder: box.dataset.placeholder },
   });
+  const input = box.querySelector("input");
+  if (input) input.setAttribute("aria-label", box.dataset.placeholder);
 }
 
 document.addEventListener("DOMContentLoaded", () => {
