@@ -18,23 +18,60 @@ from klantspiegel.templating import THEME_DIR
 
 FIELDS = list(FindingFields.model_fields)
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10, 10), st.floats(allow_nan=True),
-    st.text(max_size=30), st.sampled_from(["bereikbaarheid", "strength", "weakness", "final",
-                                           "draft", "short", "2026-13-45", "2026-02-28"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-10, 10),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "bereikbaarheid",
+            "strength",
+            "weakness",
+            "final",
+            "draft",
+            "short",
+            "2026-13-45",
+            "2026-02-28",
+        ]
+    ),
 )
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
-                      | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
-front_matter = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=12), values,
-                               max_size=len(FIELDS) + 2)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+front_matter = st.dictionaries(
+    st.sampled_from(FIELDS) | st.text(max_size=12), values, max_size=len(FIELDS) + 2
+)
 markdown_pieces = st.sampled_from(
-    list("ab *_`#>-[]()!<>/&;:\n\t|=\"'{}%0123456789é€")
-    + ["<script>", "](", "![", "javascript:", "{{", "}}", "<img src=", "\n\n", "    ", "|---|",
-       "file:///etc/passwd", "../", "http://x.example/a.png", "<iframe>", "onerror="]
+    [
+        *list("ab *_`#>-[]()!<>/&;:\n\t|=\"'{}%0123456789é€"),
+        "<script>",
+        "](",
+        "![",
+        "javascript:",
+        "{{",
+        "}}",
+        "<img src=",
+        "\n\n",
+        "    ",
+        "|---|",
+        "file:///etc/passwd",
+        "../",
+        "http://x.example/a.png",
+        "<iframe>",
+        "onerror=",
+    ]
 )
 markdown_text = st.lists(markdown_pieces, max_size=80).map("".join)
-EXAMPLES = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+EXAMPLES = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def outcome(fixture_root: Path, finding_text: str | bytes) -> str:
@@ -50,15 +87,22 @@ def outcome(fixture_root: Path, finding_text: str | bytes) -> str:
         portfolio, problems = load_portfolio(root)
         if portfolio is None:
             errors = [p for p in problems if p.severity == "error"]
-            assert errors and all(p.path.is_relative_to(root) or p.path.is_absolute()
-                                  for p in errors)
+            assert errors and all(
+                p.path.is_relative_to(root) or p.path.is_absolute() for p in errors
+            )
             assert all(p.message for p in errors)
             return "error"
         peers = latest_scores(portfolio)
-        reports = {o.slug: build_report(o, portfolio, peers, "consultant")
-                   for o in portfolio.organisations}
-        render_site(site_pages(portfolio, reports), portfolio, THEME_DIR,
-                    Path(scratch) / "site", search=False)
+        reports = {
+            o.slug: build_report(o, portfolio, peers, "consultant") for o in portfolio.organisations
+        }
+        render_site(
+            site_pages(portfolio, reports),
+            portfolio,
+            THEME_DIR,
+            Path(scratch) / "site",
+            search=False,
+        )
         return "page"
 
 
