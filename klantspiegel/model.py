@@ -70,8 +70,8 @@ class Schema(BaseModel):
 
 
 class Bilingual(Schema):
-    nl: Text
-    en: Text
+    nl: Text = Field(description="the text in Dutch")
+    en: Text = Field(description="the text in English")
 
     def __getitem__(self, language: str) -> str:
         return self.en if language == "en" else self.nl
@@ -81,38 +81,56 @@ class Bilingual(Schema):
 
 
 class PortfolioConfig(Schema):
-    consultancy: Text = Field(description="the consultancy's name, shown on every report")
-    language: Language = Field("nl", description="default report language (nl or en)")
-    scoring_model: Text = Field(
-        "default", description="'default', or a YAML file relative to the portfolio folder"
+    consultancy: Text = Field(
+        description="the consultancy's name, shown on every report",
+        examples=["Spiegelbeeld Advies"],
     )
-    accent_colour: HexColour = Field("#1d5b79", description="theme accent colour")
-    logo: str | None = Field(None, description="logo image relative to the portfolio folder")
-    max_file_bytes: int = Field(1_000_000, gt=0, description="largest source file accepted")
+    language: Language = Field(
+        "nl", description="default report language (nl or en)", examples=["nl"]
+    )
+    scoring_model: Text = Field(
+        "default",
+        description="'default', or a YAML file relative to the portfolio folder",
+        examples=["default", "ons-model.yaml"],
+    )
+    accent_colour: HexColour = Field(
+        "#1d5b79", description="theme accent colour", examples=["#1d5b79"]
+    )
+    logo: str | None = Field(
+        None, description="logo image relative to the portfolio folder", examples=["logo.png"]
+    )
+    max_file_bytes: int = Field(
+        1_000_000, gt=0, description="largest source file accepted", examples=[1_000_000]
+    )
 
 
 # --- the scoring model ----------------------------------------------------------------------
 
 
 class Dimension(Schema):
-    key: Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")]
-    label: Bilingual
-    description: Bilingual
-    weight: float = Field(1.0, gt=0)
+    key: Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")] = Field(
+        description="short key that findings name in their dimension field",
+        examples=["bereikbaarheid"],
+    )
+    label: Bilingual = Field(description="the dimension's name in reports")
+    description: Bilingual = Field(description="the question the dimension answers")
+    weight: float = Field(1.0, gt=0, description="weight in the overall index", examples=[1.0])
 
 
 class Level(Schema):
-    level: int = Field(ge=1)
-    minimum: float
-    name: Bilingual
-    description: Bilingual
+    level: int = Field(ge=1, description="number of the level, counting up from 1", examples=[1])
+    minimum: float = Field(description="lowest index that reaches this level", examples=[1.0])
+    name: Bilingual = Field(description="the level's name in reports")
+    description: Bilingual = Field(description="what an organisation at this level is like")
 
 
 class ScoringModel(Schema):
-    name: Bilingual
-    version: str = "1"
-    dimensions: list[Dimension] = Field(min_length=1)
-    levels: list[Level] = Field(min_length=2)
+    name: Bilingual = Field(description="the model's name in reports")
+    version: str = Field(
+        "1", description="version of the model, shown with the method", examples=["1.0"]
+    )
+    dimensions: list[Dimension] = Field(min_length=1, description="the dimensions, in report order")
+    levels: list[Level] = Field(min_length=2, description="the maturity levels, lowest first")
 
     def dimension(self, key: str) -> Dimension:
         return next(d for d in self.dimensions if d.key == key)
@@ -122,46 +140,94 @@ class ScoringModel(Schema):
 
 
 class OrganisationFields(Schema):
-    name: Text = Field(description="the organisation's name as the client writes it")
-    sector: Text = Field(description="sector, used for peer benchmarks (same spelling for peers)")
-    size: OrganisationSize = Field(description="small, medium or large")
-    language: Language | None = Field(None, description="report language; portfolio default")
-    description: str = Field("", description="one or two sentences about the organisation")
+    name: Text = Field(
+        description="the organisation's name as the client writes it", examples=["Vlaspost"]
+    )
+    sector: Text = Field(
+        description="sector, used for peer benchmarks (same spelling for peers)",
+        examples=["Post & logistiek"],
+    )
+    size: OrganisationSize = Field(description="small, medium or large", examples=["large"])
+    language: Language | None = Field(
+        None, description="report language; portfolio default", examples=["nl"]
+    )
+    description: str = Field(
+        "",
+        description="one or two sentences about the organisation",
+        examples=["Vlaamse postoperator met postkantoren en dagelijkse uitreiking aan huis."],
+    )
 
 
 class AuditFields(Schema):
-    title: Text = Field(description="title of the audit report")
-    date: IsoDate = Field(description="date of the report")
-    auditors: list[Text] = Field(min_length=1, description="names of the auditors")
-    scope: Text = Field(description="what was audited: units, channels, period")
-    status: Status = Field("final", description="draft or final")
+    title: Text = Field(
+        description="title of the audit report", examples=["Klantgerichtheidsaudit 2026"]
+    )
+    date: IsoDate = Field(description="date of the report", examples=["2026-10-15"])
+    auditors: list[Text] = Field(
+        min_length=1,
+        description="names of the auditors",
+        examples=[["Eva Janssens", "Tom Peeters"]],
+    )
+    scope: Text = Field(
+        description="what was audited: units, channels, period",
+        examples=["Centrale klantendienst en vier postkantoren; veldwerk in september 2026."],
+    )
+    status: Status = Field("final", description="draft or final", examples=["final"])
 
 
 # --- findings ---------------------------------------------------------------------------------
 
 
 class Evidence(Schema):
-    type: EvidenceType = Field(description="kind of observation")
-    description: Text = Field(description="what was observed, where and when")
-    date: IsoDate | None = Field(None, description="when it was observed")
+    type: EvidenceType = Field(description="kind of observation", examples=["call"])
+    description: Text = Field(
+        description="what was observed, where and when",
+        examples=["Drie testoproepen naar het kantoor, geen antwoord."],
+    )
+    date: IsoDate | None = Field(None, description="when it was observed", examples=["2026-09-03"])
 
 
 class FindingFields(Schema):
-    title: Text = Field(description="one-line statement of the finding")
-    dimension: Text = Field(description="key of a dimension in the scoring model")
-    score: Score = Field(description="1 (reactive) to 5 (customer-driven)")
-    kind: FindingKind = Field(description="strength or weakness")
+    title: Text = Field(
+        description="one-line statement of the finding",
+        examples=["De centrale klantendienst lost op wat het lokale kantoor laat liggen"],
+    )
+    dimension: Text = Field(
+        description="key of a dimension in the scoring model", examples=["bereikbaarheid"]
+    )
+    score: Score = Field(description="1 (reactive) to 5 (customer-driven)", examples=[2])
+    kind: FindingKind = Field(description="strength or weakness", examples=["weakness"])
     evidence: list[Evidence] = Field(default_factory=list, description="observations behind it")
     anecdotes: list[Text] = Field(
-        default_factory=list, description="file names (without .md) of the customer stories"
+        default_factory=list,
+        description="file names (without .md) of the customer stories",
+        examples=[["gemist-pakje"]],
     )
-    recommendation: str = Field("", description="what the organisation should do")
-    impact: Score | None = Field(None, description="expected impact of the recommendation, 1-5")
-    effort: Score | None = Field(None, description="effort the recommendation takes, 1-5")
-    owner: str | None = Field(None, description="who should own the action")
-    horizon: Horizon | None = Field(None, description="short (0-3 months), medium, long (>12)")
-    status: Status = Field("final", description="draft findings never reach a client")
-    internal: str = Field("", description="internal notes; never shown to a client")
+    recommendation: str = Field(
+        "",
+        description="what the organisation should do",
+        examples=["Geef elk kantoor een bereikbaar nummer met terugbelbelofte."],
+    )
+    impact: Score | None = Field(
+        None, description="expected impact of the recommendation, 1-5", examples=[4]
+    )
+    effort: Score | None = Field(
+        None, description="effort the recommendation takes, 1-5", examples=[2]
+    )
+    owner: str | None = Field(
+        None, description="who should own the action", examples=["Hoofd klantendienst"]
+    )
+    horizon: Horizon | None = Field(
+        None, description="short (0-3 months), medium, long (>12)", examples=["short"]
+    )
+    status: Status = Field(
+        "final", description="draft findings never reach a client", examples=["final"]
+    )
+    internal: str = Field(
+        "",
+        description="internal notes; never shown to a client",
+        examples=["Alleen voor ons team."],
+    )
 
 
 class Finding(FindingFields):
@@ -185,21 +251,46 @@ class Finding(FindingFields):
 
 
 class JourneyStep(Schema):
-    touchpoint: Text = Field(description="where the customer met the organisation")
-    actor: Text = Field(description="who acted: customer, agent, postman, ...")
-    happened: Text = Field(description="what happened, in one or two sentences")
-    emotion: Emotion = Field(description="how the customer felt: -2 (angry) to +2 (delighted)")
-    moment_of_truth: bool = Field(False, description="true for a step that made or broke it")
+    touchpoint: Text = Field(
+        description="where the customer met the organisation",
+        examples=["Centrale klantendienst (telefoon)"],
+    )
+    actor: Text = Field(
+        description="who acted: customer, agent, postman, ...",
+        examples=["Medewerker klantendienst"],
+    )
+    happened: Text = Field(
+        description="what happened, in one or two sentences",
+        examples=["Belt de postbode op en vraagt hem terug te keren met het pakje."],
+    )
+    emotion: Emotion = Field(
+        description="how the customer felt: -2 (angry) to +2 (delighted)", examples=[1]
+    )
+    moment_of_truth: bool = Field(
+        False, description="true for a step that made or broke it", examples=[True]
+    )
 
 
 class AnecdoteFields(Schema):
-    title: Text = Field(description="short title of the customer story")
-    date: IsoDate = Field(description="when it happened")
-    channel: Channel = Field(description="main channel of the contact")
-    customer: str = Field("", description="who the customer is, without identifying them")
+    title: Text = Field(
+        description="short title of the customer story", examples=["Het gemiste pakje"]
+    )
+    date: IsoDate = Field(description="when it happened", examples=["2026-09-17"])
+    channel: Channel = Field(description="main channel of the contact", examples=["phone"])
+    customer: str = Field(
+        "",
+        description="who the customer is, without identifying them",
+        examples=["Gezin dat een pakje verwacht"],
+    )
     journey: list[JourneyStep] = Field(min_length=1, description="the steps, in order")
-    status: Status = Field("final", description="draft stories never reach a client")
-    internal: str = Field("", description="internal notes; never shown to a client")
+    status: Status = Field(
+        "final", description="draft stories never reach a client", examples=["final"]
+    )
+    internal: str = Field(
+        "",
+        description="internal notes; never shown to a client",
+        examples=["Verhaal van de klant zelf, met toestemming."],
+    )
 
 
 class Anecdote(AnecdoteFields):
@@ -215,20 +306,31 @@ class Anecdote(AnecdoteFields):
 
 class KpiFields(Schema):
     key: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")] = Field(
-        description="a standard KPI key (nps, csat, aht, ...) or a key of your own"
+        description="a standard KPI key (nps, csat, aht, ...) or a key of your own",
+        examples=["nps"],
     )
-    name: str | None = Field(None, description="display name; standard KPIs have one")
-    value: float = Field(description="measured value")
-    unit: str = Field("", description="unit: %, s, min, EUR, files/day, ...")
-    period: Text = Field(description="period measured, e.g. 2026-Q2")
-    target: float | None = Field(None, description="target value, if any")
-    source: Text = Field(description="where the figure comes from")
-    kind: KpiKind | None = Field(None, description="result, work or between; standard KPIs know")
-    higher_is_better: bool | None = Field(None, description="direction; standard KPIs know")
+    name: str | None = Field(
+        None,
+        description="display name; standard KPIs have one",
+        examples=["Doorverbindingen per gesprek"],
+    )
+    value: float = Field(description="measured value", examples=[-21])
+    unit: str = Field("", description="unit: %, s, min, EUR, files/day, ...", examples=["%"])
+    period: Text = Field(description="period measured, e.g. 2026-Q2", examples=["2026-Q2"])
+    target: float | None = Field(None, description="target value, if any", examples=[0])
+    source: Text = Field(
+        description="where the figure comes from", examples=["Klantenpanel Q2 (n = 1.840)"]
+    )
+    kind: KpiKind | None = Field(
+        None, description="result, work or between; standard KPIs know", examples=["work"]
+    )
+    higher_is_better: bool | None = Field(
+        None, description="direction; standard KPIs know", examples=[False]
+    )
 
 
 class KpiFile(Schema):
-    kpis: list[KpiFields] = Field(min_length=1)
+    kpis: list[KpiFields] = Field(min_length=1, description="the KPIs, one entry each")
 
 
 class Kpi(KpiFields):
