@@ -70,8 +70,8 @@ class Schema(BaseModel):
 
 
 class Bilingual(Schema):
-    nl: Text = Field(description="the text in Dutch")
-    en: Text = Field(description="the text in English")
+    nl: Text = Field(description="the text in Dutch", examples=["Bereikbaarheid & kanalen"])
+    en: Text = Field(description="the text in English", examples=["Reachability & channels"])
 
     def __getitem__(self, language: str) -> str:
         return self.en if language == "en" else self.nl
@@ -112,20 +112,34 @@ class Dimension(Schema):
         description="short key that findings name in their dimension field",
         examples=["bereikbaarheid"],
     )
-    label: Bilingual = Field(description="the dimension's name in reports")
-    description: Bilingual = Field(description="the question the dimension answers")
+    label: Bilingual = Field(
+        description="the dimension's name in reports",
+        examples=[{"nl": "Bereikbaarheid & kanalen", "en": "Reachability & channels"}],
+    )
+    description: Bilingual = Field(
+        description="the question the dimension answers",
+        examples=[{"nl": "Kan een klant iemand bereiken?", "en": "Can customers reach someone?"}],
+    )
     weight: float = Field(1.0, gt=0, description="weight in the overall index", examples=[1.0])
 
 
 class Level(Schema):
     level: int = Field(ge=1, description="number of the level, counting up from 1", examples=[1])
     minimum: float = Field(description="lowest index that reaches this level", examples=[1.0])
-    name: Bilingual = Field(description="the level's name in reports")
-    description: Bilingual = Field(description="what an organisation at this level is like")
+    name: Bilingual = Field(
+        description="the level's name in reports", examples=[{"nl": "Reactief", "en": "Reactive"}]
+    )
+    description: Bilingual = Field(
+        description="what an organisation at this level is like",
+        examples=[{"nl": "Reageert pas als een klant klaagt.", "en": "Acts only on complaints."}],
+    )
 
 
 class ScoringModel(Schema):
-    name: Bilingual = Field(description="the model's name in reports")
+    name: Bilingual = Field(
+        description="the model's name in reports",
+        examples=[{"nl": "Ons model", "en": "Our model"}],
+    )
     version: str = Field(
         "1", description="version of the model, shown with the method", examples=["1.0"]
     )
@@ -147,9 +161,14 @@ class OrganisationFields(Schema):
         description="sector, used for peer benchmarks (same spelling for peers)",
         examples=["Post & logistiek"],
     )
-    size: OrganisationSize = Field(description="small, medium or large", examples=["large"])
+    size: OrganisationSize = Field(
+        description="how large the organisation is, by its number of customers and staff",
+        examples=["large"],
+    )
     language: Language | None = Field(
-        None, description="report language; portfolio default", examples=["nl"]
+        None,
+        description="report language; the portfolio's language when left out",
+        examples=["nl"],
     )
     description: str = Field(
         "",
@@ -172,7 +191,9 @@ class AuditFields(Schema):
         description="what was audited: units, channels, period",
         examples=["Centrale klantendienst en vier postkantoren; veldwerk in september 2026."],
     )
-    status: Status = Field("final", description="draft or final", examples=["final"])
+    status: Status = Field(
+        "final", description="a draft audit is marked as a draft on the site", examples=["final"]
+    )
 
 
 # --- findings ---------------------------------------------------------------------------------
@@ -196,7 +217,9 @@ class FindingFields(Schema):
         description="key of a dimension in the scoring model", examples=["bereikbaarheid"]
     )
     score: Score = Field(description="1 (reactive) to 5 (customer-driven)", examples=[2])
-    kind: FindingKind = Field(description="strength or weakness", examples=["weakness"])
+    kind: FindingKind = Field(
+        description="strength (what works) or weakness (what to improve)", examples=["weakness"]
+    )
     evidence: list[Evidence] = Field(default_factory=list, description="observations behind it")
     anecdotes: list[Text] = Field(
         default_factory=list,

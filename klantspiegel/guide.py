@@ -1,0 +1,453 @@
+"""The authoring guide, docs/authoring.md, generated from the schemas in model.py.
+
+Type, default, meaning and example of every front-matter field come from the pydantic models
+the loader validates against, so the guide cannot drift from what a build accepts. A field
+without a description stops the generator: a new field has to be documented to exist.
+
+    python -m klantspiegel.guide            rewrite docs/authoring.md
+    python -m klantspiegel.guide --check    exit 1 when docs/authoring.md is out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from annotated_types import Ge, Gt, Le, MinLen
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from klantspiegel.kpis import STANDARD_KPIS
+from klantspiegel.load import DEFAULT_SCORING_MODEL
+from klantspiegel.model import (
+    AnecdoteFields,
+    AuditFields,
+    Bilingual,
+    Dimension,
+    Evidence,
+    FindingFields,
+    JourneyStep,
+    KpiFields,
+    Level,
+    OrganisationFields,
+    PortfolioConfig,
+    ScoringModel,
+    _hex_colour,
+)
+
+GUIDE_PATH = Path(__file__).resolve().parent.parent / "docs" / "authoring.md"
+GENERATOR = "python -m klantspiegel.guide"
+DATE_WORDS = "date (YYYY-MM-DD)"
+
+# What a list item or nested mapping is called in a sentence, and its heading in the guide.
+ITEM_NAMES: dict[type[BaseModel], str] = {
+    Evidence: "evidence item",
+    JourneyStep: "journey step",
+    KpiFields: "KPI",
+    Dimension: "dimension",
+    Level: "level",
+}
+
+
+_SIGNS = {"_": "underscores", "-": "hyphens"}
+
+
+class UndocumentedField(Exception):
+    """A schema field without a description: document it in model.py."""
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """One front-matter field as an author needs to know it."""
+
+    name: str
+    meaning: str
+    kind: str  # the type in words, with the allowed values of a choice
+    required: bool
+    default: Any  # None when there is none
+    example: Any  # None when the model gives none
+    item_model: type[BaseModel] | None  # the model of a nested mapping or of list items
+    choices: tuple[str, ...] = ()
+
+
+def documented_fields(model: type[BaseModel]) -> list[FieldDoc]:
+    """Every field of a schema in declaration order; raises UndocumentedField for a gap."""
+    docs = []
+    for name, field in model.model_fields.items():
+        if not field.description:
+            raise UndocumentedField(
+                f"{model.__name__}.{name} has no description: add description= to the field "
+                "in klantspiegel/model.py (the authoring guide and scaffolds are made from it)"
+            )
+        default = None if field.is_required() else field.get_default(call_default_factory=True)
+        docs.append(FieldDoc(
+            name=name,
+            meaning=field.description,
+            kind=type_words(field.annotation, field.metadata),
+            required=field.is_required(),
+            default=default,
+            example=field.examples[0] if field.examples else None,
+            item_model=_item_model(field),
+            choices=_choices(field.annotation),
+        ))
+    return docs
+
+
+def type_words(annotation: Any, metadata: Sequence[Any] = ()) -> str:
+    """A field's type in words: 'whole number from 1 to 5', 'one of: draft, final', ..."""
+    annotation, metadata = _strip(annotation, metadata)
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return type_words(options[0], metadata)
+    if origin is list:
+        item, item_metadata = _strip(typing.get_args(annotation)[0], ())
+        least = next((m.min_length for m in metadata if isinstance(m, MinLen)), 0)
+        words = f"list of {_plural(item, item_metadata)}"
+        return f"{words} (at least {least})" if least else words
+    if origin is Literal:
+        return "one of: " + ", ".join(str(c) for c in typing.get_args(annotation))
+    if annotation is bool:
+        return "true or false"
+    if annotation is dt.date:
+        return DATE_WORDS
+    if annotation in (int, float):
+        return _number_words(annotation, metadata)
+    if annotation is str:
+        return _text_words(metadata)
+    if annotation is Bilingual:
+        return "text in nl and en"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return ITEM_NAMES.get(annotation, annotation.__name__)
+    return str(annotation)
+
+
+def _strip(annotation: Any, metadata: Sequence[Any]) -> tuple[Any, list[Any]]:
+    """Annotated[X, ...] -> X and its constraints, merged with those of the field."""
+    found = list(metadata)
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation, *extra = typing.get_args(annotation)
+        for item in extra:
+            found += item.metadata if isinstance(item, FieldInfo) else [item]
+    return annotation, found
+
+
+def _number_words(annotation: type, metadata: Sequence[Any]) -> str:
+    noun = "whole number" if annotation is int else "number"
+    low = next((m.ge for m in metadata if isinstance(m, Ge)), None)
+    high = next((m.le for m in metadata if isinstance(m, Le)), None)
+    above = next((m.gt for m in metadata if isinstance(m, Gt)), None)
+    if low is not None and high is not None:
+        return f"{noun} from {low} to {high}"
+    if low is not None:
+        return f"{noun} from {low} up"
+    if above is not None:
+        return f"{noun} above {above}"
+    return noun
+
+
+def _text_words(metadata: Sequence[Any]) -> str:
+    if any(getattr(m, "func", None) is _hex_colour for m in metadata):
+        return "colour as #rrggbb"
+    pattern = next((m.pattern for m in metadata if getattr(m, "pattern", None)), None)
+    if pattern:
+        match = re.fullmatch(r"\^\[a-z0-9(.*)\]\+\$", pattern)
+        if not match:
+            return f"text matching {pattern}"
+        names = ["lowercase letters", "digits"] + [_SIGNS.get(c, c) for c in match.group(1)]
+        return f"key: {', '.join(names[:-1])} and {names[-1]}"
+    if any(isinstance(m, MinLen) and m.min_length > 0 for m in metadata):
+        return "text"
+    return "text (may be empty)"
+
+
+def _plural(item: Any, metadata: Sequence[Any]) -> str:
+    if isinstance(item, type) and issubclass(item, BaseModel) and item in ITEM_NAMES:
+        return ITEM_NAMES[item] + "s"
+    if item is str:
+        return "texts"
+    return type_words(item, metadata)
+
+
+def _item_model(field: FieldInfo) -> type[BaseModel] | None:
+    annotation, _ = _strip(field.annotation, ())
+    if typing.get_origin(annotation) is list:
+        annotation, _ = _strip(typing.get_args(annotation)[0], ())
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _choices(annotation: Any) -> tuple[str, ...]:
+    annotation, _ = _strip(annotation, ())
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        annotation, _ = _strip(typing.get_args(annotation)[0], ())
+    if typing.get_origin(annotation) is Literal:
+        return tuple(str(c) for c in typing.get_args(annotation))
+    return ()
+
+
+# --- YAML as an author writes it --------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes dates and date-like text bare, as the loader reads them (dates stay text)."""
+
+
+_Dumper.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+}
+_Dumper.add_representer(dt.date, lambda dumper, value: dumper.represent_str(value.isoformat()))
+
+
+def yaml_value(value: Any) -> str:
+    """A value as it would be written after `key: ` in YAML, on one line."""
+    text = yaml.dump(value, Dumper=_Dumper, default_flow_style=True, allow_unicode=True,
+                     sort_keys=False, width=10_000)
+    return text.removesuffix("\n").removesuffix("\n...").strip()
+
+
+# --- the guide ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One kind of source file: its heading, where it lives, what it is, and its schema."""
+
+    heading: str
+    where: str
+    about: str
+    model: type[BaseModel]
+    parts: tuple[type[BaseModel], ...] = ()  # nested items documented under it
+
+
+FILE_KINDS: tuple[FileKind, ...] = (
+    FileKind(
+        "portfolio.yaml", "audits/portfolio.yaml",
+        "One per portfolio: who the consultancy is and how its reports look.",
+        PortfolioConfig,
+    ),
+    FileKind(
+        "organisation.yaml", "audits/<organisation>/organisation.yaml",
+        "One per organisation. The folder name is the organisation's web address; every "
+        "folder next to this file is one of its audits.",
+        OrganisationFields,
+    ),
+    FileKind(
+        "audit.yaml", "audits/<organisation>/<audit>/audit.yaml",
+        "One per audit. The latest audit (by date) is the organisation's report; earlier "
+        "ones show the trend.",
+        AuditFields,
+    ),
+    FileKind(
+        "Finding", "audits/<organisation>/<audit>/findings/<name>.md",
+        "One finding per file: front matter between two `---` lines, then the finding in "
+        "Markdown (what we saw, why it matters). The file name is its web address. A "
+        "recommendation needs impact and effort, for the priority matrix.",
+        FindingFields, (Evidence,),
+    ),
+    FileKind(
+        "Customer story", "audits/<organisation>/<audit>/anecdotes/<name>.md",
+        "One customer story (anecdote) per file: front matter with the journey, then the "
+        "story in Markdown. Findings link to it by its file name.",
+        AnecdoteFields, (JourneyStep,),
+    ),
+    FileKind(
+        "kpis.yaml", "audits/<organisation>/<audit>/kpis.yaml",
+        "Optional: the organisation's KPIs, as a list under `kpis:`. A standard KPI (table "
+        "below) only needs key, value, period and source; a KPI of your own also needs "
+        "name, kind and higher_is_better.",
+        KpiFields,
+    ),
+)
+
+SCORING_MODEL_PARTS: tuple[type[BaseModel], ...] = (ScoringModel, Dimension, Level, Bilingual)
+
+
+def render_guide(kinds: Iterable[FileKind] = FILE_KINDS) -> str:
+    """The whole guide as Markdown."""
+    kinds = tuple(kinds)
+    lines = [
+        "# Authoring guide",
+        "",
+        f"<!-- Generated by `{GENERATOR}` from klantspiegel/model.py: do not edit by hand. -->",
+        "",
+        "Every file a consultant writes, and every field it may hold: its type, whether it is "
+        "required (and its default when not), what it means and an example. Validation is "
+        "strict: an unknown field is an error, so a typo never silently drops data.",
+        "",
+        "```",
+        "audits/",
+        "  portfolio.yaml",
+        "  <organisation>/organisation.yaml",
+        "  <organisation>/<audit>/audit.yaml",
+        "  <organisation>/<audit>/findings/*.md      front matter + Markdown",
+        "  <organisation>/<audit>/anecdotes/*.md     front matter + Markdown",
+        "  <organisation>/<audit>/kpis.yaml          optional",
+        "  <organisation>/<audit>/survey.csv         optional",
+        "```",
+        "",
+        "Start a new file with every field filled in and explained, and a placeholder that "
+        "validates:",
+        "",
+        "```sh",
+        'python build.py new organisation "Name of the organisation"',
+        'python build.py new audit --organisation <organisation> "Najaar 2026"',
+        'python build.py new finding --organisation <organisation> --audit <audit> "Title"',
+        'python build.py new anecdote --organisation <organisation> --audit <audit> "Title"',
+        "```",
+        "",
+        "Dates are written as YYYY-MM-DD. Quote text that starts with a character YAML "
+        "reads specially (`#`, `&`, `*`, `!`, `%`, `@`, a quote, `[` or `{`), or that "
+        "contains `: ` or ` #`. Folders and files become web addresses: lowercase letters, "
+        "digits and hyphens work best.",
+        "",
+        "Contents: " + ", ".join(f"[{k.heading}](#{_anchor(k.heading)})" for k in kinds)
+        + ", [survey.csv](#surveycsv), [Scoring model](#scoring-model).",
+        "",
+    ]
+    for kind in kinds:
+        lines += [f"## {kind.heading}", "", f"`{kind.where}`", "", kind.about, ""]
+        lines += field_table(kind.model)
+        for part in kind.parts:
+            lines += [f"### {ITEM_NAMES[part].capitalize()}", "", *field_table(part)]
+        if kind.model is KpiFields:
+            lines += _standard_kpis()
+    lines += _survey() + _scoring_model()
+    return "\n".join(lines)
+
+
+def field_table(model: type[BaseModel]) -> list[str]:
+    """A Markdown table of a schema's fields, followed by an empty line."""
+    rows = ["| Field | Type | Required | Meaning | Example |", "|---|---|---|---|---|"]
+    for doc in documented_fields(model):
+        cells = [f"`{doc.name}`", doc.kind, _required(doc), _sentence(doc.meaning),
+                 _example(doc)]
+        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return [*rows, ""]
+
+
+def _required(doc: FieldDoc) -> str:
+    if doc.required:
+        return "required"
+    if doc.default in (None, "", []):
+        return "optional"
+    return f"optional, default `{yaml_value(doc.default)}`"
+
+
+def _example(doc: FieldDoc) -> str:
+    if doc.example is not None:
+        return f"`{yaml_value(doc.example)}`"
+    if doc.item_model in ITEM_NAMES:
+        name = ITEM_NAMES[doc.item_model]
+        return f"see [{name}](#{_anchor(name)})"
+    return ""
+
+
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading."""
+    return re.sub(r"[^a-z0-9 _-]", "", heading.lower()).replace(" ", "-")
+
+
+def _standard_kpis() -> list[str]:
+    rows = [
+        "### Standard KPIs", "",
+        "Result KPIs measure what the customer gets, work KPIs how busy the organisation is.",
+        "",
+        "| Key | Name (nl) | Name (en) | Kind | Higher is better |",
+        "|---|---|---|---|---|",
+    ]
+    for key, kpi in STANDARD_KPIS.items():
+        better = "yes" if kpi.higher_is_better else "no"
+        rows.append(f"| `{key}` | {kpi.nl} | {kpi.en} | {kpi.kind} | {better} |")
+    return [*rows, ""]
+
+
+def _survey() -> list[str]:
+    return [
+        "## survey.csv", "",
+        "`audits/<organisation>/<audit>/survey.csv`", "",
+        "Optional: raw answers to the 0-10 recommendation question, one respondent a row, in a "
+        "column headed `score` (other columns are ignored). The report computes the NPS and "
+        "its 95% interval from it.",
+        "",
+        "```csv", "score", "9", "6", "10", "```", "",
+    ]
+
+
+def _scoring_model() -> list[str]:
+    model = _default_scoring_model()
+    lines = [
+        "## Scoring model", "",
+        "A finding's `dimension` is a key of the scoring model. The default model's "
+        "dimensions:", "",
+        "| Key | Label (nl) | Label (en) | Weight |", "|---|---|---|---|",
+    ]
+    lines += [f"| `{d.key}` | {_cell(d.label.nl)} | {_cell(d.label.en)} | {d.weight:g} |"
+              for d in model.dimensions]
+    lines += ["", "and its levels, reached from an overall index of at least the minimum:", "",
+              "| Level | Minimum | Name (nl) | Name (en) |", "|---|---|---|---|"]
+    lines += [f"| {lv.level} | {lv.minimum:g} | {_cell(lv.name.nl)} | {_cell(lv.name.en)} |"
+              for lv in model.levels]
+    lines += [
+        "",
+        "A portfolio can use a model of its own: `scoring_model: my-model.yaml` in "
+        "portfolio.yaml, a file shaped like `klantspiegel/scoring_models/default.yaml`:",
+        "",
+    ]
+    for part in SCORING_MODEL_PARTS:
+        heading = "The model file" if part is ScoringModel else \
+            "Text in two languages" if part is Bilingual else ITEM_NAMES[part].capitalize()
+        lines += [f"### {heading}", "", *field_table(part)]
+    return lines
+
+
+def _default_scoring_model() -> ScoringModel:
+    data = yaml.safe_load(DEFAULT_SCORING_MODEL.read_text(encoding="utf-8"))
+    return ScoringModel.model_validate(data)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the guide, or with --check tell whether the written one is up to date."""
+    parser = argparse.ArgumentParser(prog="python -m klantspiegel.guide",
+                                     description="Generate the authoring guide from the models.")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when the guide is out of date; write nothing")
+    parser.add_argument("--output", type=Path, default=GUIDE_PATH, metavar="FILE",
+                        help=f"file to write (default: {GUIDE_PATH})")
+    args = parser.parse_args(argv)
+    text = render_guide()
+    target: Path = args.output
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if args.check:
+        if current != text:
+            print(f"{target} is out of date: run {GENERATOR}", file=sys.stderr)
+            return 1
+        print(f"{target} is up to date")
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
