@@ -1,0 +1,363 @@
+"""`serve`: a local preview that rebuilds on every change and reloads the open pages.
+
+The built files stay exactly as `build` writes them: the live-reload script is added to each
+HTML page as it is sent. When a build fails, the last good output stays on disk, but every
+page shows the build's problems until a build succeeds again.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import ipaddress
+import mimetypes
+import queue
+import signal
+import socket
+import threading
+import time
+import traceback
+import uuid
+import webbrowser
+from collections.abc import Iterable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+import watchfiles
+
+from klantspiegel.pipeline import build
+from klantspiegel.problems import ContentError
+from klantspiegel.templating import THEME_DIR, environment
+
+EXIT_OK, EXIT_USAGE = 0, 2
+LIVE = "/__klantspiegel/"  # the server's own files; no site page can live under this name
+ASSETS = {"live.js": "text/javascript", "error.css": "text/css", "failed.svg": "image/svg+xml"}
+ASSETS_DIR = Path(__file__).resolve().parent / "serve_assets"
+KEEPALIVE_SECONDS = 15  # an idle event stream sends a comment, so closed tabs are noticed
+OWN_FOLDERS = ".klantspiegel-"  # staging and retired outputs, caches: written by builds
+EDITOR_FILES = (r"^#.*#$", r"^4913$", r"\.tmp$", r"\.kate-swp$")  # emacs, vim, atomic saves
+
+
+class Preview:
+    """What the server shows: the last build's problems (none when it succeeded), its version,
+    and the open pages waiting to hear about the next build."""
+
+    def __init__(self, source: Path, output: Path, build_options: dict[str, Any]):
+        self.source = source
+        self.site = output / "site"
+        self.pdf = output / "pdf"
+        self.problems: list[str] = []
+        self.version = ""  # "<server start>-<build number>": a page that saw another reloads
+        self._output = output
+        self._build_options = build_options
+        self._started = uuid.uuid4().hex[:8]
+        self._builds = 0
+        self._build_lock = threading.Lock()
+        self._listeners: set[queue.SimpleQueue[str | None]] = set()
+        self._listeners_lock = threading.Lock()
+
+    def rebuild(self, changed: str = "") -> None:
+        """Build (one build at a time), print one line, and tell every open page to reload."""
+        with self._build_lock:
+            started = time.perf_counter()
+            self.problems, errors = self._build()
+            seconds = time.perf_counter() - started
+            self._builds += 1
+            self.version = f"{self._started}-{self._builds}"
+            what = "built" if self._builds == 1 else "rebuilt"
+            because = f" after a change in {changed}" if changed else ""
+            if self.problems:
+                print(f"build failed{because}: {errors} error(s), shown in the browser",
+                      flush=True)
+            else:
+                print(f"{what} in {seconds:.1f} s{because}", flush=True)
+        self._tell_listeners(self.version)
+
+    def _build(self) -> tuple[list[str], int]:
+        """Run the build; return its problems as lines and the number of errors among them."""
+        try:
+            build(self.source, self._output, **self._build_options)
+        except ContentError as error:
+            root = self.source.resolve()
+            errors = sum(1 for p in error.problems if p.severity == "error")
+            return [p.format(root) for p in error.problems], errors
+        except jinja2.TemplateSyntaxError as error:
+            where = Path(error.filename or error.name or "template")
+            if where.is_relative_to(self.source.parent):
+                where = where.relative_to(self.source.parent)
+            return [f"{where}:{error.lineno}: template: {error.message}"], 1
+        except Exception as error:  # a bug or a broken template: show it, keep serving
+            traceback.print_exc()
+            return [f"{type(error).__name__}: {error}"], 1
+        return [], 0
+
+    def listen(self) -> queue.SimpleQueue[str | None]:
+        listener: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        with self._listeners_lock:
+            self._listeners.add(listener)
+        return listener
+
+    def stop_listening(self, listener: queue.SimpleQueue[str | None]) -> None:
+        with self._listeners_lock:
+            self._listeners.discard(listener)
+
+    def close(self) -> None:
+        """End every open event stream."""
+        self._tell_listeners(None)
+
+    def _tell_listeners(self, version: str | None) -> None:
+        with self._listeners_lock:
+            for listener in self._listeners:
+                listener.put(version)
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True  # event streams never end by themselves
+
+    def __init__(self, host: str, port: int, preview: Preview):
+        if ":" in host:
+            self.address_family = socket.AF_INET6
+        self.preview = preview
+        super().__init__((host, port), PreviewHandler)
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server: PreviewServer
+
+    def do_GET(self) -> None:
+        path = unquote(urlsplit(self.path).path)
+        if path == LIVE + "events":
+            self._send_events()
+        elif path.startswith(LIVE) and path.removeprefix(LIVE) in ASSETS:
+            name = path.removeprefix(LIVE)
+            self._send(HTTPStatus.OK, ASSETS[name], (ASSETS_DIR / name).read_bytes())
+        else:
+            self._send_file(path)
+
+    def _send_file(self, path: str) -> None:
+        preview = self.server.preview
+        if path.startswith("/pdf/"):
+            file = file_under(preview.pdf, path.removeprefix("/pdf/"))
+        else:
+            file = file_under(preview.site, path)
+        if preview.problems and Path(path).suffix in ("", ".html"):
+            page = error_page(preview.problems)
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", page)
+        elif file is not None and file.is_dir() and not path.endswith("/"):
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif file is not None and file.is_dir() and (file / "index.html").is_file():
+            self._send(HTTPStatus.OK, "text/html", (file / "index.html").read_bytes())
+        elif file is not None and file.is_file():
+            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            self._send(HTTPStatus.OK, kind, file.read_bytes())
+        elif (preview.site / "404.html").is_file():
+            self._send(HTTPStatus.NOT_FOUND, "text/html", (preview.site / "404.html").read_bytes())
+        else:
+            self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n")
+
+    def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
+        if kind == "text/html":
+            body = with_live_script(body, self.server.preview.version)
+            kind = "text/html; charset=utf-8"
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")  # a reload must show the new build
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _send_events(self) -> None:
+        """Server-Sent Events: `hello` with the current version, then `reload` after builds."""
+        preview = self.server.preview
+        listener = preview.listen()
+        try:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(f"retry: 1000\nevent: hello\ndata: {preview.version}\n\n".encode())
+            while True:
+                try:
+                    version = listener.get(timeout=KEEPALIVE_SECONDS)
+                except queue.Empty:
+                    self.wfile.write(b": still here\n\n")
+                    continue
+                if version is None:
+                    return
+                self.wfile.write(f"event: reload\ndata: {version}\n\n".encode())
+        except OSError:  # the page went away
+            pass
+        finally:
+            preview.stop_listening(listener)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # one line per build is what the console shows, not one per request
+
+
+def file_under(root: Path, url_path: str) -> Path | None:
+    """The file or folder a URL path names inside `root`, or None when it would leave it."""
+    parts = [part for part in url_path.split("/") if part]
+    if any(part in (".", "..") or "\\" in part or "\0" in part for part in parts):
+        return None
+    try:
+        path = root.joinpath(*parts).resolve()
+    except (OSError, ValueError):
+        return None
+    return path if path.is_relative_to(root.resolve()) else None
+
+
+def with_live_script(page: bytes, version: str) -> bytes:
+    """The page with the live-reload script before `</body>` (the file on disk is untouched)."""
+    tag = f'<script src="{LIVE}live.js" data-version="{version}" defer></script>\n'.encode()
+    end = page.rfind(b"</body>")
+    return page[:end] + tag + page[end:] if end >= 0 else page + tag
+
+
+def error_page(problems: list[str]) -> bytes:
+    """A page listing a failed build's problems; the live script is added as it is sent."""
+    items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; object-src 'none'">
+<title>Build failed</title>
+<link rel="icon" href="{LIVE}failed.svg" type="image/svg+xml">
+<link rel="stylesheet" href="{LIVE}error.css">
+</head>
+<body>
+<main>
+<h1>The build failed</h1>
+<p>Fix the problems below and save: this page shows the report again by itself.</p>
+<ul class="problems">
+{items}
+</ul>
+</main>
+</body>
+</html>
+""".encode()
+
+
+class SourceFilter(watchfiles.DefaultFilter):
+    """Changes worth a build: not editor droppings, version control, or the builds' own output."""
+
+    def __init__(self, output: Path):
+        patterns = (*watchfiles.DefaultFilter.ignore_entity_patterns, *EDITOR_FILES)
+        super().__init__(ignore_entity_patterns=patterns, ignore_paths=[output])
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        if any(part.startswith(OWN_FOLDERS) for part in Path(path).parts):
+            return False
+        return super().__call__(change, path)
+
+
+def watch_and_rebuild(preview: Preview, folders: list[Path], output: Path,
+                      stop: threading.Event) -> None:
+    """Rebuild after each batch of changes (watchfiles gathers the changes of one save)."""
+    for changes in watchfiles.watch(*folders, watch_filter=SourceFilter(output),
+                                    stop_event=stop, raise_interrupt=False):
+        if stop.is_set():
+            return
+        paths = sorted(path for _, path in changes)
+        if any("templates" in Path(path).parts for path in paths):
+            environment.cache_clear()  # its loaders see edited templates, not new overrides
+        preview.rebuild(_describe(paths, folders))
+
+
+def _describe(paths: list[str], folders: Iterable[Path]) -> str:
+    """The first changed file, relative to the watched folder's parent (as problems show it)."""
+    existing = [path for path in paths if Path(path).exists()]  # not an editor's temp file
+    first = Path((existing or paths)[0])
+    for folder in folders:
+        if first.is_relative_to(folder):
+            first = first.relative_to(folder.parent)
+            break
+    return str(first)
+
+
+def run(
+    source: Path,
+    output: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    pdf: bool = False,
+    jobs: int | None = None,
+    theme_dir: Path = THEME_DIR,
+    open_browser: bool = False,
+    allow_remote: bool = False,
+) -> int:
+    """Build, serve `output/site` on http://host:port/ and rebuild on every change until
+    Ctrl-C (or SIGTERM); then return an exit code. Only loopback hosts unless `allow_remote`."""
+    if not (_is_loopback(host) or allow_remote):
+        print(f"error: serve only listens on this computer (127.0.0.1), not on {host}")
+        return EXIT_USAGE
+    if not source.is_dir():
+        print(f"error: portfolio folder not found: {source}")
+        return EXIT_USAGE
+    source, output, theme_dir = source.resolve(), output.resolve(), theme_dir.resolve()
+    options: dict[str, Any] = {"pdf": pdf, "theme_dir": theme_dir}
+    if jobs is not None and "jobs" in inspect.signature(build).parameters:
+        options["jobs"] = jobs
+    preview = Preview(source, output, options)
+    try:
+        server = PreviewServer(host, port, preview)
+    except OSError as error:
+        print(f"error: cannot listen on {host}:{port}: {error.strerror or error}")
+        return EXIT_USAGE
+    folders = [source] + ([theme_dir] if theme_dir.is_dir() else [])
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_and_rebuild, args=(preview, folders, output, stop),
+                               name="klantspiegel-watch", daemon=True)
+    serving = threading.Thread(target=server.serve_forever, name="klantspiegel-serve",
+                               daemon=True)
+    previous_sigterm = _stop_on_sigterm()
+    try:
+        watcher.start()
+        preview.rebuild()
+        serving.start()
+        url = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}/"
+        print(f"serving {url} (Ctrl-C to stop)", flush=True)
+        if open_browser:
+            webbrowser.open(url)
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        preview.close()
+        if serving.is_alive():
+            server.shutdown()
+        server.server_close()
+        watcher.join()  # let a running build finish, so the output is never half swapped
+        if previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, previous_sigterm)
+    print("stopped", flush=True)
+    return EXIT_OK
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _stop_on_sigterm() -> Any:
+    """Treat SIGTERM like Ctrl-C (in the main thread only, where Python runs handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
