@@ -8,7 +8,6 @@ page shows the build's problems until a build succeeds again.
 from __future__ import annotations
 
 import html
-import inspect
 import ipaddress
 import mimetypes
 import queue
@@ -64,36 +63,34 @@ class Preview:
         """Build (one build at a time), print one line, and tell every open page to reload."""
         with self._build_lock:
             started = time.perf_counter()
-            self.problems, errors = self._build()
+            self.problems, summary = self._build()
             seconds = time.perf_counter() - started
             self._builds += 1
             self.version = f"{self._started}-{self._builds}"
             what = "built" if self._builds == 1 else "rebuilt"
             because = f" after a change in {changed}" if changed else ""
             if self.problems:
-                print(f"build failed{because}: {errors} error(s), shown in the browser",
-                      flush=True)
+                print(f"build failed{because}: {summary}, shown in the browser", flush=True)
             else:
-                print(f"{what} in {seconds:.1f} s{because}", flush=True)
+                print(f"{what} in {seconds:.1f} s{because}{summary}", flush=True)
         self._tell_listeners(self.version)
 
-    def _build(self) -> tuple[list[str], int]:
-        """Run the build; return its problems as lines and the number of errors among them."""
+    def _build(self) -> tuple[list[str], str]:
+        """Run the build; return the problems to show (none when it succeeded) and a summary."""
         try:
-            build(self.source, self._output, **self._build_options)
+            result = build(self.source, self._output, **self._build_options)
         except ContentError as error:
-            root = self.source.resolve()
             errors = sum(1 for p in error.problems if p.severity == "error")
-            return [p.format(root) for p in error.problems], errors
+            return [p.format(self.source) for p in error.problems], f"{errors} error(s)"
         except jinja2.TemplateSyntaxError as error:
             where = Path(error.filename or error.name or "template")
             if where.is_relative_to(self.source.parent):
                 where = where.relative_to(self.source.parent)
-            return [f"{where}:{error.lineno}: template: {error.message}"], 1
+            return [f"{where}:{error.lineno}: template: {error.message}"], "1 error"
         except Exception as error:  # a bug or a broken template: show it, keep serving
             traceback.print_exc()
-            return [f"{type(error).__name__}: {error}"], 1
-        return [], 0
+            return [f"{type(error).__name__}: {error}"], "1 error"
+        return [], f" ({len(result.warnings)} warning(s))" if result.warnings else ""
 
     def listen(self) -> queue.SimpleQueue[str | None]:
         listener: queue.SimpleQueue[str | None] = queue.SimpleQueue()
@@ -140,34 +137,44 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _send_file(self, path: str) -> None:
         preview = self.server.preview
+        if preview.problems and Path(path).suffix in ("", ".html"):
+            page = error_page(preview.problems)
+            return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", page)
         if path.startswith("/pdf/"):
             file = file_under(preview.pdf, path.removeprefix("/pdf/"))
         else:
             file = file_under(preview.site, path)
-        if preview.problems and Path(path).suffix in ("", ".html"):
-            page = error_page(preview.problems)
-            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", page)
-        elif file is not None and file.is_dir() and not path.endswith("/"):
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", path + "/")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-        elif file is not None and file.is_dir() and (file / "index.html").is_file():
-            self._send(HTTPStatus.OK, "text/html", (file / "index.html").read_bytes())
-        elif file is not None and file.is_file():
-            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-            self._send(HTTPStatus.OK, kind, file.read_bytes())
-        elif (preview.site / "404.html").is_file():
-            self._send(HTTPStatus.NOT_FOUND, "text/html", (preview.site / "404.html").read_bytes())
-        else:
-            self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n")
+        if file is not None and file.is_dir():
+            if not path.endswith("/"):
+                return self._redirect(path + "/")
+            file = file / "index.html"
+        try:
+            body = file.read_bytes() if file is not None else None
+        except OSError:  # missing, or gone for a moment while a build swaps the output
+            body = None
+        if file is None or body is None:
+            return self._send_not_found()
+        self._send(HTTPStatus.OK, mimetypes.guess_type(file.name)[0] or "", body)
+
+    def _send_not_found(self) -> None:
+        try:
+            kind, body = "text/html", (self.server.preview.site / "404.html").read_bytes()
+        except OSError:
+            kind, body = "text/plain", b"not found\n"
+        self._send(HTTPStatus.NOT_FOUND, kind, body)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
         if kind == "text/html":
             body = with_live_script(body, self.server.preview.version)
             kind = "text/html; charset=utf-8"
         self.send_response(status)
-        self.send_header("Content-Type", kind)
+        self.send_header("Content-Type", kind or "application/octet-stream")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")  # a reload must show the new build
         self.end_headers()
@@ -305,7 +312,7 @@ def run(
         return EXIT_USAGE
     source, output, theme_dir = source.resolve(), output.resolve(), theme_dir.resolve()
     options: dict[str, Any] = {"pdf": pdf, "theme_dir": theme_dir}
-    if jobs is not None and "jobs" in inspect.signature(build).parameters:
+    if jobs is not None:  # else build()'s own default
         options["jobs"] = jobs
     preview = Preview(source, output, options)
     try:
