@@ -13,6 +13,7 @@ import mimetypes
 import queue
 import signal
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -305,10 +306,11 @@ def run(
     """Build, serve `output/site` on http://host:port/ and rebuild on every change until
     Ctrl-C (or SIGTERM); then return an exit code. Only loopback hosts unless `allow_remote`."""
     if not (_is_loopback(host) or allow_remote):
-        print(f"error: serve only listens on this computer (127.0.0.1), not on {host}")
+        print(f"error: serve only listens on this computer (127.0.0.1), not on {host}",
+              file=sys.stderr)
         return EXIT_USAGE
     if not source.is_dir():
-        print(f"error: portfolio folder not found: {source}")
+        print(f"error: portfolio folder not found: {source}", file=sys.stderr)
         return EXIT_USAGE
     source, output, theme_dir = source.resolve(), output.resolve(), theme_dir.resolve()
     options: dict[str, Any] = {"pdf": pdf, "theme_dir": theme_dir}
@@ -318,7 +320,7 @@ def run(
     try:
         server = PreviewServer(host, port, preview)
     except OSError as error:
-        print(f"error: cannot listen on {host}:{port}: {error.strerror or error}")
+        print(f"error: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return EXIT_USAGE
     folders = [source] + ([theme_dir] if theme_dir.is_dir() else [])
     stop = threading.Event()

@@ -339,7 +339,7 @@ def test_the_server_stops_cleanly(served, how):
 
 def test_only_loopback_addresses_are_served_unless_asked(small_portfolio, tmp_path, capsys):
     assert run(small_portfolio.root, tmp_path / "output", host="0.0.0.0", port=0) == 2
-    assert "only listens on this computer" in capsys.readouterr().out
+    assert "only listens on this computer" in capsys.readouterr().err
     assert not (tmp_path / "output").exists()
 
 
