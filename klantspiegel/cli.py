@@ -1,95 +1,258 @@
-"""Command line: `build` (the default) and `check`.
+"""Command line: `build` (the default), `check`, `serve` and `new`.
 
 Exit codes: 0 built (or valid), 1 content errors in the portfolio, 2 usage errors.
+Problems go to stderr as `file:line: field: message`; on a terminal the summary is a table
+and a build shows a progress bar, elsewhere (CI logs, pipes) everything is plain text.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from klantspiegel.pipeline import build, check
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from klantspiegel.catalogs import catalog_path, missing_translations
+from klantspiegel.pipeline import UnknownOrganisation, build, check
 from klantspiegel.problems import ContentError, Problem
+from klantspiegel.render import DEFAULT_PDF_TIME_LIMIT, RenderFailed
+from klantspiegel.validate import coverage_warnings
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("build", "check", "serve", "new")
+NEW_KINDS = ("organisation", "audit", "finding", "anecdote")
 
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--source",
-        type=Path,
-        default=Path("audits"),
-        metavar="DIR",
-        help="portfolio folder to read (default: audits)",
-    )
+    common.add_argument("--source", type=Path, default=Path("audits"), metavar="DIR",
+                        help="portfolio folder to read (default: audits)")
+    common.add_argument("-q", "--quiet", action="store_true",
+                        help="print only problems and errors, no summary or progress")
+    writes = argparse.ArgumentParser(add_help=False)
+    writes.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
+                        help="folder to write (default: output)")
+    one = argparse.ArgumentParser(add_help=False)
+    one.add_argument("--only", metavar="ORG",
+                     help="only this organisation (its folder name): its problems when "
+                          "checking; its pages, PDF and bundle when building")
+
     parser = argparse.ArgumentParser(
         prog="klantspiegel",
-        parents=[common],
-        description="Build customer-centricity audit reports: a site and a PDF per organisation.",
+        description="Build customer-centricity audit reports: a site, a PDF per organisation "
+                    "and a confidential bundle per client. Without a command: build.",
+        epilog="Run 'klantspiegel COMMAND --help' for the options of a command.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_cmd = commands.add_parser(
-        "build",
-        parents=[common],
-        help="build site and PDFs (default)",
-        description="Build the portfolio into the output folder.",
-    )
+        "build", parents=[common, writes, one], help="build site, PDFs and bundles (default)",
+        description="Build the portfolio into the output folder. Only what changed since the "
+                    "previous build is rendered again; the result is that of a clean build.")
+    build_cmd.add_argument("--no-pdf", action="store_true", help="build the site only")
+    build_cmd.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                           help=f"organisations rendered in parallel (default: the number of "
+                                f"cores, {os.cpu_count()})")
+    build_cmd.add_argument("--pdf-time-limit", type=float, default=DEFAULT_PDF_TIME_LIMIT,
+                           metavar="SECONDS", help="stop a PDF that takes longer than this "
+                                                   f"(default: {DEFAULT_PDF_TIME_LIMIT:g})")
+    build_cmd.add_argument("--clean", action="store_true",
+                           help="ignore the build cache and render everything")
     check_cmd = commands.add_parser(
-        "check",
-        parents=[common],
-        help="validate only, write nothing",
-        description="Validate the portfolio and report every problem.",
-    )
-    for command in (parser, build_cmd):
-        command.add_argument(
-            "--output",
-            type=Path,
-            default=Path("output"),
-            metavar="DIR",
-            help="folder to write (default: output)",
-        )
-        command.add_argument("--no-pdf", action="store_true", help="build the site only")
-    check_cmd.set_defaults(command="check")
+        "check", parents=[common, one], help="validate only, write nothing",
+        description="Validate the portfolio and report every problem at once.")
+    check_cmd.add_argument("--strict", action="store_true",
+                           help="treat warnings (a finding without evidence, a dimension "
+                                "without findings, a missing translation) as errors")
+    serve_cmd = commands.add_parser(
+        "serve", parents=[common, writes], help="preview in the browser, rebuilding on change",
+        description="Build, serve the site on 127.0.0.1 and rebuild on every change in the "
+                    "portfolio or the templates; open pages reload by themselves.")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve_cmd.add_argument("--pdf", action="store_true",
+                           help="also rebuild the PDFs on every change (slower)")
+    new_cmd = commands.add_parser(
+        "new", parents=[common], help="start a new organisation, audit, finding or story",
+        description="Write a new file with every field, commented, in the right folder.")
+    new_cmd.add_argument("kind", choices=NEW_KINDS)
+    new_cmd.add_argument("names", nargs="+", metavar="NAME",
+                         help="organisation NAME | audit ORG NAME | finding ORG AUDIT TITLE | "
+                              "anecdote ORG AUDIT TITLE")
     return parser
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "build")
     args = _parser().parse_args(argv)
+    out = Output(quiet=args.quiet)
     source: Path = args.source
-    if not source.is_dir():
-        print(f"error: portfolio folder not found: {source}", file=sys.stderr)
+    if not source.is_dir() and args.command != "new":
+        out.error(f"portfolio folder not found: {source}")
         return EXIT_USAGE
     try:
         if args.command == "check":
-            portfolio, warnings = check(source)
-            _report(warnings, source)
-            findings = sum(len(a.findings) for o in portfolio.organisations for a in o.audits)
-            print(
-                f"ok: {len(portfolio.organisations)} organisations, {findings} findings, "
-                f"{len(warnings)} warnings"
-            )
-            return EXIT_OK
+            return _check(args, out)
+        if args.command == "new":
+            return _new(args, out)
         output: Path = args.output
         if output.resolve().is_relative_to(source.resolve()):
-            print("error: --output must not be inside the portfolio folder", file=sys.stderr)
+            out.error("--output must not be inside the portfolio folder")
             return EXIT_USAGE
-        result = build(source, output, pdf=not args.no_pdf)
+        if args.command == "serve":
+            from klantspiegel.serve import run  # only the preview needs the web server
+
+            return run(source, output, port=args.port, pdf=args.pdf)
+        return _build(args, out)
     except ContentError as error:
-        _report(error.problems, source)
+        out.problems(error.problems, source)
         errors = sum(1 for p in error.problems if p.severity == "error")
-        print(f"failed: {errors} error(s); nothing was written", file=sys.stderr)
+        out.error(f"failed: {errors} error(s); nothing was written")
         return EXIT_CONTENT
-    _report(result.warnings, source)
-    print(
-        f"built {result.pages} pages and {result.pdfs} PDFs ({result.pdf_pages} PDF pages) "
-        f"into {output} in {result.seconds:.1f} s"
-    )
+    except UnknownOrganisation as error:
+        out.error(str(error))
+        return EXIT_USAGE
+
+
+def _check(args: argparse.Namespace, out: Output) -> int:
+    started = time.perf_counter()
+    portfolio, warnings = check(args.source)
+    warnings += coverage_warnings(portfolio)
+    if args.only:
+        if args.only not in {o.slug for o in portfolio.organisations}:
+            raise UnknownOrganisation(f"no organisation '{args.only}' in the portfolio")
+        folder = (args.source / args.only).resolve()
+        warnings = [w for w in warnings if w.path.resolve().is_relative_to(folder)]
+    warnings += [Problem(catalog_path("nl"), None, "msgid",
+                         f"no Dutch translation for {msgid!r}", "warning")
+                 for msgid in missing_translations("nl")]
+    if args.strict:
+        warnings = [Problem(w.path, w.line, w.field, w.message, "error") for w in warnings]
+    out.problems(warnings, args.source)
+    organisations = [o for o in portfolio.organisations if args.only in (None, o.slug)]
+    findings = sum(len(a.findings) for o in organisations for a in o.audits)
+    out.summary("checked", {"organisations": len(organisations), "findings": findings,
+                            "warnings" if not args.strict else "errors": len(warnings)},
+                time.perf_counter() - started)
+    if args.strict and warnings:
+        out.error(f"failed: {len(warnings)} warning(s) treated as errors (--strict)")
+        return EXIT_CONTENT
     return EXIT_OK
 
 
-def _report(problems: list[Problem], source: Path) -> None:
-    root = source.resolve()
-    for problem in sorted(problems):
-        print(problem.format(root), file=sys.stderr)
+def _build(args: argparse.Namespace, out: Output) -> int:
+    with out.progress("rendering organisations") as progress:
+        try:
+            result = build(args.source, args.output, pdf=not args.no_pdf, jobs=args.jobs,
+                           only=args.only, pdf_time_limit=args.pdf_time_limit,
+                           cache=not args.clean, progress=progress)
+        except RenderFailed as failed:
+            for message in failed.messages:
+                out.error(message)
+            out.error(f"failed: {len(failed.messages)} organisation(s) could not be rendered; "
+                      f"{args.output} was left as it was")
+            return EXIT_CONTENT
+    out.problems(result.warnings, args.source)
+    out.summary(f"built into {args.output}", {
+        "organisations": result.organisations, "findings": result.findings,
+        "warnings": len(result.warnings), "pages": result.pages, "PDFs": result.pdfs,
+        "rendered": len(result.rendered) if result.rendered else "nothing changed",
+    }, result.seconds)
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace, out: Output) -> int:
+    from klantspiegel.scaffold import ScaffoldError, scaffold
+
+    expected = {"organisation": 1, "audit": 2, "finding": 3, "anecdote": 3}[args.kind]
+    if len(args.names) != expected:
+        out.error(f"new {args.kind} takes {expected} name(s): "
+                  + {1: "NAME", 2: "ORG NAME", 3: "ORG AUDIT TITLE"}[expected])
+        return EXIT_USAGE
+    *place, name = args.names
+    try:
+        path = scaffold(args.kind, args.source, *place, name=name)
+    except ScaffoldError as error:
+        out.error(str(error))
+        return EXIT_USAGE
+    out.say(f"wrote {path}")
+    return EXIT_OK
+
+
+class Output:
+    """Where messages go: rich on a terminal, plain lines elsewhere; --quiet keeps errors only."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.stderr = Console(stderr=True, highlight=False)
+        self.stdout = Console(highlight=False)
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            self.stdout.print(message, markup=False)
+
+    def error(self, message: str) -> None:
+        if self.stderr.is_terminal:
+            self.stderr.print(f"[bold red]error:[/] {_escape(message)}")
+        else:
+            print(f"error: {message}", file=sys.stderr)
+
+    def problems(self, problems: list[Problem], source: Path) -> None:
+        root = source.resolve()
+        for problem in sorted(problems):
+            if problem.severity == "warning" and self.quiet:
+                continue
+            line = problem.format(root)
+            if self.stderr.is_terminal:
+                colour = "yellow" if problem.severity == "warning" else "red"
+                self.stderr.print(f"[{colour}]{_escape(line)}[/]")
+            else:
+                print(line, file=sys.stderr)
+
+    def summary(self, what: str, counts: dict[str, object], seconds: float) -> None:
+        if self.quiet:
+            return
+        if not self.stdout.is_terminal:
+            figures = ", ".join(f"{value} {name}" for name, value in counts.items())
+            print(f"{what}: {figures} in {seconds:.2f} s")
+            return
+        table = Table(title=what, show_header=False, title_justify="left")
+        for name, value in [*counts.items(), ("time", f"{seconds:.2f} s")]:
+            table.add_row(name, str(value))
+        self.stdout.print(table)
+
+    @contextmanager
+    def progress(self, label: str) -> Iterator[object]:
+        """A progress bar callback on a terminal; None (no bar) elsewhere or with --quiet."""
+        if self.quiet or not self.stderr.is_terminal:
+            yield None
+            return
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn())
+        with Progress(*columns, console=self.stderr, transient=True) as bar:
+            task = bar.add_task(label, total=None)
+
+            def advance(name: str, done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total, description=f"{label}: {name}")
+
+            yield advance
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

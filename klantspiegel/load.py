@@ -19,6 +19,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import Markup
+
+from klantspiegel.cache import MarkdownCache, digest, listing_digest
 from klantspiegel.kpis import STANDARD_KPIS
 from klantspiegel.model import (
     Anecdote,
@@ -64,9 +67,16 @@ DEFAULT_SCORING_MODEL = Path(__file__).parent / "scoring_models" / "default.yaml
 NOT_CONTENT = {"templates", "assets", "node_modules"}
 
 
-def load_portfolio(root: Path) -> tuple[Portfolio | None, list[Problem]]:
-    """Load and validate a whole portfolio; the portfolio is None when any error was found."""
-    reader = _Reader(root.resolve())
+def load_portfolio(
+    root: Path, markdown_cache: MarkdownCache | None = None
+) -> tuple[Portfolio | None, list[Problem]]:
+    """Load and validate a whole portfolio; the portfolio is None when any error was found.
+
+    With a `markdown_cache`, bodies rendered by an earlier build are taken from it.
+    """
+    root = root.resolve()
+    reader = _Reader(root, markdown_cache=markdown_cache,
+                     listing=listing_digest(root) if markdown_cache else "")
     portfolio = reader.portfolio()
     problems = reader.problems
     if portfolio is not None:
@@ -85,6 +95,8 @@ class _Reader:
     limit: int = DEFAULT_MAX_FILE_BYTES
     default_language: str = "nl"
     dimension_keys: list[str] | None = None
+    markdown_cache: MarkdownCache | None = None
+    listing: str = ""  # which files exist: links and images in Markdown resolve against them
 
     def error(self, path: Path, line: int | None, key: str, message: str) -> None:
         self.problems.append(Problem(path, line, key, message))
@@ -212,6 +224,10 @@ class _Reader:
                 "the file has front matter but no text: write the story or finding in Markdown "
                 "below the closing '---'"))
             return None
+        cache_key = digest(str(self.root), self.listing, str(path), document.body)
+        cached = self.markdown_cache.get(cache_key) if self.markdown_cache else None
+        if cached is not None:
+            return Markup(cached[0]), tuple((url, Path(source)) for url, source in cached[1])
         media: dict[str, Path] = {}
         before = len(self.problems)
 
@@ -231,6 +247,9 @@ class _Reader:
             return None
         if len(self.problems) > before:
             return None
+        if self.markdown_cache:
+            self.markdown_cache.put(cache_key, [str(rendered.html),
+                                                [[u, str(m)] for u, m in sorted(media.items())]])
         return rendered.html, tuple(sorted(media.items()))
 
     def kpis(self, path: Path) -> list[Kpi]:

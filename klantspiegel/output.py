@@ -6,6 +6,7 @@ staging folder remains, which the next build removes.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,13 +18,20 @@ RETIRED_PREFIX = ".klantspiegel-retired-"
 
 
 @contextmanager
-def staged_output(output: Path) -> Iterator[Path]:
-    """Yield an empty staging folder; on success it replaces `output`, on failure it goes."""
+def staged_output(output: Path, *, keep_previous: bool = False) -> Iterator[Path]:
+    """Yield a staging folder; on success it replaces `output`, on failure it goes.
+
+    With `keep_previous` the staging folder starts as a copy of the current output made of
+    hard links (fast, no extra space): whoever writes into it must replace files, never
+    write into them, or the previous output would change with them.
+    """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(output.parent)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output.parent))
     try:
+        if keep_previous and output.is_dir():
+            shutil.copytree(output, staging, copy_function=os.link, dirs_exist_ok=True)
         yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -8,6 +8,7 @@ inside the portfolio and the theme, nothing else (no other file, no http, no dat
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import mimetypes
 import re
@@ -195,7 +196,11 @@ def render_pdf(
         base_url=theme_dir.resolve().as_uri() + "/",
         url_fetcher=fetcher,
     ).render()
+    # The audit's date, not the clock: the same report gives the same bytes on every build.
+    audit_day = dt.datetime.combine(report.audit.date, dt.time(), tzinfo=dt.UTC)
     attachment = weasyprint.Attachment(
+        created=audit_day,
+        modified=audit_day,
         string=findings_csv(report),
         base_url=None,
         name="findings.csv",

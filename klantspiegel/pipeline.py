@@ -1,67 +1,163 @@
-"""The build, top to bottom: load, validate, score, render the site and the PDFs, write."""
+"""The build, top to bottom: load, validate, score, plan, render what changed, write.
+
+A rebuild with nothing changed stops after hashing the inputs. Otherwise the portfolio is
+loaded (with Markdown bodies from the cache), every artifact gets a key (`plan`), and only
+artifacts whose key changed are rendered (`render`) into a staging copy of the previous output
+that is swapped in when everything succeeded (`output`).
+"""
 
 from __future__ import annotations
 
+import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from klantspiegel.bundles import CLIENTS_DIR, write_bundle
+from klantspiegel.cache import (
+    CACHE_DIR,
+    Manifest,
+    MarkdownCache,
+    cache_folder,
+    code_digest,
+    digest,
+    files_under,
+    forget,
+    tree_digest,
+)
+from klantspiegel.exports import export_tables, write_exports
 from klantspiegel.load import load_portfolio
 from klantspiegel.model import Portfolio
 from klantspiegel.output import staged_output
-from klantspiegel.pdf import render_pdf
+from klantspiegel.plan import plan_build
 from klantspiegel.problems import ContentError, Problem
+from klantspiegel.render import (
+    DEFAULT_PDF_TIME_LIMIT,
+    Progress,
+    RenderJob,
+    RenderOutcome,
+    render_plan,
+)
 from klantspiegel.report import build_report, latest_scores
-from klantspiegel.site import render_site, site_pages
 from klantspiegel.templating import THEME_DIR
+
+EXPORTS_DIR = "exports"
+
+
+class UnknownOrganisation(ValueError):
+    """--only named an organisation that is not in the portfolio."""
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    portfolio: Portfolio
+    organisations: int
+    findings: int
     warnings: list[Problem]
-    pages: int
+    pages: int  # HTML pages in the output (site and client bundles)
     pdfs: int
-    pdf_pages: int
-    seconds: float
+    pdf_pages: int  # pages of the PDFs rendered in this build
+    rendered: list[str] = field(default_factory=list)  # artifacts rendered (not kept)
+    seconds: float = 0.0
 
 
-def check(source: Path) -> tuple[Portfolio, list[Problem]]:
+def check(
+    source: Path, markdown_cache: MarkdownCache | None = None
+) -> tuple[Portfolio, list[Problem]]:
     """Load and validate; raise ContentError with every problem when there is an error."""
-    portfolio, problems = load_portfolio(source)
+    portfolio, problems = load_portfolio(source, markdown_cache)
     if portfolio is None:
         raise ContentError(problems)
     return portfolio, problems
 
 
 def build(
-    source: Path, output: Path, *, pdf: bool = True, theme_dir: Path = THEME_DIR
+    source: Path,
+    output: Path,
+    *,
+    pdf: bool = True,
+    theme_dir: Path = THEME_DIR,
+    jobs: int | None = None,
+    only: str | None = None,
+    pdf_time_limit: float = DEFAULT_PDF_TIME_LIMIT,
+    cache: bool = True,
+    progress: Progress | None = None,
 ) -> BuildResult:
-    """Build the portfolio at `source` into `output` (site/, pdf/, clients/): all or nothing."""
+    """Build the portfolio at `source` into `output` (site/, pdf/, clients/, exports/).
+
+    All or nothing: a failed build leaves the previous output as it was. With `cache`, only
+    what changed since the previous build is rendered; the bytes are those of a clean build.
+    """
     started = time.perf_counter()
-    portfolio, warnings = check(source)
+    jobs = jobs or os.cpu_count() or 1
+    cache_dir = cache_folder(output)
+    code = code_digest()
+    inputs = digest(code, str(pdf), str(only), str(source.resolve()), str(theme_dir.resolve()),
+                    tree_digest(source, skip=(CACHE_DIR,)), tree_digest(theme_dir))
+    manifest = Manifest.load(cache_dir) if cache and output.is_dir() else None
+    if manifest and manifest.inputs == inputs and manifest.intact(output):
+        return _unchanged(manifest, time.perf_counter() - started)
+
+    markdown = MarkdownCache(cache_dir if cache else None)
+    portfolio, warnings = check(source, markdown)
+    if only is not None and only not in {o.slug for o in portfolio.organisations}:
+        known = ", ".join(o.slug for o in portfolio.organisations)
+        raise UnknownOrganisation(f"no organisation '{only}' in the portfolio (known: {known})")
     peers = latest_scores(portfolio)
-    consultant_reports = {
-        o.slug: build_report(o, portfolio, peers, audience="consultant")
-        for o in portfolio.organisations
+    consultant_reports = {o.slug: build_report(o, portfolio, peers, audience="consultant")
+                          for o in portfolio.organisations}
+    client_reports = {o.slug: build_report(o, portfolio, peers, audience="client")
+                      for o in portfolio.organisations}
+    plan = plan_build(portfolio, consultant_reports, client_reports, theme_dir, code, pdf=pdf)
+    exports_key = digest(code, repr(portfolio.config), *(repr(r) for r in
+                                                         client_reports.values()))
+    plan.keys[EXPORTS_DIR] = exports_key
+    previous = manifest.artifacts if manifest else {}
+    with staged_output(output, keep_previous=bool(previous)) as staging:
+        job = RenderJob(plan, portfolio, theme_dir, staging, previous, only, pdf_time_limit)
+        outcome = render_plan(job, jobs, progress)
+        outcome.merge(_exports(staging, previous, exports_key, portfolio, client_reports))
+        forget(cache_dir)  # from here until the new manifest, the output is not what it claims
+    findings = sum(len(a.findings) for o in portfolio.organisations for a in o.audits)
+    summary = {
+        "organisations": len(portfolio.organisations),
+        "findings": findings,
+        "warnings": [_problem_data(p) for p in warnings],
+        "pages": _count(outcome, ".html"),
+        "pdfs": sum(1 for a in outcome.artifacts if a.startswith("pdf/")),
     }
-    client_reports = {
-        o.slug: build_report(o, portfolio, peers, audience="client")
-        for o in portfolio.organisations
-    }
-    with staged_output(output) as staging:
-        pages = render_site(
-            site_pages(portfolio, consultant_reports), portfolio, theme_dir, staging / "site"
-        )
-        pdf_pages = 0
-        for slug, report in client_reports.items():
-            pdf_path = staging / "pdf" / f"{slug}.pdf" if pdf else None
-            if pdf_path:
-                pdf_pages += render_pdf(report, portfolio, theme_dir, pdf_path)
-            pages += write_bundle(report, portfolio, theme_dir, staging / CLIENTS_DIR / slug,
-                                  pdf_path)
-        pdf_count = len(client_reports) if pdf else 0
+    if cache:
+        Manifest(inputs, outcome.artifacts, summary).save(cache_dir)
+        markdown.save()
     return BuildResult(
-        portfolio, warnings, pages, pdf_count, pdf_pages, time.perf_counter() - started
+        len(portfolio.organisations), findings, warnings, summary["pages"], summary["pdfs"],
+        sum(outcome.pdf_pages.values()), sorted(outcome.rendered),
+        time.perf_counter() - started,
     )
+
+
+def _exports(staging: Path, previous: dict, key: str, portfolio: Portfolio,
+             client_reports: dict) -> RenderOutcome:
+    entry = previous.get(EXPORTS_DIR)
+    if entry is not None and entry[0] == key:
+        return RenderOutcome({EXPORTS_DIR: entry})
+    target = staging / EXPORTS_DIR
+    for old in files_under(target) if target.is_dir() else []:
+        old.unlink()  # linked to the previous output: replace, never write into
+    write_exports(export_tables(portfolio, client_reports), target)
+    names = [p.relative_to(staging).as_posix() for p in files_under(target)]
+    return RenderOutcome({EXPORTS_DIR: (key, names)}, [EXPORTS_DIR])
+
+
+def _count(outcome: RenderOutcome, suffix: str) -> int:
+    return sum(1 for _, names in outcome.artifacts.values() for n in names if n.endswith(suffix))
+
+
+def _problem_data(problem: Problem) -> dict:
+    return {"path": str(problem.path), "line": problem.line, "field": problem.field,
+            "message": problem.message, "severity": problem.severity}
+
+
+def _unchanged(manifest: Manifest, seconds: float) -> BuildResult:
+    summary = manifest.summary
+    warnings = [Problem(**{**w, "path": Path(w["path"])}) for w in summary["warnings"]]
+    return BuildResult(summary["organisations"], summary["findings"], warnings,
+                       summary["pages"], summary["pdfs"], 0, [], seconds)

@@ -102,19 +102,36 @@ def render_site(
               "client": client, "search": search}
     count = 0
     for page in pages:
-        env = environment(theme_dir, portfolio.root, page.language)
-        html = env.get_template(page.template).render(
-            **shared, **page.context, root=page.root, page_path=page.path)
-        target = out_dir / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-        for url, source in page.media:
-            (target.parent / url).parent.mkdir(exist_ok=True)
-            shutil.copyfile(source, target.parent / url)
+        render_page(page, portfolio, theme_dir, out_dir, shared)
         count += 1
     if search:
         build_search_index(out_dir, portfolio.config.language)
     return count
+
+
+def render_page(
+    page: Page, portfolio: Portfolio, theme_dir: Path, out_dir: Path, shared: Mapping[str, Any]
+) -> list[Path]:
+    """Write one page and the images it shows; returns the files written."""
+    env = environment(theme_dir, portfolio.root, page.language)
+    html = env.get_template(page.template).render(
+        **shared, **page.context, root=page.root, page_path=page.path)
+    target = out_dir / page.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = [target]
+    _replace(target, html.encode())
+    for url, source in page.media:
+        copy = target.parent / url
+        copy.parent.mkdir(exist_ok=True)
+        _replace(copy, source.read_bytes())
+        written.append(copy)
+    return written
+
+
+def _replace(target: Path, data: bytes) -> None:
+    """Write a new file: never into the old one, which may be linked to the previous output."""
+    target.unlink(missing_ok=True)
+    target.write_bytes(data)
 
 
 def copy_assets(theme_dir: Path, portfolio: Portfolio, target: Path) -> str | None:

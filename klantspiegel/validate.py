@@ -313,3 +313,21 @@ def _completeness_warnings(finding: Any) -> list[Problem]:
             )
         )
     return warnings
+
+
+def coverage_warnings(portfolio: Portfolio) -> list[Problem]:
+    """An audit's dimensions without a final finding: shown as not assessed in its report.
+
+    Often a deliberate scope, so only `check` reports it (and `check --strict` refuses it).
+    """
+    problems = []
+    keys = [d.key for d in portfolio.scoring_model.dimensions]
+    for organisation in portfolio.organisations:
+        for audit in organisation.audits:
+            assessed = {f.dimension for f in audit.findings if f.status == "final"}
+            if missing := [k for k in keys if k not in assessed]:
+                problems.append(Problem(
+                    audit.source, None, "dimensions",
+                    f"no final finding for {', '.join(missing)}: "
+                    "the report shows these as not assessed", "warning"))
+    return problems

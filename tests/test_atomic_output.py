@@ -15,20 +15,23 @@ from klantspiegel.cli import main
 # (SIGKILL: no cleanup, no finally blocks) once the stage has started its work.
 KILL_POINTS = {
     "after parsing": ("klantspiegel.pipeline", "latest_scores", "before"),
-    "during site rendering": ("klantspiegel.site", "copy_assets", "after"),
-    "during pdf rendering": ("klantspiegel.pipeline", "render_pdf", "after"),
-    "while writing a client bundle": ("klantspiegel.pipeline", "write_bundle", "before"),
+    "during site rendering": ("klantspiegel.render", "render_page", "after"),
+    "during pdf rendering": ("klantspiegel.render", "render_pdf", "after"),
+    "while writing a client bundle": ("klantspiegel.render", "_render_bundle", "before"),
+    "while writing the exports": ("klantspiegel.pipeline", "write_exports", "after"),
 }
 
 CHILD = """
 import os, signal, sys, importlib
 from pathlib import Path
+build_process = os.getpid()  # a worker that forks from it kills the build, then itself
 module = importlib.import_module({module!r})
 original = getattr(module, {name!r})
 
 def killed(*args, **kwargs):
     if {when!r} == "after":
         original(*args, **kwargs)
+    os.kill(build_process, signal.SIGKILL)
     os.kill(os.getpid(), signal.SIGKILL)
 
 setattr(module, {name!r}, killed)
@@ -52,6 +55,9 @@ def previous_build(tmp_path_factory):
     writer.audit("postbedrijf")
     writer.anecdote("postbedrijf", "gemist-pakje")
     writer.finding("postbedrijf", "centrale-lijn", anecdotes="gemist-pakje")
+    writer.organisation("spoorbedrijf", name="Spoorbedrijf Zuid")  # two: a process pool
+    writer.audit("spoorbedrijf")
+    writer.finding("spoorbedrijf", "loket")
     output = root / "output"
     assert main(["--source", str(writer.root), "--output", str(output)]) == 0
     return writer, output, snapshot(output)
@@ -75,7 +81,8 @@ def test_the_next_build_clears_what_a_killed_build_left_behind(previous_build):
     writer, output, _before = previous_build
     (output.parent / ".klantspiegel-staging-killed").mkdir(exist_ok=True)  # as a kill leaves
     assert main(["--source", str(writer.root), "--output", str(output), "--no-pdf"]) == 0
-    assert list(output.parent.glob(".klantspiegel-*")) == []
+    assert list(output.parent.glob(".klantspiegel-staging-*")) == []
+    assert list(output.parent.glob(".klantspiegel-retired-*")) == []
 
 
 def test_the_build_writes_nothing_into_the_portfolio_or_the_theme(previous_build):

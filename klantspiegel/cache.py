@@ -1,0 +1,208 @@
+"""The build cache: which inputs produced each page and PDF, so a rebuild renders only what changed.
+
+Every output artifact (a page, a PDF, a search index, the assets) gets a key: a hash of
+everything that decides its bytes (the template and what it includes, the data it shows, the
+settings, the code). The manifest records the key and the files of each artifact; a rebuild
+renders an artifact again only when its key changed. A quick fingerprint of every input file
+lets a rebuild with nothing changed stop before even loading the portfolio.
+
+The cache lives next to the output (`.klantspiegel-cache/<output name>/`) and is only ever a
+shortcut: deleting it gives a clean build with the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+
+CACHE_DIR = ".klantspiegel-cache"
+MANIFEST = "manifest.json"
+MARKDOWN_CACHE = "markdown.json"
+FORMAT = 1  # bump when the manifest's meaning changes
+PACKAGE_DIR = Path(__file__).parent
+TOOLS = ("jinja2", "markdown", "nh3", "weasyprint", "pagefind", "babel", "pydantic")
+
+
+def cache_folder(output: Path) -> Path:
+    return output.resolve().parent / CACHE_DIR / output.resolve().name
+
+
+def digest(*parts: str | bytes) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def files_under(folder: Path, skip: Iterable[str] = ()) -> list[Path]:
+    """Every file below folder, sorted; folders named in `skip` or starting with '.' left out."""
+    skipped = set(skip)
+    found = []
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in skipped and not d.startswith("."))
+        found += [Path(current, name) for name in files]
+    return sorted(found)
+
+
+def tree_digest(folder: Path, skip: Iterable[str] = ()) -> str:
+    """A hash of every file's path (relative to folder) and bytes."""
+    parts: list[str | bytes] = []
+    for path in files_under(folder, skip):
+        parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def listing_digest(folder: Path) -> str:
+    """A hash of which files exist below folder (not their bytes)."""
+    return digest(*(p.relative_to(folder).as_posix() for p in files_under(folder)))
+
+
+def code_digest() -> str:
+    """Klantspiegel's own code, translations and models, and the versions of the tools it runs."""
+    versions = [f"{tool}=={metadata.version(tool)}" for tool in TOOLS]
+    return digest(tree_digest(PACKAGE_DIR, skip=("__pycache__",)), *versions)
+
+
+class Fingerprints:
+    """Hashes of the values a page or PDF is rendered from.
+
+    `repr` of the frozen model and report classes is complete and stable, so equal reprs mean
+    equal data. Big values (a report) are hashed once per build, by identity.
+    """
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[Any, str]] = {}
+
+    def of(self, value: Any) -> str:
+        known = self._by_id.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        if isinstance(value, Mapping):
+            text = digest(*(f"{k}={self.of(v)}" for k, v in sorted(value.items())))
+        elif isinstance(value, list | tuple):
+            text = digest(*(self.of(v) for v in value))
+        else:
+            text = repr(value)
+            if " object at 0x" in text:  # a repr without the data would hide changes
+                raise TypeError(f"cannot fingerprint {type(value).__name__}: repr has no data")
+            text = digest(type(value).__qualname__, text)
+        self._by_id[id(value)] = (value, text)  # keep value alive so its id stays unique
+        return text
+
+
+class TemplateDigests:
+    """The hash of a template together with every template it extends, includes or imports."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self._digests: dict[str, str] = {}
+
+    def of(self, name: str) -> str:
+        if name not in self._digests:
+            self._digests[name] = digest(*(self._source(n) for n in sorted(self._closure(name))))
+        return self._digests[name]
+
+    def _closure(self, name: str) -> set[str]:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            assert self.env.loader is not None
+            source, filename, _ = self.env.loader.get_source(self.env, current)
+            parsed = self.env.parse(source, current, filename)  # errors name file and line
+            for referenced in jinja2.meta.find_referenced_templates(parsed):
+                if referenced is None:  # a computed name: depend on every template
+                    return set(self.env.list_templates(extensions=["html"]))
+                todo.append(referenced)
+        return seen
+
+    def _source(self, name: str) -> str:
+        assert self.env.loader is not None
+        source, filename, _ = self.env.loader.get_source(self.env, name)
+        return f"{filename}\n{source}"
+
+
+@dataclass
+class Manifest:
+    """What the previous build wrote: per artifact its key and its files (relative paths)."""
+
+    inputs: str = ""  # the quick fingerprint of every input file and setting
+    artifacts: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)  # counts and warnings, for reporting
+
+    @classmethod
+    def load(cls, folder: Path) -> Manifest | None:
+        try:
+            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if data.get("format") != FORMAT:
+            return None
+        artifacts = {k: (v[0], list(v[1])) for k, v in data["artifacts"].items()}
+        return cls(data["inputs"], artifacts, data["summary"])
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        data = {"format": FORMAT, "inputs": self.inputs, "summary": self.summary,
+                "artifacts": dict(sorted(self.artifacts.items()))}
+        temporary = folder / f"{MANIFEST}.tmp"
+        temporary.write_text(json.dumps(data, indent=0), encoding="utf-8")
+        temporary.replace(folder / MANIFEST)
+
+    def intact(self, output: Path) -> bool:
+        """Whether every file the manifest lists is still in the output."""
+        return all((output / name).is_file() for _, names in self.artifacts.values()
+                   for name in names)
+
+
+def forget(folder: Path) -> None:
+    """Drop the manifest: the output is about to change, and a crash must not leave a claim."""
+    (folder / MANIFEST).unlink(missing_ok=True)
+
+
+class MarkdownCache:
+    """Rendered Markdown bodies from earlier builds, keyed by text, file and portfolio listing.
+
+    Rendering Markdown is the slowest part of loading; a body whose text, file and the files
+    around it (which links and images resolve against) are unchanged renders the same.
+    """
+
+    def __init__(self, folder: Path | None):
+        self.path = folder / MARKDOWN_CACHE if folder else None
+        self.entries: dict[str, Any] = {}
+        self.used: dict[str, Any] = {}
+        if self.path and self.path.is_file():
+            try:  # JSON, not pickle: a cache file must never be able to run code
+                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):  # a damaged cache is only a slower build
+                self.entries = {}
+
+    def get(self, key: str) -> Any | None:
+        value = self.entries.get(key)
+        if value is not None:
+            self.used[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.used[key] = value
+
+    def save(self) -> None:
+        if self.path is None or self.used.keys() == self.entries.keys():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self.used), encoding="utf-8")
+        temporary.replace(self.path)

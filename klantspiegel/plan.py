@@ -1,0 +1,158 @@
+"""What a build writes: every artifact (page, PDF, assets, search index) with the key of its inputs.
+
+An artifact's id is its place in the output (`site/<org>/index.html`, `pdf/<org>.pdf`,
+`clients/<org>/pagefind`). Its key hashes everything that decides its bytes, so an artifact
+whose key is unchanged since the previous build is kept as it is (see `cache`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from klantspiegel.cache import Fingerprints, TemplateDigests, digest, tree_digest
+from klantspiegel.model import Portfolio
+from klantspiegel.pdf import PDF_TEMPLATE
+from klantspiegel.report import OrganisationReport
+from klantspiegel.site import SEARCH_DIR, Page, site_pages
+from klantspiegel.templating import environment
+
+SITE_DIR = "site"
+PDF_DIR = "pdf"
+CLIENTS_DIR = "clients"
+ASSETS_DIR = "assets"
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """One site (the consultant's portfolio or a client bundle) and the keys of its parts."""
+
+    folder: str  # relative to the output: "site" or "clients/<org>"
+    pages: tuple[tuple[Page, str], ...]  # each page with its key
+    shared: Mapping[str, Any]  # what every page of this site is rendered with
+    assets_key: str
+    search_key: str
+    language: str
+    client: bool
+
+
+@dataclass(frozen=True)
+class OrganisationPlan:
+    slug: str
+    name: str
+    report: OrganisationReport  # the client report: what the PDF and the bundle show
+    pages: tuple[tuple[Page, str], ...]  # its pages in the consultant's site
+    bundle: SitePlan
+    pdf_key: str | None  # None when the build makes no PDFs
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    site: SitePlan  # with only the portfolio pages; organisation pages are in `organisations`
+    organisations: tuple[OrganisationPlan, ...]
+    keys: dict[str, str] = field(default_factory=dict)  # every artifact id -> key
+
+
+def plan_build(
+    portfolio: Portfolio,
+    consultant_reports: Mapping[str, OrganisationReport],
+    client_reports: Mapping[str, OrganisationReport],
+    theme_dir: Path,
+    code: str,
+    *,
+    pdf: bool,
+) -> BuildPlan:
+    """Every artifact of the build with its key; computing keys renders nothing."""
+    keyer = _Keyer(portfolio, theme_dir, code)
+    all_pages = site_pages(portfolio, consultant_reports)
+    by_organisation: dict[str, list[tuple[Page, str]]] = {slug: [] for slug in client_reports}
+    portfolio_pages = []
+    site_shared = keyer.shared(client=False)
+    for page in all_pages:
+        keyed = (page, keyer.page(page, site_shared))
+        slug = page.path.split("/", 1)[0]
+        if "/" in page.path and slug in by_organisation and "organisation" in page.context:
+            by_organisation[slug].append(keyed)
+        else:
+            portfolio_pages.append(keyed)
+    site = keyer.site(SITE_DIR, tuple(portfolio_pages), site_shared,
+                      portfolio.config.language, client=False,
+                      every_page=[k for _, k in portfolio_pages]
+                      + [k for pages in by_organisation.values() for _, k in pages])
+    organisations = []
+    for slug, report in client_reports.items():
+        client_shared = keyer.shared(client=True)
+        bundle_pages = tuple((p, keyer.page(p, client_shared))
+                             for p in site_pages(portfolio, {slug: report}, client=True))
+        bundle = keyer.site(f"{CLIENTS_DIR}/{slug}", bundle_pages, client_shared,
+                            report.organisation.report_language, client=True,
+                            every_page=[k for _, k in bundle_pages])
+        organisations.append(OrganisationPlan(
+            slug, report.organisation.name, report, tuple(by_organisation[slug]), bundle,
+            keyer.pdf(report) if pdf else None))
+    plan = BuildPlan(site, tuple(organisations))
+    plan.keys.update(_artifact_keys(plan))
+    return plan
+
+
+def _artifact_keys(plan: BuildPlan) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for site in [plan.site] + [o.bundle for o in plan.organisations]:
+        keys.update({f"{site.folder}/{page.path}": key for page, key in site.pages})
+        keys[f"{site.folder}/{ASSETS_DIR}"] = site.assets_key
+        keys[f"{site.folder}/{SEARCH_DIR}"] = site.search_key
+    for organisation in plan.organisations:
+        keys.update({f"{SITE_DIR}/{page.path}": key for page, key in organisation.pages})
+        if organisation.pdf_key:
+            keys[f"{PDF_DIR}/{organisation.slug}.pdf"] = organisation.pdf_key
+            keys[f"{organisation.bundle.folder}/{organisation.slug}.pdf"] = organisation.pdf_key
+    return keys
+
+
+class _Keyer:
+    """Computes keys; the fingerprints of shared values are computed once per build."""
+
+    def __init__(self, portfolio: Portfolio, theme_dir: Path, code: str):
+        self.portfolio = portfolio
+        self.theme_dir = theme_dir
+        self.code = code
+        self.values = Fingerprints()
+        self.templates = {
+            language: TemplateDigests(environment(theme_dir, portfolio.root, language))
+            for language in ("nl", "en")
+        }
+        own_assets = portfolio.root / "templates" / ASSETS_DIR
+        logo = portfolio.root / portfolio.config.logo if portfolio.config.logo else None
+        self.assets = digest(
+            tree_digest(theme_dir / ASSETS_DIR),
+            tree_digest(own_assets) if own_assets.is_dir() else "",
+            portfolio.config.accent_colour,
+            logo.read_bytes() if logo else b"",
+            str(portfolio.config.logo),
+        )
+
+    def shared(self, *, client: bool) -> dict[str, Any]:
+        logo = f"logo{Path(self.portfolio.config.logo).suffix.lower()}" \
+            if self.portfolio.config.logo else None
+        return {"config": self.portfolio.config, "model": self.portfolio.scoring_model,
+                "logo": logo, "client": client, "search": True}
+
+    def page(self, page: Page, shared: Mapping[str, Any]) -> str:
+        media = [digest(url, source.read_bytes()) for url, source in page.media]
+        return digest(self.code, page.path, page.template, page.language,
+                      self.templates[page.language].of(page.template),
+                      self.values.of(shared), self.values.of(page.context), *media)
+
+    def site(self, folder: str, pages: tuple[tuple[Page, str], ...], shared: Mapping[str, Any],
+             language: str, *, client: bool, every_page: list[str]) -> SitePlan:
+        search = digest(self.code, language, *sorted(every_page))
+        return SitePlan(folder, pages, shared, self.assets, search, language, client)
+
+    def pdf(self, report: OrganisationReport) -> str:
+        language = report.organisation.report_language
+        media = [digest(url, source.read_bytes())
+                 for text in (*report.findings, *report.anecdotes) for url, source in text.media]
+        return digest(self.code, self.assets, self.templates[language].of(PDF_TEMPLATE),
+                      self.values.of(report), self.values.of(self.shared(client=True)), *media)
