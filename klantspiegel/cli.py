@@ -81,9 +81,11 @@ def _parser() -> argparse.ArgumentParser:
         "new", parents=[common], help="start a new organisation, audit, finding or story",
         description="Write a new file with every field, commented, in the right folder.")
     new_cmd.add_argument("kind", choices=NEW_KINDS)
-    new_cmd.add_argument("names", nargs="+", metavar="NAME",
-                         help="organisation NAME | audit ORG NAME | finding ORG AUDIT TITLE | "
-                              "anecdote ORG AUDIT TITLE")
+    new_cmd.add_argument("name", help="the name or title; its web name names the file or folder")
+    new_cmd.add_argument("--organisation", metavar="ORG",
+                         help="the organisation's folder (for an audit, finding or story)")
+    new_cmd.add_argument("--audit", metavar="AUDIT",
+                         help="the audit's folder (for a finding or story)")
     return parser
 
 
@@ -178,14 +180,8 @@ def _build(args: argparse.Namespace, out: Output) -> int:
 def _new(args: argparse.Namespace, out: Output) -> int:
     from klantspiegel.scaffold import ScaffoldError, scaffold
 
-    expected = {"organisation": 1, "audit": 2, "finding": 3, "anecdote": 3}[args.kind]
-    if len(args.names) != expected:
-        out.error(f"new {args.kind} takes {expected} name(s): "
-                  + {1: "NAME", 2: "ORG NAME", 3: "ORG AUDIT TITLE"}[expected])
-        return EXIT_USAGE
-    *place, name = args.names
     try:
-        path = scaffold(args.kind, args.source, *place, name=name)
+        path = scaffold(args.kind, args.source, args.organisation, args.audit, args.name)
     except ScaffoldError as error:
         out.error(str(error))
         return EXIT_USAGE

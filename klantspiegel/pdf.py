@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import mimetypes
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -36,15 +37,18 @@ class OutsideFetchError(ValueError):
 class GuardedFetcher(URLFetcher):
     """Serves `file:` URLs inside the allowed folders; refuses everything else."""
 
-    def __init__(self, allowed: list[Path]):
+    def __init__(self, allowed: list[Path], media: Mapping[Path, Path] | None = None):
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
         self.allowed = [p.resolve() for p in allowed]
+        # Images from Markdown: their URL (media/<name>, against the base URL) -> the file.
+        self.media = {url.resolve(): source.resolve() for url, source in (media or {}).items()}
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise OutsideFetchError(f"refused to fetch {url}: only portfolio and theme files")
         path = Path(unquote(parts.path)).resolve()
+        path = self.media.get(path, path)
         if not any(path.is_relative_to(root) for root in self.allowed) or not path.is_file():
             raise OutsideFetchError(f"refused to fetch {url}: outside the portfolio and theme")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -190,7 +194,9 @@ def render_pdf(
 ) -> int:
     """Write the organisation's PDF; returns its number of pages."""
     html = pdf_html(report, portfolio, theme_dir)
-    fetcher = GuardedFetcher([portfolio.root, theme_dir])
+    media = {theme_dir / url: source for text in (*report.findings, *report.anecdotes)
+             for url, source in text.media}
+    fetcher = GuardedFetcher([portfolio.root, theme_dir], media)
     document = weasyprint.HTML(
         string=html,
         base_url=theme_dir.resolve().as_uri() + "/",

@@ -218,7 +218,8 @@ def _artifact(job: RenderJob, artifact: str, key: str,
               render: Callable[[], list[Path]]) -> RenderOutcome:
     """Keep the artifact if its key is unchanged, else render it (its old files are gone)."""
     previous = job.previous.get(artifact)
-    if previous is not None and previous[0] == key:
+    if previous is not None and previous[0] == key \
+            and all((job.staging / name).is_file() for name in previous[1]):
         return RenderOutcome({artifact: previous})
     files = render()
     names = sorted({f.relative_to(job.staging).as_posix() for f in files})

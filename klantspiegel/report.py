@@ -312,7 +312,12 @@ def _charts(
 
 @dataclass(frozen=True)
 class DimensionEntry:
-    report: OrganisationReport
+    """One organisation's row on a dimension page: only what that page shows, so the page
+    depends on (and is rebuilt for) this dimension's data and not the whole report."""
+
+    slug: str
+    name: str
+    sector: str
     row: DimensionRow
 
 
@@ -331,12 +336,14 @@ def dimension_overview(
     t = Translator(language)
     _ = t.gettext
     entries = tuple(
-        DimensionEntry(report, next(r for r in report.dimensions if r.dimension == dimension))
+        DimensionEntry(report.organisation.slug, report.organisation.name,
+                       report.organisation.sector,
+                       next(r for r in report.dimensions if r.dimension == dimension))
         for report in reports.values()
     )
     chart = charts.bars(
         f"chart-dimension-{dimension.key}",
-        [charts.BarRow(e.report.organisation.name, e.row.score.score) for e in entries],
+        [charts.BarRow(e.name, e.row.score.score) for e in entries],
         title=_("{dimension}: score per organisation").format(dimension=dimension.label[language]),
         description=_("Latest audit of each organisation, on a scale of 1 to 5."),
         not_assessed=_("Not assessed"),

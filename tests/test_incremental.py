@@ -1,0 +1,218 @@
+"""Incremental builds: after any kind of change, a rebuild gives the bytes of a clean build,
+and it renders what the change touches and nothing else."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import PortfolioWriter
+from pypdf import PdfReader
+
+from klantspiegel.cache import CACHE_DIR
+from klantspiegel.cli import main
+from klantspiegel.pipeline import build
+from klantspiegel.render import RenderFailed
+from klantspiegel.templating import THEME_DIR
+
+PNG = base64.b64decode(  # a 1x1 red pixel
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def folders(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
+
+
+def three_organisations(root: Path) -> PortfolioWriter:
+    w = PortfolioWriter(root)
+    for slug, name in [("postbedrijf", "Postbedrijf Noord"), ("spoorweg", "Spoorweg Zuid"),
+                       ("waterbedrijf", "Waterbedrijf Oost")]:
+        w.organisation(slug, name=name)
+        w.audit(slug)
+        w.anecdote(slug, "gemist-pakje")
+        w.finding(slug, "centrale-lijn", anecdotes="gemist-pakje")
+        w.finding(slug, "loket", dimension="mandaat", score=4, kind="strength")
+    return w
+
+
+@pytest.fixture
+def built(tmp_path):
+    """A portfolio built once (site only), so each test changes something and rebuilds."""
+    writer = three_organisations(tmp_path / "audits")
+    output = tmp_path / "output"
+    build(writer.root, output, pdf=False)
+    return writer, output
+
+
+def assert_same_as_clean_build(source: Path, output: Path, tmp_path: Path, pdf: bool = False):
+    clean = tmp_path / "clean" / "output"
+    build(source, clean, pdf=pdf, cache=False)
+    assert snapshot(output) == snapshot(clean)
+    assert folders(output) == folders(clean)  # no empty folders left behind either
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing(built):
+    writer, output = built
+    before = snapshot(output)
+    result = build(writer.root, output, pdf=False)
+    assert result.rendered == []
+    assert result.organisations == 3 and result.findings == 6 and result.pages > 0
+    assert snapshot(output) == before
+
+
+def test_editing_a_finding_renders_its_organisation_and_the_portfolio_pages_only(built, tmp_path):
+    writer, output = built
+    writer.finding("postbedrijf", "loket", dimension="mandaat", score=3, kind="strength",
+                   title="Het loket is open")
+    result = build(writer.root, output, pdf=False)
+    assert "site/postbedrijf/findings/loket.html" in result.rendered
+    assert "clients/postbedrijf/findings/loket.html" in result.rendered
+    assert "site/index.html" in result.rendered
+    assert "site/dimensions/mandaat.html" in result.rendered  # its score appears there
+    assert "site/dimensions/klachten.html" not in result.rendered
+    assert not [a for a in result.rendered if "spoorweg" in a or "waterbedrijf" in a]
+    assert "site/assets" not in result.rendered and "site/method.html" not in result.rendered
+    assert_same_as_clean_build(writer.root, output, tmp_path)
+
+
+@pytest.mark.parametrize("change", [
+    "anecdote", "organisation file", "deleted finding", "renamed finding", "new organisation",
+    "deleted organisation", "portfolio setting", "scoring model", "image",
+])
+def test_after_each_kind_of_change_a_rebuild_equals_a_clean_build(built, tmp_path, change):
+    writer, output = built
+    root = writer.root
+    if change == "anecdote":
+        writer.anecdote("spoorweg", "gemist-pakje", title="Het pakje kwam nooit")
+    elif change == "organisation file":
+        writer.organisation("waterbedrijf", name="Waterbedrijf West", sector="Water")
+    elif change == "deleted finding":
+        (root / "spoorweg/2026/findings/loket.md").unlink()
+    elif change == "renamed finding":
+        (root / "spoorweg/2026/findings/loket.md").rename(root / "spoorweg/2026/findings/balie.md")
+    elif change == "new organisation":
+        writer.organisation("gemeente", name="Gemeente Midden")
+        writer.audit("gemeente")
+        writer.finding("gemeente", "wachtrij")
+    elif change == "deleted organisation":
+        shutil.rmtree(root / "waterbedrijf")
+    elif change == "portfolio setting":
+        writer.write("portfolio.yaml", "consultancy: Ander Advies\nlanguage: nl\n"
+                                       "accent_colour: '#aa3300'\n")
+    elif change == "scoring model":
+        model = (Path("klantspiegel/scoring_models/default.yaml")).read_text(encoding="utf-8")
+        writer.write("model.yaml", model.replace("Bereikbaarheid", "Bereikbaarheid en toegang"))
+        writer.write("portfolio.yaml", "consultancy: Test Advies\nlanguage: nl\n"
+                                       "scoring_model: model.yaml\n")
+    elif change == "image":
+        (root / "postbedrijf/2026/findings/foto.png").write_bytes(PNG)
+        path = root / "postbedrijf/2026/findings/loket.md"
+        path.write_text(path.read_text() + "\n![De balie](foto.png)\n")
+    build(root, output, pdf=False)
+    assert_same_as_clean_build(root, output, tmp_path)
+
+
+def test_editing_a_template_renders_the_pages_that_use_it(built, tmp_path):
+    writer, output = built
+    own = writer.root / "templates/site/anecdote.html"
+    own.parent.mkdir(parents=True)
+    own.write_text((THEME_DIR / "site/anecdote.html").read_text().replace(
+        "</article>", "<p>Verhaal uit ons archief</p></article>"))
+    result = build(writer.root, output, pdf=False)
+    pages = [a for a in result.rendered if a.endswith(".html")]
+    assert pages and all("/anecdotes/" in a for a in pages)
+    assert "Verhaal uit ons archief" in (output / "site/postbedrijf/anecdotes/gemist-pakje.html"
+                                         ).read_text()
+    assert_same_as_clean_build(writer.root, output, tmp_path)
+
+
+def test_editing_an_asset_copies_the_assets_and_renders_no_page(built, tmp_path):
+    writer, output = built
+    writer.write("templates/assets/css/extra.css", "body { letter-spacing: 0.01em; }\n")
+    result = build(writer.root, output, pdf=False)
+    assert "site/assets" in result.rendered
+    assert not [a for a in result.rendered if a.endswith(".html")]
+    assert (output / "site/assets/css/extra.css").is_file()
+    assert_same_as_clean_build(writer.root, output, tmp_path)
+
+
+def test_deleting_the_cache_gives_a_full_build_with_the_same_bytes(built):
+    writer, output = built
+    before = snapshot(output)
+    shutil.rmtree(output.parent / CACHE_DIR)
+    result = build(writer.root, output, pdf=False)
+    assert "site/index.html" in result.rendered
+    assert snapshot(output) == before
+
+
+def test_a_file_missing_from_the_output_is_rendered_again(built):
+    writer, output = built
+    (output / "site/spoorweg/index.html").unlink()
+    build(writer.root, output, pdf=False)
+    assert (output / "site/spoorweg/index.html").is_file()
+
+
+def test_editing_a_finding_renders_only_its_organisations_pdf(tmp_path):
+    writer = three_organisations(tmp_path / "audits")
+    output = tmp_path / "output"
+    build(writer.root, output, jobs=2)
+    writer.finding("spoorweg", "loket", dimension="mandaat", score=3, kind="strength")
+    result = build(writer.root, output, jobs=2)
+    assert [a for a in result.rendered if a.endswith(".pdf")] == [
+        "clients/spoorweg/spoorweg.pdf", "pdf/spoorweg.pdf"]
+    assert_same_as_clean_build(writer.root, output, tmp_path, pdf=True)
+
+
+def test_a_pdf_over_the_time_limit_is_stopped_and_named(tmp_path):
+    writer = three_organisations(tmp_path / "audits")
+    output = tmp_path / "output"
+    build(writer.root, output, pdf=False)
+    before = snapshot(output)
+    with pytest.raises(RenderFailed) as failed:
+        build(writer.root, output, pdf_time_limit=0.05, jobs=2)
+    assert len(failed.value.messages) == 3  # every organisation was tried
+    assert "Spoorweg Zuid: the PDF took longer than 0.05 s" in "\n".join(failed.value.messages)
+    assert snapshot(output) == before
+
+
+def test_the_pdf_shows_images_from_the_findings(tmp_path):
+    writer = three_organisations(tmp_path / "audits")
+    (writer.root / "postbedrijf/2026/findings/foto.png").write_bytes(PNG)
+    path = writer.root / "postbedrijf/2026/findings/loket.md"
+    path.write_text(path.read_text() + "\n![De balie](foto.png)\n")
+    output = tmp_path / "output"
+    build(writer.root, output, only="postbedrijf")
+    images = {image.name for page in PdfReader(output / "pdf/postbedrijf.pdf").pages
+              for image in page.images}
+    assert len(images) == 1  # the photo (and the PDF has no other image)
+
+
+def test_only_renders_one_organisation_and_keeps_the_others(built):
+    writer, output = built
+    before = snapshot(output)
+    writer.finding("spoorweg", "loket", title="Spoorweg edited")
+    writer.finding("postbedrijf", "loket", title="Postbedrijf edited")
+    result = build(writer.root, output, pdf=False, only="postbedrijf")
+    assert not [a for a in result.rendered if "spoorweg" in a]
+    assert "Postbedrijf edited" in (output / "site/postbedrijf/findings/loket.html").read_text()
+    assert (output / "site/spoorweg/findings/loket.html").read_bytes() == \
+        before["site/spoorweg/findings/loket.html"]
+    full = build(writer.root, output, pdf=False)  # the next full build catches up
+    assert "site/spoorweg/findings/loket.html" in full.rendered
+
+
+def test_the_cli_reports_what_it_rendered_and_an_unknown_only(built, capsys):
+    writer, output = built
+    args = ["build", "--no-pdf", "--source", str(writer.root), "--output", str(output)]
+    assert main(args) == 0
+    assert "nothing changed" in capsys.readouterr().out
+    assert main([*args, "--only", "onbekend"]) == 2
+    assert "no organisation 'onbekend'" in capsys.readouterr().err
