@@ -12,7 +12,17 @@ DIMENSIONS = ["bereikbaarheid", "mandaat", "eigenaarschap", "processen", "houdin
               "sturing", "leiderschap", "klantinzicht"]
 SECTORS = ["Post & logistiek", "Financiële dienstverlening", "Telecom", "Horeca",
            "Publieke dienstverlening"]
-WORDS = ["klant", "medewerker", "balie", "telefoon", "wachttijd", "afspraak", "dossier", "procedure", "klacht", "terugbellen", "leidinggevende", "coach", "vertrouwen", "mandaat", "regel", "uitzondering", "postbode", "pakket", "levering", "depot", "kantoor", "loket", "bibliotheek", "bank", "rekening", "spaarrente", "enquête", "tevredenheid", "mystery", "bezoek", "gesprek", "aandacht", "begroeting", "collega", "samenwerking", "verantwoordelijkheid", "resultaat", "werkvoorraad", "doorlooptijd", "afhandeling", "oplossing", "zaterdag", "middag", "ochtend", "snel", "traag", "vriendelijk", "onduidelijk", "duidelijk", "opgelost", "verwezen", "gewacht", "gemist", "geholpen", "beloofd", "nagekomen"]
+WORDS = [
+    "klant", "medewerker", "balie", "telefoon", "wachttijd", "afspraak", "dossier",
+    "procedure", "klacht", "terugbellen", "leidinggevende", "coach", "vertrouwen", "mandaat",
+    "regel", "uitzondering", "postbode", "pakket", "levering", "depot", "kantoor", "loket",
+    "bibliotheek", "bank", "rekening", "spaarrente", "enquête", "tevredenheid", "mystery",
+    "bezoek", "gesprek", "aandacht", "begroeting", "collega", "samenwerking",
+    "verantwoordelijkheid", "resultaat", "werkvoorraad", "doorlooptijd", "afhandeling",
+    "oplossing", "zaterdag", "middag", "ochtend", "snel", "traag", "vriendelijk",
+    "onduidelijk", "duidelijk", "opgelost", "verwezen", "gewacht", "gemist", "geholpen",
+    "beloofd", "nagekomen",
+]
 EVIDENCE = ["anecdote", "mystery_visit", "call", "interview", "observation", "document",
             "survey", "kpi"]
 CHANNELS = ["phone", "email", "chat", "web", "counter", "branch_visit", "at_home"]
@@ -82,7 +92,8 @@ def _finding(rng: random.Random, index: int, stories: list[str]) -> str:
 
 def _anecdote(rng: random.Random) -> str:
     steps = "\n".join(
-        f"  - touchpoint: {_words(rng, 2).capitalize()}\n    actor: {rng.choice(WORDS).capitalize()}\n"
+        f"  - touchpoint: {_words(rng, 2).capitalize()}\n"
+        f"    actor: {rng.choice(WORDS).capitalize()}\n"
         f"    happened: {_sentence(rng)}\n    emotion: {rng.randint(-2, 2)}\n"
         f"    moment_of_truth: {'true' if i == 2 else 'false'}"
         for i in range(rng.randint(4, 7)))

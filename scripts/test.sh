@@ -10,5 +10,5 @@ ensure_weasyprint_libraries
 apt_install poppler-utils chromium
 ensure_site_check_tools
 ensure_venv "[test]"
-.venv/bin/python -m ruff check klantspiegel tests build.py
+.venv/bin/python -m ruff check klantspiegel tests benchmarks build.py
 .venv/bin/python -m pytest "$@"
