@@ -19,7 +19,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from klantspiegel.catalogs import catalog_path, missing_translations
 from klantspiegel.pipeline import UnknownOrganisation, build, check
 from klantspiegel.problems import ContentError, Problem
 from klantspiegel.render import DEFAULT_PDF_TIME_LIMIT, RenderFailed
@@ -139,6 +138,8 @@ def _check(args: argparse.Namespace, out: Output) -> int:
             raise UnknownOrganisation(f"no organisation '{args.only}' in the portfolio")
         folder = (args.source / args.only).resolve()
         warnings = [w for w in warnings if w.path.resolve().is_relative_to(folder)]
+    from klantspiegel.catalogs import catalog_path, missing_translations  # Babel's extractor
+
     warnings += [Problem(catalog_path("nl"), None, "msgid",
                          f"no Dutch translation for {msgid!r}", "warning")
                  for msgid in missing_translations("nl")]

@@ -18,10 +18,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 from pydantic import BaseModel, ConfigDict, Field
 
 from klantspiegel.model import (
@@ -429,6 +425,9 @@ def table_workbook(tables: ExportTables) -> bytes:
     Every text is a text cell, so nothing is ever run as a formula. Workbook times and zip
     entry times are fixed, so the same tables give the same bytes.
     """
+    from openpyxl import Workbook  # imported when used: a rebuild with no change needs none
+    from openpyxl.writer.excel import ExcelWriter
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name in TABLES:
@@ -447,6 +446,9 @@ def table_workbook(tables: ExportTables) -> bytes:
 
 
 def _write_sheet(sheet: Any, rows: list[list[Any]]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     bold = Font(bold=True)
     widths = [len(str(c)) for c in rows[0]]
     for r, values in enumerate(rows, start=1):

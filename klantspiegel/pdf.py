@@ -10,16 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import mimetypes
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-import weasyprint
 from markupsafe import Markup
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from klantspiegel.i18n import N_, Translator
 from klantspiegel.kpis import NpsResult, net_promoter_score, nps_differs
@@ -28,33 +23,6 @@ from klantspiegel.report import OrganisationReport
 from klantspiegel.templating import environment
 
 PDF_TEMPLATE = "pdf/report.html"
-
-
-class OutsideFetchError(ValueError):
-    """A document asked for something outside the portfolio and the theme."""
-
-
-class GuardedFetcher(URLFetcher):
-    """Serves `file:` URLs inside the allowed folders; refuses everything else."""
-
-    def __init__(self, allowed: list[Path], media: Mapping[Path, Path] | None = None):
-        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
-        self.allowed = [p.resolve() for p in allowed]
-        # Images from Markdown: their URL (media/<name>, against the base URL) -> the file.
-        self.media = {url.resolve(): source.resolve() for url, source in (media or {}).items()}
-
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise OutsideFetchError(f"refused to fetch {url}: only portfolio and theme files")
-        path = Path(unquote(parts.path)).resolve()
-        path = self.media.get(path, path)
-        if not any(path.is_relative_to(root) for root in self.allowed) or not path.is_file():
-            raise OutsideFetchError(f"refused to fetch {url}: outside the portfolio and theme")
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
-        )
 
 
 # --- which sections the report has ------------------------------------------------------------
@@ -193,6 +161,10 @@ def render_pdf(
     report: OrganisationReport, portfolio: Portfolio, theme_dir: Path, target: Path
 ) -> int:
     """Write the organisation's PDF; returns its number of pages."""
+    import weasyprint  # here, not at the top: it takes 0.4 s to import and most runs need none
+
+    from klantspiegel.fetch import GuardedFetcher
+
     html = pdf_html(report, portfolio, theme_dir)
     media = {theme_dir / url: source for text in (*report.findings, *report.anecdotes)
              for url, source in text.media}

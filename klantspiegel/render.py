@@ -118,6 +118,8 @@ def _run_organisations(
             if progress:
                 progress(organisation.name, done, len(todo))
         return
+    if any(o.pdf_key for o in todo):
+        import weasyprint  # noqa: F401  (once, before the fork, not once in every worker)
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=get_context("fork"),
                              initializer=_die_with_parent) as pool:
         futures = {pool.submit(_organisation_job, o.slug): o for o in todo}

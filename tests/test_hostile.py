@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from klantspiegel.fetch import GuardedFetcher, OutsideFetchError
 from klantspiegel.load import load_portfolio
-from klantspiegel.pdf import GuardedFetcher, OutsideFetchError
 from klantspiegel.pipeline import build
 
 FINDING = "postbedrijf/2026/findings/centrale-lijn.md"

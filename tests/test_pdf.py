@@ -17,9 +17,10 @@ import pytest
 from pdf_portfolio import write_pdf_portfolio
 from pypdf import PdfReader
 
+from klantspiegel.fetch import GuardedFetcher, OutsideFetchError
 from klantspiegel.i18n import Translator
 from klantspiegel.load import load_portfolio
-from klantspiegel.pdf import GuardedFetcher, OutsideFetchError, contents, pdf_html, render_pdf
+from klantspiegel.pdf import contents, pdf_html, render_pdf
 from klantspiegel.report import build_report, latest_scores
 from klantspiegel.templating import THEME_DIR
 
