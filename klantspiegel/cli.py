@@ -170,10 +170,11 @@ def _build(args: argparse.Namespace, out: Output) -> int:
                       f"{args.output} was left as it was")
             return EXIT_CONTENT
     out.problems(result.warnings, args.source)
-    out.summary(f"built into {args.output}", {
+    what = f"built into {args.output}" if result.rendered else f"{args.output} is up to date"
+    out.summary(what, {
         "organisations": result.organisations, "findings": result.findings,
         "warnings": len(result.warnings), "pages": result.pages, "PDFs": result.pdfs,
-        "rendered": len(result.rendered) if result.rendered else "nothing changed",
+        "rendered": len(result.rendered),
     }, result.seconds)
     return EXIT_OK
 
@@ -200,11 +201,11 @@ class Output:
 
     def say(self, message: str) -> None:
         if not self.quiet:
-            self.stdout.print(message, markup=False)
+            self.stdout.print(message, markup=False, soft_wrap=True)
 
     def error(self, message: str) -> None:
         if self.stderr.is_terminal:
-            self.stderr.print(f"[bold red]error:[/] {_escape(message)}")
+            self.stderr.print(f"[bold red]error:[/] {_escape(message)}", soft_wrap=True)
         else:
             print(f"error: {message}", file=sys.stderr)
 
@@ -216,7 +217,7 @@ class Output:
             line = problem.format(root)
             if self.stderr.is_terminal:
                 colour = "yellow" if problem.severity == "warning" else "red"
-                self.stderr.print(f"[{colour}]{_escape(line)}[/]")
+                self.stderr.print(f"[{colour}]{_escape(line)}[/]", soft_wrap=True)
             else:
                 print(line, file=sys.stderr)
 

@@ -213,6 +213,6 @@ def test_the_cli_reports_what_it_rendered_and_an_unknown_only(built, capsys):
     writer, output = built
     args = ["build", "--no-pdf", "--source", str(writer.root), "--output", str(output)]
     assert main(args) == 0
-    assert "nothing changed" in capsys.readouterr().out
+    assert "is up to date" in capsys.readouterr().out
     assert main([*args, "--only", "onbekend"]) == 2
     assert "no organisation 'onbekend'" in capsys.readouterr().err

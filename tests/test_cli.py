@@ -1,0 +1,67 @@
+"""The command line of the consultant's day: check --strict and --only, new, --quiet, --help."""
+
+from __future__ import annotations
+
+import pytest
+
+from klantspiegel.cli import main
+from klantspiegel.pipeline import check
+
+
+def test_check_reports_unassessed_dimensions_as_warnings(small_portfolio, capsys):
+    assert main(["check", "--source", str(small_portfolio.root)]) == 0
+    err = capsys.readouterr().err
+    assert "2026/audit.yaml: dimensions: warning: no final finding for eigenaarschap" in err
+
+
+def test_check_strict_turns_warnings_into_errors(small_portfolio, capsys):
+    small_portfolio.finding("postbedrijf", "zonder-reden", kind="weakness")
+    path = small_portfolio.root / "postbedrijf/2026/findings/zonder-reden.md"
+    path.write_text(path.read_text().replace(
+        "recommendation: Give the front line a direct number.\n", "").replace(
+        "impact: 4\neffort: 2\n", ""))
+    assert main(["check", "--source", str(small_portfolio.root)]) == 0
+    assert "warning: weakness without a recommendation" in capsys.readouterr().err
+    assert main(["check", "--strict", "--source", str(small_portfolio.root)]) == 1
+    err = capsys.readouterr().err
+    assert "zonder-reden.md:5: recommendation: weakness without a recommendation" in err
+    assert "treated as errors (--strict)" in err
+
+
+def test_check_only_reports_the_problems_of_one_organisation(small_portfolio, capsys):
+    w = small_portfolio
+    w.organisation("spoorweg", name="Spoorweg Zuid")
+    w.audit("spoorweg")
+    w.finding("spoorweg", "loket")
+    assert main(["check", "--only", "spoorweg", "--source", str(w.root)]) == 0
+    captured = capsys.readouterr()
+    assert "spoorweg/2026/audit.yaml" in captured.err
+    assert "postbedrijf" not in captured.err
+    assert "1 organisations, 1 findings" in captured.out
+
+
+def test_quiet_prints_no_summary(small_portfolio, capsys):
+    assert main(["check", "--quiet", "--source", str(small_portfolio.root)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and "warning" not in captured.err
+
+
+def test_new_finding_validates_and_refuses_to_overwrite(small_portfolio, capsys):
+    args = ["new", "finding", "--source", str(small_portfolio.root), "--organisation",
+            "postbedrijf", "--audit", "2026", "Lange wachtrij aan de balie"]
+    assert main(args) == 0
+    written = small_portfolio.root / "postbedrijf/2026/findings/lange-wachtrij-aan-de-balie.md"
+    assert f"wrote {written}" in capsys.readouterr().out
+    portfolio, _ = check(small_portfolio.root)
+    titles = [f.title for o in portfolio.organisations for a in o.audits for f in a.findings]
+    assert "Lange wachtrij aan de balie" in titles
+    assert main(args) == 2
+    assert "already exists" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["build", "check", "serve", "new"])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    assert "--source" in capsys.readouterr().out
