@@ -16,13 +16,14 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.meta
+from pydantic import BaseModel
 
 CACHE_DIR = ".klantspiegel-cache"
 MANIFEST = "manifest.json"
@@ -77,27 +78,38 @@ def code_digest() -> str:
 class Fingerprints:
     """Hashes of the values a page or PDF is rendered from.
 
-    `repr` of the frozen model and report classes is complete and stable, so equal reprs mean
-    equal data. Big values (a report) are hashed once per build, by identity.
+    Data classes and models are hashed field by field, and every object once per build (by
+    identity), so a finding shared by many pages and reports costs one hash. Leaves are
+    hashed by `repr`, which for strings, numbers, dates and paths is their whole value.
     """
 
     def __init__(self) -> None:
         self._by_id: dict[int, tuple[Any, str]] = {}
 
     def of(self, value: Any) -> str:
+        if value is None or isinstance(value, str | int | float | bool):
+            return f"{type(value).__name__}:{value!r}"
         known = self._by_id.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
+        kind = type(value).__qualname__
         if isinstance(value, Mapping):
-            text = digest(*(f"{k}={self.of(v)}" for k, v in sorted(value.items())))
+            text = digest(kind, *(f"{k!r}={self.of(v)}" for k, v in sorted(value.items())))
         elif isinstance(value, list | tuple):
-            text = digest(*(self.of(v) for v in value))
+            text = digest(kind, *(self.of(v) for v in value))
+        elif isinstance(value, set | frozenset):  # no order of its own: sort the hashes
+            text = digest(kind, *sorted(self.of(v) for v in value))
+        elif is_dataclass(value):
+            text = digest(kind, *(self.of(getattr(value, f.name)) for f in fields(value)))
+        elif isinstance(value, BaseModel):
+            text = digest(kind, *(self.of(getattr(value, name, None))
+                                  for name in type(value).model_fields))
         else:
             text = repr(value)
             if " object at 0x" in text:  # a repr without the data would hide changes
-                raise TypeError(f"cannot fingerprint {type(value).__name__}: repr has no data")
-            text = digest(type(value).__qualname__, text)
-        self._by_id[id(value)] = (value, text)  # keep value alive so its id stays unique
+                raise TypeError(f"cannot fingerprint {kind}: its repr holds no data")
+            text = digest(kind, text)
+        self._by_id[id(value)] = (value, text)  # keeps value alive, so its id stays unique
         return text
 
 

@@ -20,11 +20,9 @@ from klantspiegel.cache import (
     cache_folder,
     code_digest,
     digest,
-    files_under,
     forget,
     tree_digest,
 )
-from klantspiegel.exports import export_tables, write_exports
 from klantspiegel.load import load_portfolio
 from klantspiegel.model import Portfolio
 from klantspiegel.output import staged_output
@@ -37,10 +35,8 @@ from klantspiegel.render import (
     RenderOutcome,
     render_plan,
 )
-from klantspiegel.report import build_report, latest_scores
+from klantspiegel.report import build_reports, latest_scores
 from klantspiegel.templating import THEME_DIR
-
-EXPORTS_DIR = "exports"
 
 
 class UnknownOrganisation(ValueError):
@@ -102,19 +98,14 @@ def build(
         known = ", ".join(o.slug for o in portfolio.organisations)
         raise UnknownOrganisation(f"no organisation '{only}' in the portfolio (known: {known})")
     peers = latest_scores(portfolio)
-    consultant_reports = {o.slug: build_report(o, portfolio, peers, audience="consultant")
-                          for o in portfolio.organisations}
-    client_reports = {o.slug: build_report(o, portfolio, peers, audience="client")
-                      for o in portfolio.organisations}
+    reports = {o.slug: build_reports(o, portfolio, peers) for o in portfolio.organisations}
+    consultant_reports = {slug: pair[0] for slug, pair in reports.items()}
+    client_reports = {slug: pair[1] for slug, pair in reports.items()}
     plan = plan_build(portfolio, consultant_reports, client_reports, theme_dir, code, pdf=pdf)
-    exports_key = digest(code, repr(portfolio.config), *(repr(r) for r in
-                                                         client_reports.values()))
-    plan.keys[EXPORTS_DIR] = exports_key
     previous = manifest.artifacts if manifest else {}
     with staged_output(output, keep_previous=bool(previous)) as staging:
         job = RenderJob(plan, portfolio, theme_dir, staging, previous, only, pdf_time_limit)
         outcome = render_plan(job, jobs, progress)
-        outcome.merge(_exports(staging, previous, exports_key, portfolio, client_reports))
         forget(cache_dir)  # from here until the new manifest, the output is not what it claims
     findings = sum(len(a.findings) for o in portfolio.organisations for a in o.audits)
     summary = {
@@ -132,19 +123,6 @@ def build(
         sum(outcome.pdf_pages.values()), sorted(outcome.rendered),
         time.perf_counter() - started,
     )
-
-
-def _exports(staging: Path, previous: dict, key: str, portfolio: Portfolio,
-             client_reports: dict) -> RenderOutcome:
-    entry = previous.get(EXPORTS_DIR)
-    if entry is not None and entry[0] == key:
-        return RenderOutcome({EXPORTS_DIR: entry})
-    target = staging / EXPORTS_DIR
-    for old in files_under(target) if target.is_dir() else []:
-        old.unlink()  # linked to the previous output: replace, never write into
-    write_exports(export_tables(portfolio, client_reports), target)
-    names = [p.relative_to(staging).as_posix() for p in files_under(target)]
-    return RenderOutcome({EXPORTS_DIR: (key, names)}, [EXPORTS_DIR])
 
 
 def _count(outcome: RenderOutcome, suffix: str) -> int:

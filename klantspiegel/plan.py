@@ -23,6 +23,7 @@ SITE_DIR = "site"
 PDF_DIR = "pdf"
 CLIENTS_DIR = "clients"
 ASSETS_DIR = "assets"
+EXPORTS_DIR = "exports"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class OrganisationPlan:
 class BuildPlan:
     site: SitePlan  # with only the portfolio pages; organisation pages are in `organisations`
     organisations: tuple[OrganisationPlan, ...]
+    exports_key: str
     keys: dict[str, str] = field(default_factory=dict)  # every artifact id -> key
 
 
@@ -92,13 +94,16 @@ def plan_build(
         organisations.append(OrganisationPlan(
             slug, report.organisation.name, report, tuple(by_organisation[slug]), bundle,
             keyer.pdf(report) if pdf else None))
-    plan = BuildPlan(site, tuple(organisations))
+    exports_key = digest(code, keyer.values.of(portfolio.config),
+                         keyer.values.of(portfolio.scoring_model),
+                         keyer.values.of(list(client_reports.values())))
+    plan = BuildPlan(site, tuple(organisations), exports_key)
     plan.keys.update(_artifact_keys(plan))
     return plan
 
 
 def _artifact_keys(plan: BuildPlan) -> dict[str, str]:
-    keys: dict[str, str] = {}
+    keys: dict[str, str] = {EXPORTS_DIR: plan.exports_key}
     for site in [plan.site] + [o.bundle for o in plan.organisations]:
         keys.update({f"{site.folder}/{page.path}": key for page, key in site.pages})
         keys[f"{site.folder}/{ASSETS_DIR}"] = site.assets_key

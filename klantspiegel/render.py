@@ -26,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from klantspiegel.cache import files_under
+from klantspiegel.exports import export_tables, write_exports
 from klantspiegel.model import Portfolio
 from klantspiegel.pdf import render_pdf
 from klantspiegel.plan import (
     ASSETS_DIR,
+    EXPORTS_DIR,
     PDF_DIR,
     SITE_DIR,
     BuildPlan,
@@ -84,18 +86,28 @@ _JOB: RenderJob | None = None  # set before the pool forks; read by the workers
 
 
 def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> RenderOutcome:
-    """Render everything whose key changed; raises RenderFailed after trying every organisation."""
+    """Render everything whose key changed; raises RenderFailed after trying every organisation.
+
+    The work is split in tasks so the pool stays busy: each organisation's pages (with its
+    client bundle), each PDF, the exports, and, once every page exists, the site's search
+    index, which then runs alongside the PDFs still rendering.
+    """
     global _JOB
     _remove_stale(job)
     outcome = RenderOutcome()
     outcome.merge(_render_site_pages(job, job.plan.site, job.plan.site.pages))
     todo = [o for o in job.plan.organisations if job.only in (None, o.slug)]
     outcome.merge(_keep_skipped(job, [o for o in job.plan.organisations if o not in todo]))
+    tasks: list[Task] = []
+    for organisation in todo:
+        tasks.append(("pages", organisation.slug))
+        if organisation.pdf_key:
+            tasks.append(("pdf", organisation.slug))
+    tasks.append(("exports", ""))
     failures: list[str] = []
     _JOB = job
     try:
-        results = _run_organisations(todo, jobs, progress)
-        for _slug, result in results:
+        for result in _run_tasks(tasks, jobs, progress):
             if isinstance(result, str):
                 failures.append(result)
             else:
@@ -104,33 +116,61 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
         _JOB = None
     if failures:
         raise RenderFailed(failures)
-    outcome.merge(_render_search(job, job.plan.site, outcome))
     _prune_empty_folders(job.staging)
     return outcome
 
 
-def _run_organisations(
-    todo: list[OrganisationPlan], jobs: int, progress: Progress | None
-) -> Iterator[tuple[str, RenderOutcome | str]]:
-    if jobs <= 1 or len(todo) <= 1:
-        for done, organisation in enumerate(todo, 1):
-            yield organisation.slug, _organisation_job(organisation.slug)
-            if progress:
-                progress(organisation.name, done, len(todo))
+Task = tuple[str, str]  # (what: pages | pdf | exports | search, organisation slug or "")
+SEARCH_TASK: Task = ("search", "")
+
+
+def _run_tasks(tasks: list[Task], jobs: int, progress: Progress | None
+               ) -> Iterator[RenderOutcome | str]:
+    """Run the tasks, and the site's search index after the last pages task; yield results."""
+    pages_left = sum(1 for kind, _ in tasks if kind == "pages")
+    total = len(tasks) + 1
+    if jobs <= 1 or len(tasks) <= 2:
+        ordered = [t for t in tasks if t[0] == "pages"] + [SEARCH_TASK] + [
+            t for t in tasks if t[0] != "pages"]
+        for done, task in enumerate(ordered, 1):
+            yield _run_task(task)
+            _report(progress, task, done, total)
         return
-    if any(o.pdf_key for o in todo):
+    if any(kind == "pdf" for kind, _ in tasks):
         import weasyprint  # noqa: F401  (once, before the fork, not once in every worker)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=get_context("fork"),
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
                              initializer=_die_with_parent) as pool:
-        futures = {pool.submit(_organisation_job, o.slug): o for o in todo}
-        for done, future in enumerate(as_completed(futures), 1):
-            organisation = futures[future]
+        pending = {pool.submit(_run_task, task): task for task in tasks}
+        if pages_left == 0:
+            pending[pool.submit(_run_task, SEARCH_TASK)] = SEARCH_TASK
+        done = 0
+        while pending:
+            future = next(as_completed(pending))
+            task = pending.pop(future)
+            done += 1
             try:
-                yield organisation.slug, future.result()
-            except Exception as error:  # a worker that died: name the organisation
-                yield organisation.slug, f"{organisation.name}: {type(error).__name__}: {error}"
-            if progress:
-                progress(organisation.name, done, len(todo))
+                yield future.result()
+            except Exception as error:  # a worker that died: say which task it ran
+                yield f"{_task_name(task)}: {type(error).__name__}: {error}"
+            _report(progress, task, done, total)
+            if task[0] == "pages":
+                pages_left -= 1
+                if pages_left == 0:
+                    pending[pool.submit(_run_task, SEARCH_TASK)] = SEARCH_TASK
+
+
+def _report(progress: Progress | None, task: Task, done: int, total: int) -> None:
+    if progress:
+        progress(_task_name(task), done, total)
+
+
+def _task_name(task: Task) -> str:
+    kind, slug = task
+    if not slug:
+        return "search index" if kind == "search" else kind
+    assert _JOB is not None
+    name = next(o.name for o in _JOB.plan.organisations if o.slug == slug)
+    return f"{name} (PDF)" if kind == "pdf" else name
 
 
 def _die_with_parent() -> None:
@@ -140,21 +180,27 @@ def _die_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _organisation_job(slug: str) -> RenderOutcome | str:
-    """Render one organisation: its pages, its PDF and its client bundle (in a worker)."""
+def _run_task(task: Task) -> RenderOutcome | str:
+    """Run one task (in a worker); a failure becomes a message naming its organisation."""
     assert _JOB is not None
     job = _JOB
-    organisation = next(o for o in job.plan.organisations if o.slug == slug)
+    kind, slug = task
     try:
+        if kind == "search":
+            return _render_search(job, job.plan.site)
+        if kind == "exports":
+            return _render_exports(job)
+        organisation = next(o for o in job.plan.organisations if o.slug == slug)
+        if kind == "pdf":
+            return _render_pdf(job, organisation)
         outcome = _render_site_pages(job, job.plan.site, organisation.pages)
-        outcome.merge(_render_pdf(job, organisation))
         outcome.merge(_render_bundle(job, organisation))
         return outcome
     except PdfTimeout:
-        return (f"{organisation.name}: the PDF took longer than {job.pdf_time_limit:g} s "
+        return (f"{_task_name(task)}: took longer than {job.pdf_time_limit:g} s "
                 "to render and was stopped")
     except Exception as error:
-        return f"{organisation.name}: {type(error).__name__}: {error}"
+        return f"{_task_name(task)}: {type(error).__name__}: {error}"
 
 
 def _render_site_pages(
@@ -172,7 +218,7 @@ def _render_site_pages(
     return outcome
 
 
-def _render_search(job: RenderJob, site: SitePlan, rendered: RenderOutcome) -> RenderOutcome:
+def _render_search(job: RenderJob, site: SitePlan) -> RenderOutcome:
     out_dir = job.staging / site.folder
 
     def index() -> list[Path]:
@@ -196,23 +242,22 @@ def _render_pdf(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome
     outcome = _artifact(job, f"{PDF_DIR}/{organisation.slug}.pdf", organisation.pdf_key, render)
     if pages:
         outcome.pdf_pages[organisation.slug] = pages[0]
+    copy = job.staging / organisation.bundle.folder / target.name
+
+    def copy_into_bundle() -> list[Path]:
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, copy)
+        return [copy]
+
+    outcome.merge(_artifact(job, f"{organisation.bundle.folder}/{target.name}",
+                            organisation.pdf_key, copy_into_bundle))
     return outcome
 
 
 def _render_bundle(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome:
     bundle = organisation.bundle
     outcome = _render_site_pages(job, bundle, bundle.pages)
-    outcome.merge(_render_search(job, bundle, outcome))
-    if organisation.pdf_key is not None:
-        source = job.staging / PDF_DIR / f"{organisation.slug}.pdf"
-        target = job.staging / bundle.folder / source.name
-
-        def copy() -> list[Path]:
-            shutil.copyfile(source, target)
-            return [target]
-
-        outcome.merge(_artifact(job, f"{bundle.folder}/{source.name}", organisation.pdf_key,
-                                copy))
+    outcome.merge(_render_search(job, bundle))
     return outcome
 
 
@@ -226,6 +271,16 @@ def _artifact(job: RenderJob, artifact: str, key: str,
     files = render()
     names = sorted({f.relative_to(job.staging).as_posix() for f in files})
     return RenderOutcome({artifact: (key, names)}, [artifact])
+
+
+def _render_exports(job: RenderJob) -> RenderOutcome:
+    target = job.staging / EXPORTS_DIR
+
+    def write() -> list[Path]:
+        reports = {o.slug: o.report for o in job.plan.organisations}
+        return write_exports(export_tables(job.portfolio, reports), target)
+
+    return _artifact(job, EXPORTS_DIR, job.plan.exports_key, write)
 
 
 def _assets(job: RenderJob, out_dir: Path) -> list[Path]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from klantspiegel import charts
@@ -193,6 +193,20 @@ def build_report(
         history=history,
         charts=report_charts,
     )
+
+
+def build_reports(
+    organisation: Organisation,
+    portfolio: Portfolio,
+    peers: Mapping[str, tuple[str, AuditScore]],
+) -> tuple[OrganisationReport, OrganisationReport]:
+    """The consultant's and the client's report; computed once when there is nothing to hide."""
+    consultant = build_report(organisation, portfolio, peers, audience="consultant")
+    audit = organisation.latest_audit
+    if all(f.is_final for f in audit.findings) and all(a.status == "final"
+                                                       for a in audit.anecdotes):
+        return consultant, replace(consultant, audience="client")
+    return consultant, build_report(organisation, portfolio, peers, audience="client")
 
 
 def _evidence_by_type(audit: Audit) -> Counter[str]:

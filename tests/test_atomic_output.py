@@ -18,7 +18,7 @@ KILL_POINTS = {
     "during site rendering": ("klantspiegel.render", "render_page", "after"),
     "during pdf rendering": ("klantspiegel.render", "render_pdf", "after"),
     "while writing a client bundle": ("klantspiegel.render", "_render_bundle", "before"),
-    "while writing the exports": ("klantspiegel.pipeline", "write_exports", "after"),
+    "while writing the exports": ("klantspiegel.render", "write_exports", "after"),
 }
 
 CHILD = """

@@ -389,12 +389,6 @@ def test_no_month_name_of_the_other_language(output, language, medium):
     assert found == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "templates/pdf/macros.html writes evidence dates with the fixed pattern 'd MMM yyyy' "
-    "(Dutch order: '5 Feb 2026'), where the English site and the PDF cover use the locale's "
-    "order ('Feb 5, 2026', 'March 1, 2026'); date('medium') fixes it, but 'May 28, 2026' then "
-    "wraps in the 22 mm date column (.evidence .c-date in pdf.css)"
-))
 def test_an_english_pdf_writes_evidence_dates_in_the_english_order(output):
     text = " | ".join(doc.text for doc in documents(output, ORGANISATIONS["en"], "pdf"))
     assert "Feb 5, 2026" in text and "5 Feb 2026" not in text
