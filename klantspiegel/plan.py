@@ -1,5 +1,9 @@
 """What a build writes: every artifact (page, PDF, assets, search index) with the key of its inputs.
 
+A client bundle (`clients/<org>/`) is a site of its own, planned from the client report (no
+drafts, no internal notes) with only that organisation's pages, the method page, its own search
+index and its PDF; peer benchmarks reach it only as medians of at least three organisations.
+
 An artifact's id is its place in the output (`site/<org>/index.html`, `pdf/<org>.pdf`,
 `clients/<org>/pagefind`). Its key hashes everything that decides its bytes, so an artifact
 whose key is unchanged since the previous build is kept as it is (see `cache`).

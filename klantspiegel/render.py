@@ -16,17 +16,15 @@ import os
 import shutil
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
 
 from klantspiegel.cache import files_under
 from klantspiegel.exports import export_tables, write_exports
+from klantspiegel.limits import time_limit
 from klantspiegel.model import Portfolio
 from klantspiegel.pdf import render_pdf
 from klantspiegel.plan import (
@@ -235,7 +233,7 @@ def _render_pdf(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome
     pages: list[int] = []
 
     def render() -> list[Path]:
-        with _time_limit(job.pdf_time_limit):
+        with time_limit(job.pdf_time_limit, PdfTimeout):
             pages.append(render_pdf(organisation.report, job.portfolio, job.theme_dir, target))
         return [target]
 
@@ -320,22 +318,3 @@ def _prune_empty_folders(root: Path) -> None:
     for folder, _dirs, _files in os.walk(root, topdown=False):
         if Path(folder) != root and not os.listdir(folder):
             os.rmdir(folder)
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Raise PdfTimeout after `seconds` (in the main thread of a process; elsewhere no limit)."""
-    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
-        yield
-        return
-
-    def expire(signum: int, frame: Any) -> None:
-        raise PdfTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

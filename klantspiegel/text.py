@@ -7,16 +7,15 @@ already-sanitised HTML, so `{{ 7*7 }}` in a finding stays literally `{{ 7*7 }}`.
 from __future__ import annotations
 
 import re
-import signal
-import threading
 import unicodedata
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import markdown
 import nh3
 from markupsafe import Markup
+
+from klantspiegel import limits
 
 # smarty alone tripled the rendering time (3.3 vs 1.1 ms a finding); abbr and def_list are
 # rarely written in findings. Tables and footnotes are what consultants use.
@@ -72,7 +71,8 @@ def render_markdown(
     Raises TextTooComplex for input that would take too long (some bracket patterns make
     Python-Markdown slow down badly) or nests too deeply.
     """
-    with _deadline(time_limit):
+    with limits.time_limit(time_limit, lambda: TextTooComplex(
+            f"the text takes more than {time_limit:g} s to render")):
         try:
             _converter.reset()
             html = _converter.convert(text)
@@ -112,25 +112,6 @@ def sanitise(html: str, attribute_filter: Callable[[str, str, str], str | None] 
         strip_comments=True,
         attribute_filter=attribute_filter,
     )
-
-
-@contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Raise TextTooComplex after `seconds` (main thread only; elsewhere no limit)."""
-    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
-        yield
-        return
-
-    def expire(_signum: int, _frame: object) -> None:
-        raise TextTooComplex(f"the text takes more than {seconds:g} s to render")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def slugify(text: str) -> str:
