@@ -237,7 +237,7 @@ def _charts(
         "chart-gauge",
         score.index,
         title=_("Overall index"),
-        description=_("Overall index {value} of 5: level {level}.").format(
+        description=_("{value} of 5: level {level}.").format(
             value=t.number(score.index), level=level
         ),
         level_name=level,
