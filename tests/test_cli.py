@@ -65,3 +65,14 @@ def test_every_command_has_help(command, capsys):
         main([command, "--help"])
     assert exit_.value.code == 0
     assert "--source" in capsys.readouterr().out
+
+
+def test_a_missing_dutch_translation_is_a_check_warning(small_portfolio, capsys, monkeypatch):
+    import klantspiegel.catalogs
+
+    monkeypatch.setattr(klantspiegel.catalogs, "message_ids",
+                        lambda: {"Overall index", "A label nobody translated"})
+    assert main(["check", "--source", str(small_portfolio.root)]) == 0
+    err = capsys.readouterr().err
+    assert "msgid: warning: no Dutch translation for 'A label nobody translated'" in err
+    assert "'Overall index'" not in err
