@@ -49,6 +49,11 @@ The story of {title}.
 """
 
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's; never `playwright install`
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update"]
+
+
 class PortfolioWriter:
     """Writes a portfolio under a root folder; methods return the file they wrote."""
 
@@ -127,3 +132,20 @@ def small_portfolio(portfolio_writer: PortfolioWriter) -> PortfolioWriter:
     w.finding("postbedrijf", "centrale-lijn", anecdotes="gemist-pakje")
     w.finding("postbedrijf", "postbode-keert-terug", dimension="mandaat", score=4, kind="strength")
     return w
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, once for the session (Playwright's own browsers are not installed).
+
+    One fixture for every test that drives a browser: Playwright's sync API allows one
+    session per process.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -364,29 +364,25 @@ def test_editor_files_and_build_output_do_not_trigger_a_build(tmp_path):
 
 
 @pytest.mark.browser
-def test_an_open_page_reloads_by_itself_after_an_edit_and_after_a_fix(served):
-    from playwright.sync_api import expect, sync_playwright
+def test_an_open_page_reloads_by_itself_after_an_edit_and_after_a_fix(served, browser):
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            # No waiting for the event stream: a build it missed still reloads the page.
-            page.goto(f"http://{served.host}:{served.port}{FINDING_PAGE}")
-            main = page.locator("main")
+    page = browser.new_page()
+    try:
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        # No waiting for the event stream: a build it missed still reloads the page.
+        page.goto(f"http://{served.host}:{served.port}{FINDING_PAGE}")
+        main = page.locator("main")
 
-            edit(served.finding, "The body of the finding", "Seen without reloading")
-            expect(main).to_contain_text("Seen without reloading", timeout=TIMEOUT * 1000)
-            edit(served.finding, "score: 2", "score: [2")
-            expect(page.locator("h1")).to_have_text("The build failed", timeout=TIMEOUT * 1000)
-            edit(served.finding, "score: [2", "score: 2")
-            expect(main).to_contain_text("Seen without reloading", timeout=TIMEOUT * 1000)
-            unexpected = [e for e in errors if "status of 500" not in e]  # the error page
-            assert unexpected == [], "\n".join(unexpected)
-        finally:
-            browser.close()
+        edit(served.finding, "The body of the finding", "Seen without reloading")
+        expect(main).to_contain_text("Seen without reloading", timeout=TIMEOUT * 1000)
+        edit(served.finding, "score: 2", "score: [2")
+        expect(page.locator("h1")).to_have_text("The build failed", timeout=TIMEOUT * 1000)
+        edit(served.finding, "score: [2", "score: 2")
+        expect(main).to_contain_text("Seen without reloading", timeout=TIMEOUT * 1000)
+        unexpected = [e for e in errors if "status of 500" not in e]  # the error page
+        assert unexpected == [], "\n".join(unexpected)
+    finally:
+        page.close()

@@ -28,14 +28,6 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO / "audits"
 NODE_MODULES = REPO / "node_modules"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 
 # One page of each type is checked for layout, accessibility and validity; a type that the
 # site does not have (yet) fails those checks rather than being skipped.
@@ -233,17 +225,8 @@ def site_url(built_site: BuiltSite) -> Iterator[str]:
 # --- The browser -----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium, once for the session (Playwright's own browsers are not installed)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+# `browser` (Debian's Chromium, once for the session) is in tests/conftest.py: test_serve.py
+# drives it too, and Playwright allows one sync session per process.
 
 
 def _context(browser, **options):
