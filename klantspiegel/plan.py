@@ -20,7 +20,7 @@ from klantspiegel.cache import Fingerprints, TemplateDigests, digest, tree_diges
 from klantspiegel.model import Portfolio
 from klantspiegel.pdf import PDF_TEMPLATE
 from klantspiegel.report import OrganisationReport
-from klantspiegel.site import SEARCH_DIR, Page, site_pages
+from klantspiegel.site import SEARCH_DIR, Page, logo_name, site_pages
 from klantspiegel.templating import environment
 
 SITE_DIR = "site"
@@ -143,10 +143,8 @@ class _Keyer:
         )
 
     def shared(self, *, client: bool) -> dict[str, Any]:
-        logo = f"logo{Path(self.portfolio.config.logo).suffix.lower()}" \
-            if self.portfolio.config.logo else None
         return {"config": self.portfolio.config, "model": self.portfolio.scoring_model,
-                "logo": logo, "client": client, "search": True}
+                "logo": logo_name(self.portfolio), "client": client, "search": True}
 
     def page(self, page: Page, shared: Mapping[str, Any]) -> str:
         media = [digest(url, source.read_bytes()) for url, source in page.media]

@@ -95,7 +95,7 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
     outcome = RenderOutcome()
     outcome.merge(_render_site_pages(job, job.plan.site, job.plan.site.pages))
     todo = [o for o in job.plan.organisations if job.only in (None, o.slug)]
-    outcome.merge(_keep_skipped(job, [o for o in job.plan.organisations if o not in todo]))
+    outcome.merge(_keep_skipped(job))
     tasks: list[Task] = []
     for organisation in todo:
         tasks.append(("pages", organisation.slug))
@@ -286,23 +286,25 @@ def _assets(job: RenderJob, out_dir: Path) -> list[Path]:
     return files_under(out_dir / ASSETS_DIR)
 
 
-def _keep_skipped(job: RenderJob, skipped: list[OrganisationPlan]) -> RenderOutcome:
+def _skipped(job: RenderJob) -> tuple[str, ...]:
+    """With --only, the artifact id prefixes of every other organisation."""
+    if job.only is None:
+        return ()
+    return tuple(prefix for o in job.plan.organisations if o.slug != job.only
+                 for prefix in (f"{SITE_DIR}/{o.slug}/", f"{o.bundle.folder}/",
+                                f"{PDF_DIR}/{o.slug}.pdf"))
+
+
+def _keep_skipped(job: RenderJob) -> RenderOutcome:
     """With --only, other organisations keep what the previous build wrote for them."""
-    outcome = RenderOutcome()
-    prefixes = tuple(f"{SITE_DIR}/{o.slug}/" for o in skipped) + tuple(
-        f"{o.bundle.folder}/" for o in skipped) + tuple(
-        f"{PDF_DIR}/{o.slug}.pdf" for o in skipped)
-    for artifact, entry in job.previous.items():
-        if artifact.startswith(prefixes):
-            outcome.artifacts[artifact] = entry
-    return outcome
+    skipped = _skipped(job)
+    return RenderOutcome({artifact: entry for artifact, entry in job.previous.items()
+                          if skipped and artifact.startswith(skipped)})
 
 
 def _remove_stale(job: RenderJob) -> None:
     """Remove the files of every previous artifact that is gone or will be rendered again."""
-    skipped = () if job.only is None else tuple(
-        prefix for o in job.plan.organisations if o.slug != job.only
-        for prefix in (f"{SITE_DIR}/{o.slug}/", f"{o.bundle.folder}/", f"{PDF_DIR}/{o.slug}.pdf"))
+    skipped = _skipped(job)
     kept, stale = set(), set()
     for artifact, (key, names) in job.previous.items():
         if job.plan.keys.get(artifact) == key or (skipped and artifact.startswith(skipped)):

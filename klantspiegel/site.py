@@ -146,12 +146,18 @@ def copy_assets(theme_dir: Path, portfolio: Portfolio, target: Path) -> str | No
     # The accent colour lives in a stylesheet: a strict CSP allows no inline styles.
     accent = portfolio.config.accent_colour
     (target / "css" / "theme.css").write_text(f":root {{ --accent: {accent}; }}\n")
+    name = logo_name(portfolio)
+    if name is None:
+        return None
+    shutil.copy2((portfolio.root / portfolio.config.logo).resolve(), target / name)
+    return name
+
+
+def logo_name(portfolio: Portfolio) -> str | None:
+    """The logo's file name in the site's assets folder (the source's suffix, lowercased)."""
     if not portfolio.config.logo:
         return None
-    logo = (portfolio.root / portfolio.config.logo).resolve()
-    name = f"logo{logo.suffix.lower()}"
-    shutil.copy2(logo, target / name)
-    return name
+    return f"logo{Path(portfolio.config.logo).suffix.lower()}"
 
 
 def build_search_index(site_dir: Path, language: Language) -> None:
