@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
@@ -50,6 +51,13 @@ def _iso_date(value: object) -> object:
     return dt.date.fromisoformat(value.strip())
 
 
+def _not_a_boolean(value: object) -> object:
+    # Python counts True as 1, so pydantic would read `score: true` as a score of 1.
+    if isinstance(value, bool):
+        raise PydanticCustomError("boolean_number", "a yes/no value is not a number")
+    return value
+
+
 def _hex_colour(value: str) -> str:
     if not _HEX_COLOUR.match(value):
         raise ValueError("not a colour")
@@ -57,8 +65,12 @@ def _hex_colour(value: str) -> str:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), Field(description="a date as YYYY-MM-DD")]
-Score = Annotated[int, Field(ge=1, le=5, description="a whole number from 1 to 5")]
-Emotion = Annotated[int, Field(ge=-2, le=2, description="a whole number from -2 to +2")]
+# Every number in a source file is one of these: never a boolean, never NaN or infinity
+# (which scores.json cannot hold); 2.0 counts as 2, 2.5 is not a whole number.
+WholeNumber = Annotated[int, BeforeValidator(_not_a_boolean)]
+Number = Annotated[float, BeforeValidator(_not_a_boolean), Field(allow_inf_nan=False)]
+Score = Annotated[WholeNumber, Field(ge=1, le=5, description="a whole number from 1 to 5")]
+Emotion = Annotated[WholeNumber, Field(ge=-2, le=2, description="a whole number from -2 to +2")]
 Text = Annotated[str, Field(min_length=1)]
 HexColour = Annotated[str, AfterValidator(_hex_colour), Field(description="a colour as #rrggbb")]
 
@@ -99,7 +111,7 @@ class PortfolioConfig(Schema):
     logo: str | None = Field(
         None, description="logo image relative to the portfolio folder", examples=["logo.png"]
     )
-    max_file_bytes: int = Field(
+    max_file_bytes: WholeNumber = Field(
         1_000_000, gt=0, description="largest source file accepted", examples=[1_000_000]
     )
 
@@ -120,12 +132,14 @@ class Dimension(Schema):
         description="the question the dimension answers",
         examples=[{"nl": "Kan een klant iemand bereiken?", "en": "Can customers reach someone?"}],
     )
-    weight: float = Field(1.0, gt=0, description="weight in the overall index", examples=[1.0])
+    weight: Number = Field(1.0, gt=0, description="weight in the overall index", examples=[1.0])
 
 
 class Level(Schema):
-    level: int = Field(ge=1, description="number of the level, counting up from 1", examples=[1])
-    minimum: float = Field(description="lowest index that reaches this level", examples=[1.0])
+    level: WholeNumber = Field(
+        ge=1, description="number of the level, counting up from 1", examples=[1]
+    )
+    minimum: Number = Field(description="lowest index that reaches this level", examples=[1.0])
     name: Bilingual = Field(
         description="the level's name in reports", examples=[{"nl": "Reactief", "en": "Reactive"}]
     )
@@ -337,10 +351,10 @@ class KpiFields(Schema):
         description="display name; standard KPIs have one",
         examples=["Doorverbindingen per gesprek"],
     )
-    value: float = Field(description="measured value", examples=[-21])
+    value: Number = Field(description="measured value", examples=[-21])
     unit: str = Field("", description="unit: %, s, min, EUR, files/day, ...", examples=["%"])
     period: Text = Field(description="period measured, e.g. 2026-Q2", examples=["2026-Q2"])
-    target: float | None = Field(None, description="target value, if any", examples=[0])
+    target: Number | None = Field(None, description="target value, if any", examples=[0])
     source: Text = Field(
         description="where the figure comes from", examples=["Klantenpanel Q2 (n = 1.840)"]
     )
@@ -374,6 +388,7 @@ class Survey(BaseModel):
 class Audit(AuditFields):
     slug: str
     source: Path
+    key_lines: dict[tuple[str | int, ...], int] = Field(default_factory=dict, repr=False)
     findings: tuple[Finding, ...]
     anecdotes: tuple[Anecdote, ...]
     kpis: tuple[Kpi, ...]

@@ -2,13 +2,16 @@
 
 Everything here turns a bad file into a Problem naming file and line; nothing raises for
 bad content. YAML is read with a safe loader (no object construction), without YAML 1.1's
-surprises (dates and yes/no are kept as text and validated later), and without aliases, so
-an alias bomb cannot expand.
+surprises (dates and yes/no are kept as text and validated later; numbers are decimal, so
+`0700` is not octal 448 and `4:30` not base-60 270), without aliases or merge keys, so an
+alias bomb cannot expand, and without repeated keys, which YAML would silently resolve to
+the last value (a `status: final` under a `status: draft`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,7 @@ from typing import Any
 import yaml
 
 from klantspiegel.problems import Problem
+from klantspiegel.walk import NotRegular, read_regular
 
 DEFAULT_MAX_FILE_BYTES = 1_000_000
 MAX_YAML_DEPTH = 20
@@ -25,19 +29,26 @@ KeyPath = tuple[str | int, ...]
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_BOOL = "tag:yaml.org,2002:bool"
-_STRICT_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_MERGE = "tag:yaml.org,2002:merge"
+_STRICT = {
+    "tag:yaml.org,2002:bool": re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    # Decimal only: YAML 1.1 reads 0700 as octal and 4:30 as base 60 (270).
+    "tag:yaml.org,2002:int": re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"),
+    "tag:yaml.org,2002:float": re.compile(
+        r"^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+}
 
 
 class _PortfolioLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that leaves dates as text and only reads true/false as booleans."""
+    """Safe loader: dates stay text, only true/false are booleans, numbers are decimal."""
 
 
 _PortfolioLoader.yaml_implicit_resolvers = {
     first: [
-        (tag, _STRICT_BOOL if tag == _BOOL else regexp)
-        for tag, regexp in resolvers
-        if tag != _TIMESTAMP
+        (tag, _STRICT.get(tag, regexp)) for tag, regexp in resolvers if tag != _TIMESTAMP
     ]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
@@ -68,6 +79,17 @@ class _YamlShapeError(Exception):
         self.message = message
 
 
+def dotted(key_path: KeyPath, context: str = "") -> str:
+    """`journey[2].emotion`: list positions counted from 1, as a reader counts them."""
+    text = context
+    for part in key_path:
+        if isinstance(part, int):
+            text += f"[{part + 1}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
 def read_text(path: Path, problems: list[Problem], max_bytes: int) -> str | None:
     """Read a UTF-8 text file, or record why it cannot be read."""
     try:
@@ -85,7 +107,15 @@ def read_text(path: Path, problems: list[Problem], max_bytes: int) -> str | None
                 )
             )
             return None
-        raw = path.read_bytes()
+        raw = read_regular(path, max_bytes)
+        if len(raw) > max_bytes:  # it grew after the stat
+            problems.append(Problem(path, None, "", f"file is over the limit of {max_bytes:,} "
+                                                    "bytes"))
+            return None
+    except NotRegular:
+        problems.append(Problem(path, None, "", "is not a regular file (a FIFO, device or "
+                                                "socket); it was not read"))
+        return None
     except OSError as error:
         problems.append(Problem(path, None, "", f"cannot read file: {error.strerror}"))
         return None
@@ -118,7 +148,12 @@ def parse_yaml(
         if node is None:
             return None, {}
         key_lines: dict[KeyPath, int] = {(): node.start_mark.line + first_line}
-        _collect_key_lines(node, (), key_lines, first_line, depth=0, seen=set())
+        walk = _Walk(loader, first_line)
+        walk.collect(node, (), key_lines, depth=0)
+        if walk.hidden:
+            problems.extend(Problem(path, line, field, message)
+                            for line, field, message in walk.hidden)
+            return None
         return loader.construct_document(node), key_lines
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -136,35 +171,69 @@ def parse_yaml(
     return None
 
 
-def _collect_key_lines(
-    node: yaml.Node,
-    key_path: KeyPath,
-    key_lines: dict[KeyPath, int],
-    first_line: int,
-    depth: int,
-    seen: set[int],
-) -> None:
-    line = node.start_mark.line + first_line
-    if depth > MAX_YAML_DEPTH:
-        raise _YamlShapeError(line, f"YAML nested deeper than {MAX_YAML_DEPTH} levels")
-    if id(node) in seen:
-        raise _YamlShapeError(
-            line, ("YAML aliases (*name) are not supported: write the value out in full")
-        )
-    seen.add(id(node))
-    if len(seen) > MAX_YAML_NODES:
-        raise _YamlShapeError(line, f"YAML has more than {MAX_YAML_NODES:,} values")
-    if isinstance(node, yaml.MappingNode):
+@dataclass
+class _Walk:
+    """One pass over the YAML nodes: the line of every key, and what YAML would hide."""
+
+    loader: Any
+    first_line: int
+    seen: set[int] = field(default_factory=set)
+    hidden: list[tuple[int, str, str]] = field(default_factory=list)  # line, field, message
+
+    def line(self, node: yaml.Node) -> int:
+        return node.start_mark.line + self.first_line
+
+    def collect(
+        self, node: yaml.Node, key_path: KeyPath, key_lines: dict[KeyPath, int], depth: int
+    ) -> None:
+        """Record the line of every key below `node`; raise on a shape YAML cannot hold."""
+        line = self.line(node)
+        if depth > MAX_YAML_DEPTH:
+            raise _YamlShapeError(line, f"YAML nested deeper than {MAX_YAML_DEPTH} levels")
+        if id(node) in self.seen:
+            raise _YamlShapeError(
+                line, "YAML aliases (*name) are not supported: write the value out in full"
+            )
+        self.seen.add(id(node))
+        if len(self.seen) > MAX_YAML_NODES:
+            raise _YamlShapeError(line, f"YAML has more than {MAX_YAML_NODES:,} values")
+        if isinstance(node, yaml.MappingNode):
+            self.collect_mapping(node, key_path, key_lines, depth)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = (*key_path, index)
+                key_lines[child] = self.line(item)
+                self.collect(item, child, key_lines, depth + 1)
+
+    def collect_mapping(
+        self, node: yaml.MappingNode, key_path: KeyPath, key_lines: dict[KeyPath, int], depth: int
+    ) -> None:
+        first_lines: dict[Any, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            child = (*key_path, key)
-            key_lines[child] = key_node.start_mark.line + first_line
-            _collect_key_lines(value_node, child, key_lines, first_line, depth + 1, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            child = (*key_path, index)
-            key_lines[child] = item.start_mark.line + first_line
-            _collect_key_lines(item, child, key_lines, first_line, depth + 1, seen)
+            child, line = (*key_path, key), self.line(key_node)
+            if key_node.tag == _MERGE:
+                self.collect(value_node, child, {}, depth + 1)  # an alias is refused as such
+                self.hidden.append((line, dotted(child), (
+                    "YAML merge keys (<<) are not supported: write the fields out in full")))
+                continue
+            identity = self.identity(key_node)
+            if identity in first_lines:
+                self.hidden.append((line, dotted(child), (
+                    f"duplicate key '{key}' (first at line {first_lines[identity]}): "
+                    "YAML would silently keep only the last value; remove one of them")))
+                self.collect(value_node, child, {}, depth + 1)  # report what lies below too
+                continue
+            first_lines[identity] = line
+            key_lines[child] = line
+            self.collect(value_node, child, key_lines, depth + 1)
+
+    def identity(self, key_node: yaml.Node) -> Any:
+        """The key as the dict will hold it, so `1`, `+1` and `true` collide as they would."""
+        if not isinstance(key_node, yaml.ScalarNode):
+            return id(key_node)
+        key = self.loader.construct_object(key_node)
+        return key if isinstance(key, Hashable) else id(key_node)
 
 
 def read_yaml_file(path: Path, problems: list[Problem], max_bytes: int) -> Document | None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import types
 import typing
 from collections import defaultdict
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from annotated_types import Ge, Le
@@ -18,7 +20,7 @@ from pydantic.fields import FieldInfo
 
 from klantspiegel.model import Audit, Portfolio, Schema, ScoringModel, _hex_colour
 from klantspiegel.problems import Problem
-from klantspiegel.source import Document, KeyPath
+from klantspiegel.source import Document, KeyPath, dotted
 from klantspiegel.text import slugify
 
 SchemaT = TypeVar("SchemaT", bound=Schema)
@@ -48,22 +50,11 @@ def fields_of(
                 Problem(
                     document.path,
                     document.line_of(location),
-                    _dotted(location, context),
+                    dotted(location, context),
                     _describe(schema, location, detail),
                 )
             )
         return None
-
-
-def _dotted(location: KeyPath, context: str = "") -> str:
-    """`journey[2].emotion`: list positions counted from 1, as a reader counts them."""
-    text = context
-    for part in location:
-        if isinstance(part, int):
-            text += f"[{part + 1}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
 
 
 def _describe(schema: type[BaseModel], location: KeyPath, detail: Any) -> str:
@@ -80,6 +71,8 @@ def _describe(schema: type[BaseModel], location: KeyPath, detail: Any) -> str:
     if kind == "literal_error":
         choices = [str(c) for c in typing.get_args(_unwrap(field.annotation))] if field else []
         return f"'{value}' is not allowed{suggestion(str(value), choices)}{hint}"
+    if number := _number_problem(kind, value, hint):
+        return number
     if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
         return f"{value!r} is out of range{hint}"
     if kind == "value_error" and expected == _DATE:
@@ -89,6 +82,21 @@ def _describe(schema: type[BaseModel], location: KeyPath, detail: Any) -> str:
     message = detail["msg"].removeprefix("Value error, ")
     shown = "" if isinstance(value, dict | list) else f", got {value!r}"
     return f"{message[0].lower()}{message[1:]}{shown}{hint}"
+
+
+def _number_problem(kind: str, value: Any, hint: str) -> str:
+    """A number that is not one, in the author's words; '' for any other error."""
+    if kind == "boolean_number":
+        return f"{str(value).lower()} is not a number{hint}"
+    if kind == "finite_number" or (isinstance(value, float) and not math.isfinite(value)):
+        return f"{value} is not a finite number (NaN and infinity cannot be scored or exported)"
+    if kind == "int_from_float":
+        return f"{value!r} is not a whole number{hint}"
+    if kind in ("int_parsing", "int_type", "float_parsing", "float_type"):
+        return f"{value!r} is not a number{hint}"
+    if kind == "string_type" and isinstance(value, int | float):
+        return f"{value!r} is a number, not text: put it in quotes to keep it exactly as written"
+    return ""
 
 
 def _closest(schema: type[BaseModel], location: Any) -> str | None:
@@ -166,8 +174,24 @@ def cross_check(portfolio: Portfolio) -> list[Problem]:
     problems: list[Problem] = []
     problems += _duplicate_organisation_names(portfolio)
     for organisation in portfolio.organisations:
+        problems += _same_date_audits(organisation.audits, portfolio.root.parent)
         for audit in organisation.audits:
             problems += _check_audit(audit)
+    return problems
+
+
+def _same_date_audits(audits: tuple[Audit, ...], shown_from: Path) -> list[Problem]:
+    """Two audits on one date: which is the latest report would depend on folder order."""
+    first: dict[dt.date, Audit] = {}
+    problems = []
+    for audit in audits:
+        other = first.setdefault(audit.date, audit)
+        if other is not audit:
+            where = f"{other.source.relative_to(shown_from)}:{other.key_lines.get(('date',))}"
+            problems.append(Problem(
+                audit.source, audit.key_lines.get(("date",)), "date",
+                f"{audit.date} is also the date of the audit in {where}: give each audit of an "
+                "organisation its own date, so that the latest report is not a guess"))
     return problems
 
 
