@@ -21,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from klantspiegel.cache import files_under
 from klantspiegel.exports import export_tables, write_exports
@@ -36,9 +37,16 @@ from klantspiegel.plan import (
     OrganisationPlan,
     SitePlan,
 )
+from klantspiegel.problems import ContentError, Problem
 from klantspiegel.site import SEARCH_DIR, Page, build_search_index, copy_assets, render_page
+from klantspiegel.templating import (
+    TemplateTooSlow,
+    template_errors_as_problems,
+    template_problem,
+)
 
 DEFAULT_PDF_TIME_LIMIT = 300.0  # seconds; the largest example report renders in about 4
+PAGE_TIME_LIMIT = 30.0  # seconds; a page renders in milliseconds, so only a runaway loop hits it
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -93,7 +101,8 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
     global _JOB
     _remove_stale(job)
     outcome = RenderOutcome()
-    outcome.merge(_render_site_pages(job, job.plan.site, job.plan.site.pages))
+    with template_errors_as_problems():
+        outcome.merge(_render_site_pages(job, job.plan.site, job.plan.site.pages))
     todo = [o for o in job.plan.organisations if job.only in (None, o.slug)]
     outcome.merge(_keep_skipped(job))
     tasks: list[Task] = []
@@ -103,15 +112,20 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
             tasks.append(("pdf", organisation.slug))
     tasks.append(("exports", ""))
     failures: list[str] = []
+    problems: list[Problem] = []
     _JOB = job
     try:
         for result in _run_tasks(tasks, jobs, progress):
             if isinstance(result, str):
                 failures.append(result)
+            elif isinstance(result, Problem):
+                problems.append(result)
             else:
                 outcome.merge(result)
     finally:
         _JOB = None
+    if problems:
+        raise ContentError(sorted(set(problems)))  # one broken template fails many pages
     if failures:
         raise RenderFailed(failures)
     _prune_empty_folders(job.staging)
@@ -123,7 +137,7 @@ SEARCH_TASK: Task = ("search", "")
 
 
 def _run_tasks(tasks: list[Task], jobs: int, progress: Progress | None
-               ) -> Iterator[RenderOutcome | str]:
+               ) -> Iterator[RenderOutcome | str | Problem]:
     """Run the tasks, and the site's search index after the last pages task; yield results."""
     pages_left = sum(1 for kind, _ in tasks if kind == "pages")
     total = len(tasks) + 1
@@ -178,8 +192,9 @@ def _die_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _run_task(task: Task) -> RenderOutcome | str:
-    """Run one task (in a worker); a failure becomes a message naming its organisation."""
+def _run_task(task: Task) -> RenderOutcome | str | Problem:
+    """Run one task (in a worker); a failure becomes a message naming its organisation,
+    a template error a problem at the template's file and line."""
     assert _JOB is not None
     job = _JOB
     kind, slug = task
@@ -198,7 +213,7 @@ def _run_task(task: Task) -> RenderOutcome | str:
         return (f"{_task_name(task)}: took longer than {job.pdf_time_limit:g} s "
                 "to render and was stopped")
     except Exception as error:
-        return f"{_task_name(task)}: {type(error).__name__}: {error}"
+        return template_problem(error) or f"{_task_name(task)}: {type(error).__name__}: {error}"
 
 
 def _render_site_pages(
@@ -211,9 +226,15 @@ def _render_site_pages(
         outcome.merge(_artifact(job, assets_id, site.assets_key, lambda: _assets(job, out_dir)))
     for page, key in pages:
         outcome.merge(_artifact(job, f"{site.folder}/{page.path}", key,
-                                lambda page=page: render_page(page, job.portfolio, job.theme_dir,
-                                                              out_dir, site.shared)))
+                                lambda page=page: _render_page(job, page, out_dir, site.shared)))
     return outcome
+
+
+def _render_page(job: RenderJob, page: Page, out_dir: Path, shared: Mapping[str, Any]
+                 ) -> list[Path]:
+    with time_limit(PAGE_TIME_LIMIT, lambda: TemplateTooSlow(
+            f"{page.path} took longer than {PAGE_TIME_LIMIT:g} s to render")):
+        return render_page(page, job.portfolio, job.theme_dir, out_dir, shared)
 
 
 def _render_search(job: RenderJob, site: SitePlan) -> RenderOutcome:

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import jinja2
 import watchfiles
 
 from klantspiegel.pipeline import build
@@ -83,12 +82,7 @@ class Preview:
         except ContentError as error:
             errors = sum(1 for p in error.problems if p.severity == "error")
             return [p.format(self.source) for p in error.problems], f"{errors} error(s)"
-        except jinja2.TemplateSyntaxError as error:
-            where = Path(error.filename or error.name or "template")
-            if where.is_relative_to(self.source.parent):
-                where = where.relative_to(self.source.parent)
-            return [f"{where}:{error.lineno}: template: {error.message}"], "1 error"
-        except Exception as error:  # a bug or a broken template: show it, keep serving
+        except Exception as error:  # a bug: show it, keep serving
             traceback.print_exc()
             return [f"{type(error).__name__}: {error}"], "1 error"
         return [], f" ({len(result.warnings)} warning(s))" if result.warnings else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from klantspiegel.pipeline import build
 
 FINDING = "postbedrijf/2026/findings/centrale-lijn.md"
 AUDIT = "postbedrijf/2026/audit.yaml"
+TINY_PNG = base64.b64decode(  # a valid 1x1 PNG: the image check refuses a bare signature
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class Case:
 SANITISED = [
     Case("script tag", "<script>alert('x')</script>", absent=("<script", "alert('x')")),
     Case("event handler on img", '<img src="photo.png" onerror="alert(1)">',
-         files={"postbedrijf/2026/findings/photo.png": b"\x89PNG\r\n\x1a\n"},
+         files={"postbedrijf/2026/findings/photo.png": TINY_PNG},
          absent=("onerror", "alert"), present=('src="media/photo-',)),
     Case("event handler on div", '<div onmouseover="steal()">hover</div>', absent=("onmouseover",)),
     Case("javascript link in Markdown", "[click](javascript:alert(1))", absent=("javascript:",)),

@@ -1,0 +1,139 @@
+"""A portfolio's template override runs in a sandbox: no code, no environment, no outside file.
+
+Each case overrides the finding page with one hostile expression on line 3. The build must
+refuse it as a problem at that file and line (or render it harmlessly), leave the previous
+output as it was, and no secret of the environment or of a file outside the portfolio may
+reach any output file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hostile_kit import assert_nothing_leaked
+
+import klantspiegel.render as render_module
+from klantspiegel.cli import main
+from klantspiegel.pipeline import build
+from klantspiegel.problems import ContentError
+
+OVERRIDE = "templates/site/finding.html"
+ENV_SECRET = "env-secret-4711"
+FILE_SECRET = "file-secret-0815"
+PASSWD = "root:x:0:0"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    payload: str  # the override's line 3, inside the page's main block
+    error: str  # part of the located message
+
+
+CASES = [
+    Case("os.popen via self.__init__.__globals__",
+         "{{ self.__init__.__globals__['__builtins__']['__import__']('os').popen('env').read() }}",
+         "unsafe"),
+    Case("os via lipsum.__globals__", "{{ lipsum.__globals__['os'].environ }}", "unsafe"),
+    Case("os via cycler.__init__", "{{ cycler.__init__.__globals__.os.environ }}", "unsafe"),
+    Case("os via joiner.__init__", "{{ joiner.__init__.__globals__.os.popen('env').read() }}",
+         "unsafe"),
+    Case("namespace's globals", "{{ namespace.__init__.__globals__ }}", "unsafe"),
+    Case("config.__class__ globals", "{{ config.__class__.__init__.__globals__ }}", "unsafe"),
+    Case("subclasses via a string's mro", "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+         "unsafe"),
+    Case("the template's private context", "{{ self._TemplateReference__context }}", "unsafe"),
+    Case("attr filter to a dunder", "{{ (config|attr('__class__')).__name__ }}", "unsafe"),
+    Case("format string reaching globals",
+         "{{ '{0.__class__.__init__.__globals__}'.format(config) }}", "unsafe"),
+    Case("a translator's globals", "{{ t.gettext.__globals__ }}", "unsafe"),
+    Case("mutating the report model", "{{ organisation.audits.__class__ }}{{ [].append(1) }}",
+         "unsafe"),
+    Case("include of an absolute path", "{% include '/etc/passwd' %}", "passwd"),
+    Case("include through ../", "{% include '../../outside/secret.txt' %}", "secret.txt"),
+    Case("import through ../", "{% import '../../../../../../etc/passwd' as p %}", "passwd"),
+    Case("range(10**9)", "{% for i in range(10**9) %}x{% endfor %}", "too large"),
+    Case("a huge power", "{{ 9 ** 999999999 }}", "too large"),
+    Case("a huge repetition", "{{ 'x' * 10 ** 10 }}", "too large"),
+    Case("a huge padding filter", "{{ 'x'|center(10 ** 10) }}", "too large"),
+    Case("a huge padding method", "{{ 'x'.ljust(10 ** 10) }}", "too large"),
+    Case("a huge format width", "{{ '%2000000000s'|format(1) }}", "format width"),
+    Case("a syntax error", "{% if %}", "syntax error"),
+    Case("an undefined name", "{{ no_such_thing.title }}", "'no_such_thing' is undefined"),
+]
+
+
+@pytest.fixture
+def secrets(monkeypatch, tmp_path: Path) -> tuple[str, ...]:
+    monkeypatch.setenv("KLANTSPIEGEL_TEST_SECRET", ENV_SECRET)
+    outside = tmp_path / "outside" / "secret.txt"
+    outside.parent.mkdir()
+    outside.write_text(FILE_SECRET)
+    return ENV_SECRET, FILE_SECRET, PASSWD
+
+
+def override(writer, payload: str) -> Path:
+    return writer.write(OVERRIDE, '{% extends "site/base.html" %}\n{% block main %}\n'
+                                  f"{payload}\n{{% endblock %}}\n")
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_a_hostile_override_is_a_located_error_and_leaks_nothing(case, small_portfolio,
+                                                                  secrets, tmp_path):
+    output = tmp_path / "output"
+    build(small_portfolio.root, output, pdf=False)
+    before = snapshot(output)
+    path = override(small_portfolio, case.payload)
+    with pytest.raises(ContentError) as refused:
+        build(small_portfolio.root, output, pdf=False)
+    [problem] = refused.value.problems
+    assert (problem.path, problem.line, problem.field) == (path, 3, "template")
+    assert case.error in problem.message
+    assert snapshot(output) == before
+    assert_nothing_leaked(output, *secrets)
+
+
+def test_a_harmless_override_still_renders(small_portfolio, tmp_path):
+    override(small_portfolio, "<p>{{ finding.title|upper }} {{ range(3)|list|length }}</p>")
+    build(small_portfolio.root, tmp_path / "output", pdf=False)
+    page = (tmp_path / "output/site/postbedrijf/findings/centrale-lijn.html").read_text()
+    assert "<p>FINDING CENTRALE-LIJN 3</p>" in page
+
+
+def test_a_template_loop_that_does_not_end_is_stopped_at_its_line(small_portfolio, tmp_path,
+                                                                  monkeypatch):
+    monkeypatch.setattr(render_module, "PAGE_TIME_LIMIT", 0.5)
+    path = override(small_portfolio, "{% for i in range(99999) %}{% for j in range(99999) %}"
+                                     "{% endfor %}{% endfor %}")
+    with pytest.raises(ContentError) as refused:
+        build(small_portfolio.root, tmp_path / "output", pdf=False, jobs=1)
+    [problem] = refused.value.problems
+    assert (problem.path, problem.line) == (path, 3)
+    assert "took longer than 0.5 s" in problem.message
+
+
+def test_an_override_of_the_pdf_is_sandboxed_too(small_portfolio, tmp_path, secrets):
+    path = small_portfolio.write("templates/pdf/report.html", "<html>\n{{ lipsum.__globals__ }}")
+    with pytest.raises(ContentError) as refused:
+        build(small_portfolio.root, tmp_path / "output", jobs=1)
+    [problem] = refused.value.problems
+    assert (problem.path, problem.line) == (path, 2) and "unsafe" in problem.message
+
+
+def test_build_reports_a_broken_override_as_file_line_and_exits_1(small_portfolio, tmp_path,
+                                                                  capsys):
+    override(small_portfolio, "{{ no_such_thing.title }}")
+    code = main(["build", "--no-pdf", "--source", str(small_portfolio.root),
+                 "--output", str(tmp_path / "output")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"audits{os.sep}{OVERRIDE}:3: template: error: 'no_such_thing' is undefined" in err
+    assert "Traceback" not in err
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
