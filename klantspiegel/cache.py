@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from importlib import metadata
 from pathlib import Path
@@ -24,6 +23,8 @@ from typing import Any
 import jinja2
 import jinja2.meta
 from pydantic import BaseModel
+
+from klantspiegel.walk import read_regular, walk
 
 CACHE_DIR = ".klantspiegel-cache"
 MANIFEST = "manifest.json"
@@ -47,26 +48,39 @@ def digest(*parts: str | bytes) -> str:
 
 
 def files_under(folder: Path, skip: Iterable[str] = ()) -> list[Path]:
-    """Every file below folder, sorted; folders named in `skip` or starting with '.' left out."""
-    skipped = set(skip)
-    found = []
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in skipped and not d.startswith("."))
-        found += [Path(current, name) for name in files]
-    return sorted(found)
+    """Every regular file below folder, sorted; folders named in `skip` or starting with '.'
+    left out, and nothing the walker refuses (links out, FIFOs, editor files)."""
+    return sorted(e.path for e in walk(folder, folder.resolve(), skip) if e.is_file)
 
 
 def tree_digest(folder: Path, skip: Iterable[str] = ()) -> str:
-    """A hash of every file's path (relative to folder) and bytes."""
-    parts: list[str | bytes] = []
-    for path in files_under(folder, skip):
-        parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
-    return digest(*parts)
+    """A hash of what every entry below folder is: its path, kind, link target and bytes.
+
+    Refused entries (a link out, a FIFO) are hashed by what they are, never read, so swapping
+    a file for a link changes the hash and the build looks again.
+    """
+    hasher = hashlib.sha256()
+
+    def add(data: str | bytes) -> None:
+        data = data.encode() if isinstance(data, str) else data
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+
+    for found in walk(folder, folder.resolve(), skip):
+        if found.is_folder:
+            continue
+        add(found.path.relative_to(folder).as_posix())
+        add(f"{found.kind}\0{found.target}\0{found.problem}")
+        if found.is_file:
+            add(_read(found.path))
+    return hasher.hexdigest()
 
 
-def listing_digest(folder: Path) -> str:
-    """A hash of which files exist below folder (not their bytes)."""
-    return digest(*(p.relative_to(folder).as_posix() for p in files_under(folder)))
+def _read(path: Path) -> bytes:
+    try:
+        return read_regular(path)
+    except OSError as error:  # vanished or unreadable: loading will say so, with the file
+        return f"unreadable {error.errno}".encode()
 
 
 def code_digest() -> str:
@@ -133,7 +147,11 @@ class TemplateDigests:
                 continue
             seen.add(current)
             assert self.env.loader is not None
-            source, filename, _ = self.env.loader.get_source(self.env, current)
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, current)
+            except jinja2.TemplateNotFound:  # rendering reports it at the line that names it
+                seen.discard(current)
+                continue
             parsed = self.env.parse(source, current, filename)  # errors name file and line
             for referenced in jinja2.meta.find_referenced_templates(parsed):
                 if referenced is None:  # a computed name: depend on every template
@@ -186,10 +204,11 @@ def forget(folder: Path) -> None:
 
 
 class MarkdownCache:
-    """Rendered Markdown bodies from earlier builds, keyed by text, file and portfolio listing.
+    """Rendered Markdown bodies from earlier builds, keyed by text and file.
 
-    Rendering Markdown is the slowest part of loading; a body whose text, file and the files
-    around it (which links and images resolve against) are unchanged renders the same.
+    Rendering Markdown is the slowest part of loading. Each body is stored with the fingerprint
+    (kind, link target, bytes) of every file its images and links resolved to, and reused only
+    while each of those is unchanged: a cached body never skips a check a clean build makes.
     """
 
     def __init__(self, folder: Path | None):
@@ -202,14 +221,21 @@ class MarkdownCache:
             except (OSError, ValueError):  # a damaged cache is only a slower build
                 self.entries = {}
 
-    def get(self, key: str) -> Any | None:
-        value = self.entries.get(key)
-        if value is not None:
-            self.used[key] = value
+    def get(self, key: str, fingerprint: Callable[[Path], str]) -> Any | None:
+        """The value stored under key, if every file it depends on has the same fingerprint."""
+        entry = self.entries.get(key)
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], list)):
+            return None
+        value, depends_on = entry
+        if any(fingerprint(Path(path)) != known for path, known in depends_on):
+            return None
+        self.used[key] = entry
         return value
 
-    def put(self, key: str, value: Any) -> None:
-        self.used[key] = value
+    def put(self, key: str, value: Any, depends_on: Iterable[Path],
+            fingerprint: Callable[[Path], str]) -> None:
+        """Store a value with the fingerprints of the files it was computed from."""
+        self.used[key] = [value, [[str(p), fingerprint(p)] for p in sorted(set(depends_on))]]
 
     def save(self) -> None:
         if self.path is None or self.used.keys() == self.entries.keys():

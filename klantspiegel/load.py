@@ -10,6 +10,9 @@
       <organisation>/<audit>/survey.csv        optional: a `score` column of 0-10 answers
 
 Folders named templates/ or assets/, or starting with '.' or '_', are not organisations.
+Every folder and file is listed and checked through `walk` (links out, FIFOs and the like are
+errors, editor files are skipped with a warning), and every name must make a web name the
+output can hold.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from klantspiegel.cache import MarkdownCache, digest, listing_digest
+from klantspiegel.cache import MarkdownCache, digest
+from klantspiegel.images import IMAGE_SUFFIXES, image_problem
 from klantspiegel.kpis import STANDARD_KPIS
 from klantspiegel.model import (
     Anecdote,
@@ -57,6 +61,7 @@ from klantspiegel.validate import (
     fields_of,
     suggestion,
 )
+from klantspiegel.walk import Walker, listing
 
 PORTFOLIO_FILE = "portfolio.yaml"
 ORGANISATION_FILE = "organisation.yaml"
@@ -65,6 +70,8 @@ KPI_FILE = "kpis.yaml"
 SURVEY_FILE = "survey.csv"
 DEFAULT_SCORING_MODEL = Path(__file__).parent / "scoring_models" / "default.yaml"
 NOT_CONTENT = {"templates", "assets", "node_modules"}
+TEMPLATES_DIR = "templates"
+MAX_NAME_BYTES = 255  # the longest file name common file systems (ext4, APFS, NTFS) hold
 
 
 def load_portfolio(
@@ -75,8 +82,7 @@ def load_portfolio(
     With a `markdown_cache`, bodies rendered by an earlier build are taken from it.
     """
     root = root.resolve()
-    reader = _Reader(root, markdown_cache=markdown_cache,
-                     listing=listing_digest(root) if markdown_cache else "")
+    reader = _Reader(root, markdown_cache=markdown_cache)
     portfolio = reader.portfolio()
     problems = reader.problems
     if portfolio is not None:
@@ -96,7 +102,10 @@ class _Reader:
     default_language: str = "nl"
     dimension_keys: list[str] | None = None
     markdown_cache: MarkdownCache | None = None
-    listing: str = ""  # which files exist: links and images in Markdown resolve against them
+    walker: Walker = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.walker = Walker(self.root, self.problems)
 
     def error(self, path: Path, line: int | None, key: str, message: str) -> None:
         self.problems.append(Problem(path, line, key, message))
@@ -107,7 +116,9 @@ class _Reader:
             self.limit, self.default_language = config.max_file_bytes, config.language
         model = self.scoring_model(config.scoring_model if config else "default")
         self.dimension_keys = [d.key for d in model.dimensions] if model else None
-        organisations = [self.organisation(f) for f in _content_folders(self.root)]
+        folders = self.content_folders(self.root, "organisation")
+        organisations = [self.organisation(f) for f in folders]
+        self.templates()
         if config is None or model is None:
             return None
         return Portfolio(root=self.root, config=config, scoring_model=model,
@@ -115,22 +126,28 @@ class _Reader:
 
     def config(self) -> PortfolioConfig | None:
         path = self.root / PORTFOLIO_FILE
-        if not path.is_file():
-            self.error(path, None, "", "missing portfolio.yaml "
-                                       "(expected at least 'consultancy: <name>')")
+        if not self.present(path, "missing portfolio.yaml "
+                                  "(expected at least 'consultancy: <name>')"):
             return None
         document = read_yaml_file(path, self.problems, DEFAULT_MAX_FILE_BYTES)
         config = fields_of(PortfolioConfig, document, self.problems) if document else None
-        if config and config.logo and document and not self._inside(config.logo):
-            self.error(path, document.line_of(("logo",)), "logo", (
-                f"logo '{config.logo}' not found inside the portfolio "
-                "(expected an image file path relative to the portfolio folder)"))
+        problem = self.logo_problem(config.logo) if config and config.logo else None
+        if problem and document:
+            self.error(path, document.line_of(("logo",)), "logo", f"logo '{config.logo}' {problem}")
             return None
         return config
 
+    def logo_problem(self, logo: str) -> str | None:
+        """Why the logo may not be published: it is an image like any other in the portfolio."""
+        found = self.walker.judge(self.root / logo)
+        if found.kind == "missing":
+            return ("not found inside the portfolio "
+                    "(expected an image file path relative to the portfolio folder)")
+        return found.problem if not found.is_file else image_problem(found.path)
+
     def scoring_model(self, choice: str) -> ScoringModel | None:
-        path = DEFAULT_SCORING_MODEL if choice == "default" else (self.root / choice).resolve()
-        if choice != "default" and not self._inside(choice):
+        path = DEFAULT_SCORING_MODEL if choice == "default" else self.root / choice
+        if choice != "default" and not self.walker.judge(path).is_file:
             self.error(self.root / PORTFOLIO_FILE, None, "scoring_model", (
                 f"scoring model '{choice}' not found inside the portfolio "
                 "(expected 'default' or a YAML file in the portfolio folder)"))
@@ -145,13 +162,12 @@ class _Reader:
 
     def organisation(self, folder: Path) -> Organisation | None:
         path = folder / ORGANISATION_FILE
-        if not path.is_file():
-            self.error(path, None, "", "missing organisation.yaml: every folder in the portfolio "
-                                       "is an organisation (expected name, sector, size)")
+        if not self.present(path, "missing organisation.yaml: every folder in the portfolio "
+                                  "is an organisation (expected name, sector, size)"):
             return None
         document = read_yaml_file(path, self.problems, self.limit)
         fields = fields_of(OrganisationFields, document, self.problems) if document else None
-        folders = _content_folders(folder)
+        folders = self.content_folders(folder, "audit")
         audits = [a for a in map(self.audit, folders) if a is not None]
         if not folders:
             self.error(path, None, "", "organisation has no audits "
@@ -159,16 +175,16 @@ class _Reader:
         if fields is None or not audits:
             return None
         return Organisation.model_construct(
-            **dict(fields), slug=self.slug(folder), source=path,
+            **dict(fields), slug=self.slug(folder, folder.name, ".pdf"), source=path,
             report_language=fields.language or self.default_language,
             audits=tuple(sorted(audits, key=lambda a: a.date)),
         )
 
     def audit(self, folder: Path) -> Audit | None:
         path = folder / AUDIT_FILE
-        if not path.is_file():
-            self.error(path, None, "", "missing audit.yaml: every folder in an organisation is "
-                                       "an audit (expected title, date, auditors, scope)")
+        self.walker.listing(folder)  # reports what in the audit folder may not be read
+        if not self.present(path, "missing audit.yaml: every folder in an organisation is "
+                                  "an audit (expected title, date, auditors, scope)"):
             return None
         document = read_yaml_file(path, self.problems, self.limit)
         fields = fields_of(AuditFields, document, self.problems) if document else None
@@ -181,8 +197,9 @@ class _Reader:
         if fields is None:
             return None
         return Audit.model_construct(
-            **dict(fields), slug=self.slug(folder), source=path, findings=tuple(findings),
-            anecdotes=tuple(anecdotes), kpis=tuple(kpis), survey=survey,
+            **dict(fields), slug=self.slug(folder, folder.name), source=path,
+            findings=tuple(findings), anecdotes=tuple(anecdotes), kpis=tuple(kpis), survey=survey,
+            key_lines=document.key_lines if document else {},
         )
 
     def texts(self, folder: Path, schema: type, domain: type) -> tuple[list, list[Document]]:
@@ -190,16 +207,17 @@ class _Reader:
 
         Returns the valid ones, and every file that could be parsed (for cross-checks).
         """
-        if not folder.is_dir():
+        if not self.walker.check(folder).is_folder:
             return [], []
         loaded, documents, seen = [], [], {}
-        for path in sorted(folder.glob("*.md")):
+        for path in [e.path for e in self.walker.listing(folder)
+                     if e.is_file and e.path.suffix == ".md"]:
             document = read_markdown_file(path, self.problems, self.limit)
             if document is None:
                 continue
             documents.append(document)
             fields = fields_of(schema, document, self.problems)
-            slug = self.slug(path)
+            slug = self.slug(path, path.stem, ".html")
             if slug in seen:
                 self.error(path, 1, "", f"duplicate id '{slug}': {seen[slug].name} "
                                         "has the same web name")
@@ -224,15 +242,19 @@ class _Reader:
                 "the file has front matter but no text: write the story or finding in Markdown "
                 "below the closing '---'"))
             return None
-        cache_key = digest(str(self.root), self.listing, str(path), document.body)
-        cached = self.markdown_cache.get(cache_key) if self.markdown_cache else None
+        cache_key = digest(str(self.root), str(path), document.body)
+        cached = self.markdown_cache.get(cache_key, self.walker.fingerprint) \
+            if self.markdown_cache else None
         if cached is not None:
             return Markup(cached[0]), tuple((url, Path(source)) for url, source in cached[1])
         media: dict[str, Path] = {}
+        checked: set[Path] = set()  # every file the checks looked at: the cache depends on them
         before = len(self.problems)
 
         def rewrite(kind: str, url: str) -> str | None:
             resolved = resolve(kind, url, path, self.root)
+            if resolved.checked:
+                checked.add(resolved.checked)
             if resolved.problem:
                 line = line_of(document.body, document.body_line, url)
                 self.error(path, line, "text", resolved.problem)
@@ -243,17 +265,19 @@ class _Reader:
         try:
             rendered = render_markdown(document.body, rewrite)
         except TextTooComplex as reason:
-            self.error(path, document.body_line, "text", f"{reason}; simplify the Markdown")
+            self.error(path, document.body_line + (reason.line or 0), "text",
+                       f"{reason}; simplify the Markdown")
             return None
         if len(self.problems) > before:
             return None
         if self.markdown_cache:
-            self.markdown_cache.put(cache_key, [str(rendered.html),
-                                                [[u, str(m)] for u, m in sorted(media.items())]])
+            self.markdown_cache.put(
+                cache_key, [str(rendered.html), [[u, str(m)] for u, m in sorted(media.items())]],
+                checked, self.walker.fingerprint)
         return rendered.html, tuple(sorted(media.items()))
 
     def kpis(self, path: Path) -> list[Kpi]:
-        if not path.is_file():
+        if not self.walker.check(path).is_file:
             return []
         document = read_yaml_file(path, self.problems, self.limit)
         kpi_file = fields_of(KpiFile, document, self.problems) if document else None
@@ -281,40 +305,109 @@ class _Reader:
         return kpis
 
     def survey(self, path: Path) -> Survey | None:
-        """A survey CSV whose `score` column holds 0-10 answers, one respondent a row."""
-        text = read_text(path, self.problems, self.limit) if path.is_file() else None
+        """A survey CSV whose `score` column holds 0-10 answers, one respondent a row.
+
+        Each problem names the physical line its row starts on (a quoted value may span
+        lines); what the CSV reader cannot parse is a located error, never a traceback.
+        """
+        text = read_text(path, self.problems, self.limit) \
+            if self.walker.check(path).is_file else None
         if text is None:
             return None
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames or "score" not in reader.fieldnames:
-            found = ", ".join(reader.fieldnames or []) or "nothing"
-            self.error(path, 1, "score",
-                       f"no 'score' column (expected a header row with 'score'; found {found})")
+        reader, rows, start = csv.reader(io.StringIO(text, newline="")), [], 1
+        try:
+            while (row := next(reader, None)) is not None:
+                if any(cell.strip() for cell in row):  # a blank row holds no respondent
+                    rows.append((start, row))
+                start = reader.line_num + 1
+        except csv.Error as error:
+            reason = (f"a value is longer than {csv.field_size_limit():,} characters"
+                      if "field limit" in str(error) else f"not a readable CSV row ({error})")
+            self.error(path, reader.line_num, "", reason)
             return None
-        scores, before = [], len(self.problems)
-        for row in reader:
-            value = (row.get("score") or "").strip()
-            if value.isdigit() and 0 <= int(value) <= 10:
-                scores.append(int(value))
+        header = [cell.strip().lower() for cell in rows[0][1]] if rows else []
+        columns = [index for index, name in enumerate(header) if name == "score"]
+        if not columns:
+            found = ", ".join(name[:40] for name in header[:10]) or "nothing"
+            self.error(path, rows[0][0] if rows else 1, "score",
+                       f"no 'score' column (expected a header row with 'score'; found {found})")
+        elif len(columns) > 1:
+            self.error(path, rows[0][0], "score", f"{len(columns)} 'score' columns "
+                                                  "(expected one: which holds the answers?)")
+        if len(columns) != 1:
+            return None
+        scores, wrong = [], []
+        for line, row in rows[1:]:
+            value = row[columns[0]].strip() if columns[0] < len(row) else ""
+            # ASCII digits only: '²'.isdigit() is True and int('²') raises; '٣' is 3 to int().
+            digits = value.lstrip("0") or "0" if value.isascii() and value.isdigit() else "x"
+            if len(digits) <= 2 and digits.isdigit() and int(digits) <= 10:
+                scores.append(int(digits))
             else:
-                self.error(path, reader.line_num, "score", f"{value!r} is not a survey answer "
-                                                           "(expected a whole number from 0 to 10)")
-        if not scores and len(self.problems) == before:
+                wrong.append((line, value))
+        shown = 20  # a file of wrong answers says so without a screen per row
+        for line, value in wrong[:shown]:
+            self.error(path, line, "score", f"{value[:40]!r} is not a survey answer "
+                                            "(expected a whole number from 0 to 10)")
+        if len(wrong) > shown:
+            self.error(path, wrong[shown][0], "score", f"and {len(wrong) - shown:,} more "
+                                                       "answers that are not from 0 to 10")
+        if not scores and not wrong:
             self.error(path, 2, "score", "survey has no answers")
-        return Survey(source=path, scores=tuple(scores)) if len(self.problems) == before else None
+        return Survey(source=path, scores=tuple(scores)) if scores and not wrong else None
 
-    def slug(self, path: Path) -> str:
-        slug = slugify(path.stem if path.is_file() else path.name)
+    def slug(self, path: Path, name: str, suffix: str = "") -> str:
+        """The web name of `name`; an error when there is none or the output cannot hold it.
+
+        `suffix` completes the longest file name the output makes of it (`<slug>.html`).
+        """
+        slug = slugify(name)
         if not slug:
             self.error(path, None, "", "the name has no letters or digits to make a web address "
                                        "from; rename it")
+        elif len((slug + suffix).encode()) > MAX_NAME_BYTES:
+            self.error(path, None, "", (
+                f"the name is too long: its output file '{slug[:20]}...{suffix}' would have "
+                f"{len((slug + suffix).encode())} characters, over the {MAX_NAME_BYTES} a file "
+                f"name may have; shorten it to at most {MAX_NAME_BYTES - len(suffix)}"))
         return slug
 
-    def _inside(self, relative: str) -> bool:
-        target = (self.root / relative).resolve()
-        return target.is_relative_to(self.root) and target.is_file()
+    def present(self, path: Path, missing: str) -> bool:
+        """Whether `path` is a file that may be read; if not, why (once) as an error."""
+        found = self.walker.check(path)
+        if found.kind != "refused" and not found.is_file:
+            self.error(path, None, "", missing)
+        return found.is_file
+
+    def content_folders(self, folder: Path, what: str) -> list[Path]:
+        """The organisation (or audit) folders in `folder`, each with a web name of its own."""
+        folders = [e.path for e in self.walker.listing(folder) if _is_content(e.path, e.is_folder)]
+        seen: dict[str, Path] = {}
+        for path in folders:
+            slug = slugify(path.name)
+            if slug and slug in seen:
+                self.error(path, None, "", (
+                    f"{what} folder '{path.name}' has the same web name '{slug}' as "
+                    f"'{seen[slug].name}': one would hide the other; rename one of them"))
+            seen.setdefault(slug, path)
+        return folders
+
+    def templates(self) -> None:
+        """Check the portfolio's own templates and assets: readable files, safe images."""
+        folder = self.root / TEMPLATES_DIR
+        if not self.walker.check(folder).is_folder:
+            return
+        for found in self.walker.tree(folder):
+            problem = image_problem(found.path) if found.is_file \
+                and found.path.suffix.lower() in IMAGE_SUFFIXES else None
+            if problem:
+                self.error(found.path, None, "", f"image {problem}")
+
+
+def _is_content(path: Path, is_folder: bool) -> bool:
+    return is_folder and path.name not in NOT_CONTENT and path.name[0] not in "._"
 
 
 def _content_folders(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir()
-                  if p.is_dir() and p.name not in NOT_CONTENT and p.name[0] not in "._")
+    """The content folders in `folder` (for the scaffolder), without reporting problems."""
+    return [e.path for e in listing(folder, folder.resolve()) if _is_content(e.path, e.is_folder)]

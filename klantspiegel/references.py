@@ -9,18 +9,18 @@ Anything else is a validation error naming file and line, never a silent drop.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from klantspiegel.images import IMAGE_SUFFIXES, image_problem
 from klantspiegel.text import slugify
+from klantspiegel.walk import entry
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 MEDIA_DIR = "media"
+MAX_MEDIA_STEM = 100  # characters of the image's own name kept in its output name
 WEB_SCHEMES = {"http", "https", "mailto"}
 UNSAFE_SCHEMES = {"javascript", "vbscript", "data"}  # removed by the sanitiser, not an error
-_ACTIVE_SVG = re.compile(rb"<script|\son[a-z]+\s*=|javascript:|<foreignObject", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Resolved:
     url: str | None  # the URL to write into the page; None drops it
     problem: str | None = None
     media: Path | None = None  # a file to copy next to the page
+    checked: Path | None = None  # the file whose kind and bytes decided this (for the cache)
 
 
 def resolve(kind: str, url: str, source: Path, root: Path) -> Resolved:
@@ -40,17 +41,21 @@ def resolve(kind: str, url: str, source: Path, root: Path) -> Resolved:
         return Resolved(None, (
             f"image '{url}' is not a file in the portfolio (remote, file: and data: images are "
             "not allowed: the report must work offline and read nothing outside the portfolio)"))
-    target = (source.parent / unquote(parts.path)).resolve()
-    if not target.is_relative_to(root):
-        return Resolved(None, f"image '{url}' is outside the portfolio")
-    if not target.is_file():
-        return Resolved(None, f"image '{url}' not found (expected a path relative to this file)")
+    found = entry(source.parent / unquote(parts.path), root)
+    target = found.path
+    if found.kind == "missing":
+        return Resolved(None, f"image '{url}' not found (expected a path relative to this file)",
+                        checked=target)
+    if not found.is_file:
+        return Resolved(None, f"image '{url}' {found.problem}", checked=target)
     if target.suffix.lower() not in IMAGE_SUFFIXES:
         return Resolved(None, (
-            f"'{url}' is not an image (expected one of {', '.join(sorted(IMAGE_SUFFIXES))})"))
-    if target.suffix.lower() == ".svg" and _ACTIVE_SVG.search(target.read_bytes()):
-        return Resolved(None, f"SVG image '{url}' contains script or event handlers")
-    return Resolved(f"{MEDIA_DIR}/{media_name(target, root)}", media=target)
+            f"'{url}' is not an image (expected one of {', '.join(sorted(IMAGE_SUFFIXES))})"),
+            checked=target)
+    problem = image_problem(target)
+    if problem:
+        return Resolved(None, f"image '{url}' {problem}", checked=target)
+    return Resolved(f"{MEDIA_DIR}/{media_name(target, root)}", media=target, checked=target)
 
 
 def _resolve_link(url: str, parts, scheme: str, source: Path, root: Path) -> Resolved:
@@ -63,23 +68,31 @@ def _resolve_link(url: str, parts, scheme: str, source: Path, root: Path) -> Res
                               "not allowed)")
     if not parts.path:
         return Resolved(url)  # a #fragment on the same page
-    target = (source.parent / unquote(parts.path)).resolve()
+    found = entry(source.parent / unquote(parts.path), root)
+    target = found.path
     if not target.is_relative_to(root):
         return Resolved(None, f"link '{url}' points outside the portfolio")
+    if found.kind == "refused":
+        return Resolved(None, f"link '{url}' {found.problem}", checked=target)
     audit = source.parent.parent
-    if (target.suffix == ".md" and target.is_file() and target.parent.parent == audit
+    if (target.suffix == ".md" and found.is_file and target.parent.parent == audit
             and target.parent.name in ("findings", "anecdotes")):
         fragment = f"#{parts.fragment}" if parts.fragment else ""
-        return Resolved(f"../{target.parent.name}/{slugify(target.stem)}.html{fragment}")
+        return Resolved(f"../{target.parent.name}/{slugify(target.stem)}.html{fragment}",
+                        checked=target)
     return Resolved(None, (
         f"link '{url}' must point to a web address or to a finding or story of this audit "
-        "(for example ../anecdotes/story.md)"))
+        "(for example ../anecdotes/story.md)"), checked=target)
 
 
 def media_name(path: Path, root: Path) -> str:
-    """A stable, collision-free file name for a copied image."""
+    """A stable, collision-free file name for a copied image, short enough for any disk.
+
+    The hash of the path keeps names apart, so the readable part may be cut to fit.
+    """
     digest = hashlib.sha1(path.relative_to(root).as_posix().encode()).hexdigest()[:8]
-    return f"{slugify(path.stem) or 'image'}-{digest}{path.suffix.lower()}"
+    readable = slugify(path.stem)[:MAX_MEDIA_STEM].strip("-") or "image"
+    return f"{readable}-{digest}{path.suffix.lower()}"
 
 
 def line_of(body: str, first_line: int, url: str) -> int:

@@ -6,7 +6,6 @@ works under any sub-path and opened straight from disk.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
@@ -18,6 +17,7 @@ from klantspiegel.i18n import VALUE_LABELS, Translator
 from klantspiegel.model import Language, Portfolio
 from klantspiegel.report import OrganisationReport, dimension_overview
 from klantspiegel.templating import environment
+from klantspiegel.walk import entry, walk
 
 SEARCH_DIR = "pagefind"
 
@@ -139,18 +139,31 @@ def copy_assets(theme_dir: Path, portfolio: Portfolio, target: Path) -> str | No
 
     Returns the logo's file name inside the assets folder, if there is one.
     """
-    shutil.copytree(theme_dir / "assets", target, dirs_exist_ok=True)
-    own = portfolio.root / "templates" / "assets"
-    if own.is_dir():
-        shutil.copytree(own, target, dirs_exist_ok=True)
+    copy_tree(theme_dir / "assets", theme_dir.resolve(), target)
+    copy_tree(portfolio.root / "templates" / "assets", portfolio.root, target)
     # The accent colour lives in a stylesheet: a strict CSP allows no inline styles.
     accent = portfolio.config.accent_colour
-    (target / "css" / "theme.css").write_text(f":root {{ --accent: {accent}; }}\n")
+    (target / "css").mkdir(parents=True, exist_ok=True)
+    _replace(target / "css" / "theme.css", f":root {{ --accent: {accent}; }}\n".encode())
     name = logo_name(portfolio)
     if name is None:
         return None
-    shutil.copy2((portfolio.root / portfolio.config.logo).resolve(), target / name)
+    logo = entry(portfolio.root / portfolio.config.logo, portfolio.root)
+    if logo.is_file:  # anything else was refused when the portfolio was loaded
+        _replace(target / name, logo.path.read_bytes())
     return name
+
+
+def copy_tree(source: Path, root: Path, target: Path) -> None:
+    """Copy every file below `source` that the walker lets be read (inside `root`) into target.
+
+    Links out, FIFOs and editor files are never opened (loading has reported them).
+    """
+    for found in walk(source, root):
+        if found.is_file:
+            copy = target / found.path.relative_to(source)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            _replace(copy, found.path.read_bytes())
 
 
 def logo_name(portfolio: Portfolio) -> str | None:

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from conftest import PortfolioWriter
+from hostile_kit import assert_nothing_leaked
 from pypdf import PdfReader
 
 from klantspiegel.cache import CACHE_DIR
 from klantspiegel.cli import main
 from klantspiegel.pipeline import build
+from klantspiegel.problems import ContentError
 from klantspiegel.render import RenderFailed
 from klantspiegel.templating import THEME_DIR
 
@@ -216,3 +218,70 @@ def test_the_cli_reports_what_it_rendered_and_an_unknown_only(built, capsys):
     assert "is up to date" in capsys.readouterr().out
     assert main([*args, "--only", "onbekend"]) == 2
     assert "no organisation 'onbekend'" in capsys.readouterr().err
+
+
+# A rebuild never skips a check a clean build makes: a cached Markdown body is reused only
+# while every file its images and links resolved to has the same kind, link target and bytes.
+
+OUTSIDE_SECRET = "OUTSIDE-SECRET-4b1e"
+CLEAN_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect/></svg>'
+
+
+def other_png() -> bytes:
+    """A valid 1x1 PNG with other bytes than PNG."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    data = BytesIO()
+    Image.new("RGB", (1, 1), (0, 0, 255)).save(data, "PNG")
+    return data.getvalue()
+
+
+@pytest.fixture
+def built_with_images(built):
+    """The built portfolio, with a photo and a drawing in one finding, built again."""
+    writer, output = built
+    findings = writer.root / "postbedrijf/2026/findings"
+    (findings / "foto.png").write_bytes(PNG)
+    (findings / "tekening.svg").write_text(CLEAN_SVG)
+    path = findings / "loket.md"
+    path.write_text(path.read_text() + "\n![De balie](foto.png)\n![Plan](tekening.svg)\n")
+    (writer.root.parent / "outside.png").write_bytes(PNG + OUTSIDE_SECRET.encode())
+    build(writer.root, output, pdf=False)
+    return writer, output
+
+
+def assert_refused_like_a_clean_build(source: Path, output: Path, tmp_path: Path) -> None:
+    before = snapshot(output)
+    with pytest.raises(ContentError) as rebuilt:
+        build(source, output, pdf=False)
+    with pytest.raises(ContentError) as clean:
+        build(source, tmp_path / "clean" / "output", pdf=False, cache=False)
+    assert rebuilt.value.problems and rebuilt.value.problems == clean.value.problems
+    assert snapshot(output) == before  # the previous output stays as it was
+
+
+def test_an_image_swapped_for_a_link_out_is_refused_by_the_rebuild(built_with_images, tmp_path):
+    writer, output = built_with_images
+    image = writer.root / "postbedrijf/2026/findings/foto.png"
+    image.unlink()
+    image.symlink_to(writer.root.parent / "outside.png")
+    assert_refused_like_a_clean_build(writer.root, output, tmp_path)
+    assert_nothing_leaked(output, OUTSIDE_SECRET)
+
+
+def test_script_added_to_a_clean_svg_is_refused_by_the_rebuild(built_with_images, tmp_path):
+    writer, output = built_with_images
+    drawing = writer.root / "postbedrijf/2026/findings/tekening.svg"
+    drawing.write_text(CLEAN_SVG.replace("<rect/>", "<script>alert(1)</script><rect/>"))
+    assert_refused_like_a_clean_build(writer.root, output, tmp_path)
+
+
+def test_an_image_with_new_bytes_is_copied_again_by_the_rebuild(built_with_images, tmp_path):
+    writer, output = built_with_images
+    (writer.root / "postbedrijf/2026/findings/foto.png").write_bytes(other_png())
+    build(writer.root, output, pdf=False)
+    media = output / "site/postbedrijf/findings/media"
+    assert other_png() in [p.read_bytes() for p in media.iterdir()]
+    assert_same_as_clean_build(writer.root, output, tmp_path)
