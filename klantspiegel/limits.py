@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -13,9 +14,16 @@ def time_limit(seconds: float, expired: Callable[[], Exception]) -> Iterator[Non
     """Raise `expired()` when the block runs longer than `seconds`.
 
     It uses SIGALRM, so it only works in a process's main thread; elsewhere (the preview
-    server's build thread) the block runs without a limit.
+    server's build thread) the block runs without a limit. Limits nest: an outer limit that
+    ends sooner stays in charge, and one that ends later is re-armed afterwards. Native code
+    (nh3, WeasyPrint's C parts) is interrupted only when it returns to Python, so what it is
+    given must be bounded too.
     """
     if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+    outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
+    if 0 < outer_left <= seconds:
         yield
         return
 
@@ -23,9 +31,13 @@ def time_limit(seconds: float, expired: Callable[[], Exception]) -> Iterator[Non
         raise expired()
 
     previous = signal.signal(signal.SIGALRM, expire)
+    started = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left:
+            left = outer_left - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
