@@ -19,9 +19,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from klantspiegel.output import UnsafeOutput, check_output_location
 from klantspiegel.pipeline import UnknownOrganisation, build, check
 from klantspiegel.problems import ContentError, Problem
 from klantspiegel.render import DEFAULT_PDF_TIME_LIMIT, RenderFailed
+from klantspiegel.templating import THEME_DIR
 from klantspiegel.validate import coverage_warnings
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -110,21 +112,18 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args, out)
         if args.command == "new":
             return _new(args, out)
-        output: Path = args.output
-        if output.resolve().is_relative_to(source.resolve()):
-            out.error("--output must not be inside the portfolio folder")
-            return EXIT_USAGE
+        check_output_location(args.output, source, THEME_DIR)
         if args.command == "serve":
             from klantspiegel.serve import run  # only the preview needs the web server
 
-            return run(source, output, port=args.port, pdf=args.pdf)
+            return run(source, args.output, port=args.port, pdf=args.pdf)
         return _build(args, out)
     except ContentError as error:
         out.problems(error.problems, source)
         errors = sum(1 for p in error.problems if p.severity == "error")
         out.error(f"failed: {errors} error(s); nothing was written")
         return EXIT_CONTENT
-    except UnknownOrganisation as error:
+    except (UnknownOrganisation, UnsafeOutput) as error:
         out.error(str(error))
         return EXIT_USAGE
 

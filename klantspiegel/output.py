@@ -1,7 +1,14 @@
 """Writing output atomically: build into a staging folder next to the output, then swap.
 
-A build that fails or is killed leaves the previous output as it was; at worst a stale
-staging folder remains, which the next build removes.
+A build replaces its output folder whole, so where that folder may be is one rule
+(`check_output_location`): never the portfolio or the theme, nothing that holds them or lies
+in them, not the home folder or `/`, and never a folder some other program filled (only an
+empty one or one carrying the marker a previous build wrote).
+
+The swap is two renames (old output aside, staging in), and a kill at any instant leaves
+either the old or the new output: the old one is kept under a retired name until the new one
+is in place, and the next build puts a retired copy back when the output is missing before it
+clears what a killed build left behind.
 """
 
 from __future__ import annotations
@@ -13,44 +20,152 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from klantspiegel.cache import MANIFEST, cache_folder
+
 STAGING_PREFIX = ".klantspiegel-staging-"
-RETIRED_PREFIX = ".klantspiegel-retired-"
+RETIRED_PREFIX = ".klantspiegel-retired-"  # an old output, kept until the new one is in
+TRASH_PREFIX = ".klantspiegel-trash-"  # an old output no longer needed: never put back
+MARKER = ".klantspiegel-output"
+ADVICE = ("a build replaces its output folder whole: choose a folder of its own, "
+          "outside the portfolio and the theme")
+MARKER_TEXT = ("Written by Klantspiegel. Every build replaces this folder whole: "
+               "keep nothing else in it.\n")
+
+
+class UnsafeOutput(ValueError):
+    """The output folder is somewhere a build must not replace; the message says why."""
+
+
+def check_output_location(output: Path, source: Path, theme: Path) -> None:
+    """Raise UnsafeOutput unless a build may replace `output` (and keep its cache beside it).
+
+    Paths are compared resolved (symlinks, `..`, relative paths) and by identity on disk.
+    """
+    reason = _location_problem(output.resolve(), source.resolve(), theme.resolve())
+    if reason:
+        raise UnsafeOutput(f"--output {output}: {reason}")
+
+
+def _location_problem(output: Path, source: Path, theme: Path) -> str | None:
+    protected = {"the portfolio": source, "the theme": theme, "your home folder": _home()}
+    for subject, path in (("it", output), ("its build cache", cache_folder(output).resolve())):
+        if path.parent == path:
+            return f"{subject} is the root folder {path}; {ADVICE}"
+        for name, folder in protected.items():
+            relation = _relation(path, folder)
+            if relation and not (relation == "lies inside" and name == "your home folder"):
+                return f"{subject} {relation} {name} ({folder}); {ADVICE}"
+    return _foreign_problem(output)
+
+
+def _foreign_problem(output: Path) -> str | None:
+    if not output.exists():
+        return None
+    if not output.is_dir():
+        return "exists and is not a folder; choose another folder"
+    try:
+        if (output / MARKER).is_file() or _built_before_markers(output) \
+                or not any(output.iterdir()):
+            return None
+    except OSError as error:
+        return f"cannot be read ({error.strerror}); choose another folder"
+    return (f"the folder is not empty and no Klantspiegel build wrote it (it has no {MARKER}); "
+            f"choose another folder or empty it")
+
+
+def _built_before_markers(output: Path) -> bool:
+    """An output of a build older than the marker: its build cache beside it lists it."""
+    return (cache_folder(output) / MANIFEST).is_file() and (output / "site").is_dir()
+
+
+def _relation(path: Path, folder: Path) -> str | None:
+    if _same(path, folder):
+        return "is"
+    if any(_same(parent, folder) for parent in path.parents):
+        return "lies inside"
+    if any(_same(parent, path) for parent in folder.parents):
+        return "contains"
+    return None
+
+
+def _same(a: Path, b: Path) -> bool:
+    """Equal resolved paths, or one folder on disk under two names (case, bind mounts)."""
+    if a == b:
+        return True
+    try:
+        return os.path.samestat(a.stat(), b.stat())
+    except OSError:
+        return False
+
+
+def _home() -> Path:
+    try:
+        return Path.home().resolve()
+    except (RuntimeError, KeyError):  # no HOME and no password entry: nothing to protect
+        return Path("/")
+
+
+def prepare_output(output: Path, source: Path, theme: Path) -> Path:
+    """Check the location (UnsafeOutput), finish a swap a killed build left, return it resolved."""
+    check_output_location(output, source, theme)
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    _restore_retired(output.parent)
+    _remove_leftovers(output.parent)
+    return output
 
 
 @contextmanager
-def staged_output(output: Path, *, keep_previous: bool = False) -> Iterator[Path]:
+def staged_output(
+    output: Path, *, source: Path, theme: Path, keep_previous: bool = False
+) -> Iterator[Path]:
     """Yield a staging folder; on success it replaces `output`, on failure it goes.
 
     With `keep_previous` the staging folder starts as a copy of the current output made of
     hard links (fast, no extra space): whoever writes into it must replace files, never
     write into them, or the previous output would change with them.
     """
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(output.parent)
+    output = prepare_output(output, source, theme)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output.parent))
     try:
         if keep_previous and output.is_dir():
             shutil.copytree(output, staging, copy_function=os.link, dirs_exist_ok=True)
         yield staging
+        _write_marker(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_in(staging, output)
 
 
+def _write_marker(folder: Path) -> None:
+    marker = folder / MARKER
+    marker.unlink(missing_ok=True)  # a hard link to the previous output's marker
+    marker.write_text(MARKER_TEXT, encoding="utf-8")
+
+
 def _swap_in(staging: Path, output: Path) -> None:
-    if output.exists():
-        retired = Path(tempfile.mkdtemp(prefix=RETIRED_PREFIX, dir=output.parent))
-        output.rename(retired / output.name)
+    """Each step below is one rename; `_restore_retired` undoes a kill between them."""
+    if not output.exists():
         staging.rename(output)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        staging.rename(output)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=RETIRED_PREFIX, dir=output.parent))
+    output.rename(retired / output.name)
+    staging.rename(output)
+    trash = output.parent / (TRASH_PREFIX + retired.name.removeprefix(RETIRED_PREFIX))
+    retired.rename(trash)  # from here on a kill must not bring the old output back
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _restore_retired(folder: Path) -> None:
+    """Put back every retired output whose replacement never arrived (a kill mid-swap)."""
+    for retired in sorted(folder.glob(RETIRED_PREFIX + "*")):
+        for old in list(retired.iterdir()) if retired.is_dir() else []:
+            if not os.path.lexists(folder / old.name):
+                old.rename(folder / old.name)
 
 
 def _remove_leftovers(folder: Path) -> None:
-    for leftover in folder.glob(STAGING_PREFIX + "*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in folder.glob(RETIRED_PREFIX + "*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    for prefix in (STAGING_PREFIX, RETIRED_PREFIX, TRASH_PREFIX):
+        for leftover in folder.glob(prefix + "*"):
+            shutil.rmtree(leftover, ignore_errors=True)

@@ -25,7 +25,7 @@ from klantspiegel.cache import (
 )
 from klantspiegel.load import load_portfolio
 from klantspiegel.model import Portfolio
-from klantspiegel.output import staged_output
+from klantspiegel.output import prepare_output, staged_output
 from klantspiegel.plan import plan_build
 from klantspiegel.problems import ContentError, Problem
 from klantspiegel.render import (
@@ -36,7 +36,7 @@ from klantspiegel.render import (
     render_plan,
 )
 from klantspiegel.report import build_reports, latest_scores
-from klantspiegel.templating import THEME_DIR
+from klantspiegel.templating import THEME_DIR, template_errors_as_problems
 
 
 class UnknownOrganisation(ValueError):
@@ -83,6 +83,7 @@ def build(
     what changed since the previous build is rendered; the bytes are those of a clean build.
     """
     started = time.perf_counter()
+    prepare_output(output, source, theme_dir)  # refuses a bad output before touching it
     jobs = jobs or os.cpu_count() or 1
     cache_dir = cache_folder(output)
     code = code_digest()
@@ -101,9 +102,12 @@ def build(
     reports = {o.slug: build_reports(o, portfolio, peers) for o in portfolio.organisations}
     consultant_reports = {slug: pair[0] for slug, pair in reports.items()}
     client_reports = {slug: pair[1] for slug, pair in reports.items()}
-    plan = plan_build(portfolio, consultant_reports, client_reports, theme_dir, code, pdf=pdf)
+    with template_errors_as_problems():  # a broken template override is a file:line problem
+        plan = plan_build(portfolio, consultant_reports, client_reports, theme_dir, code,
+                          pdf=pdf)
     previous = manifest.artifacts if manifest else {}
-    with staged_output(output, keep_previous=bool(previous)) as staging:
+    with staged_output(output, source=source, theme=theme_dir,
+                       keep_previous=bool(previous)) as staging:
         job = RenderJob(plan, portfolio, theme_dir, staging, previous, only, pdf_time_limit)
         outcome = render_plan(job, jobs, progress)
         forget(cache_dir)  # from here until the new manifest, the output is not what it claims

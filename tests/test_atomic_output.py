@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -9,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from klantspiegel import output as output_module
 from klantspiegel.cli import main
+from klantspiegel.output import MARKER, prepare_output
+from klantspiegel.templating import THEME_DIR
 
 # Each point patches one stage of the pipeline, in a child process, to kill the process
 # (SIGKILL: no cleanup, no finally blocks) once the stage has started its work.
@@ -92,3 +96,158 @@ def test_the_build_writes_nothing_into_the_portfolio_or_the_theme(previous_build
     assert main(["--source", str(writer.root), "--output", str(output), "--no-pdf"]) == 0
     assert snapshot(writer.root) == sources_before
     assert snapshot(theme) == theme_before
+
+
+def build_into(writer, output: Path) -> int:
+    return main(["--source", str(writer.root), "--output", str(output), "--no-pdf", "-q"])
+
+
+def test_every_output_carries_the_marker_that_lets_the_next_build_replace_it(small_portfolio,
+                                                                            tmp_path):
+    assert build_into(small_portfolio, tmp_path / "output") == 0
+    assert (tmp_path / "output" / MARKER).is_file()
+
+
+def test_an_empty_existing_folder_is_accepted_as_output(small_portfolio, tmp_path):
+    (tmp_path / "output").mkdir()
+    assert build_into(small_portfolio, tmp_path / "output") == 0
+    assert (tmp_path / "output/site/index.html").is_file()
+
+
+def test_a_previous_output_is_replaced_whole(small_portfolio, tmp_path):
+    output = tmp_path / "output"
+    assert build_into(small_portfolio, output) == 0
+    (output / "site/stray.html").write_text("left by hand")
+    assert main(["--source", str(small_portfolio.root), "--output", str(output), "--no-pdf",
+                 "--clean", "-q"]) == 0
+    assert not (output / "site/stray.html").exists()
+
+
+def test_an_output_of_a_build_from_before_the_marker_is_still_replaced(small_portfolio,
+                                                                      tmp_path):
+    output = tmp_path / "output"
+    assert build_into(small_portfolio, output) == 0
+    (output / MARKER).unlink()  # as a build older than the marker left it, cache beside it
+    assert main(["--source", str(small_portfolio.root), "--output", str(output), "--no-pdf",
+                 "--clean", "-q"]) == 0
+    assert (output / MARKER).is_file()
+
+
+def test_a_foreign_folder_with_a_site_folder_but_no_build_cache_is_refused(small_portfolio,
+                                                                           tmp_path):
+    output = tmp_path / "output"
+    (output / "site").mkdir(parents=True)
+    (output / "site" / "mine.txt").write_text("mine")
+    assert build_into(small_portfolio, output) == 2
+    assert (output / "site" / "mine.txt").read_text() == "mine"
+
+
+def test_an_output_reached_through_a_symlink_is_built_in_its_target(small_portfolio, tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "output").symlink_to(tmp_path / "elsewhere")
+    assert build_into(small_portfolio, tmp_path / "output") == 0
+    assert (tmp_path / "output").is_symlink()
+    assert (tmp_path / "elsewhere/site/index.html").is_file()
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, no cleanup."""
+
+
+# The swap of an existing output: rename it aside, rename staging in, rename the old copy to
+# trash, remove the trash. A kill before step n leaves the output named here.
+SWAP_STEPS = {
+    "before the old output is moved aside": ("rename", 1, "old"),
+    "between the two renames": ("rename", 2, "old"),
+    "before the old copy goes to the trash": ("rename", 3, "new"),
+    "while the trash is removed": ("rmtree", 1, "new"),
+}
+
+
+def interrupt_swap(monkeypatch, what: str, at: int) -> None:
+    """Make the swap stop at its `at`-th rename or rmtree, as a kill would."""
+    real_swap, real_rename, real_rmtree = output_module._swap_in, Path.rename, shutil.rmtree
+    calls = {"rename": 0, "rmtree": 0}
+
+    def counted(kind, real):
+        def call(*args, **kwargs):
+            calls[kind] += 1
+            if kind == what and calls[kind] == at:
+                raise Killed
+            return real(*args, **kwargs)
+        return call
+
+    def swap(staging: Path, output: Path) -> None:
+        with monkeypatch.context() as during:
+            during.setattr(Path, "rename", counted("rename", real_rename))
+            during.setattr(output_module.shutil, "rmtree", counted("rmtree", real_rmtree))
+            real_swap(staging, output)
+
+    monkeypatch.setattr(output_module, "_swap_in", swap)
+
+
+@pytest.mark.parametrize("step", list(SWAP_STEPS))
+def test_a_swap_stopped_at_any_step_leaves_the_old_or_the_new_output_for_the_next_start(
+        step, small_portfolio, tmp_path, monkeypatch):
+    output = tmp_path / "output"
+    assert build_into(small_portfolio, output) == 0
+    old = snapshot(output)
+    small_portfolio.finding("postbedrijf", "nieuw", title="A new finding")
+    what, at, survivor = SWAP_STEPS[step]
+    with monkeypatch.context() as patch:
+        interrupt_swap(patch, what, at)
+        with pytest.raises(Killed):
+            build_into(small_portfolio, output)
+    prepare_output(output, small_portfolio.root, THEME_DIR)  # what the next build starts with
+    recovered = snapshot(output)
+    assert build_into(small_portfolio, output) == 0
+    assert recovered == {"old": old, "new": snapshot(output)}[survivor]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".klantspiegel-")
+                  and p.name != ".klantspiegel-cache") == []
+
+
+def test_a_retired_copy_of_a_sibling_output_is_put_back_not_deleted(small_portfolio, tmp_path):
+    assert build_into(small_portfolio, tmp_path / "preview") == 0
+    kept = snapshot(tmp_path / "preview")
+    aside = tmp_path / ".klantspiegel-retired-killed"
+    aside.mkdir()
+    (tmp_path / "preview").rename(aside / "preview")  # as a kill mid-swap leaves it
+    assert build_into(small_portfolio, tmp_path / "output") == 0
+    assert snapshot(tmp_path / "preview") == kept
+
+
+SWAP_KILL = """
+import os, signal, sys
+from pathlib import Path
+import klantspiegel.output as output
+real_swap, real_rename = output._swap_in, Path.rename
+
+def swap(staging, out):
+    renames = []
+    def rename(self, target):
+        renames.append(self)
+        if len(renames) == 2:  # the old output is aside, the new one not yet in
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_rename(self, target)
+    Path.rename = rename
+    real_swap(staging, out)
+
+output._swap_in = swap
+from klantspiegel.cli import main
+sys.exit(main(["--source", {source!r}, "--output", {output!r}, "--no-pdf"]))
+"""
+
+
+def test_a_build_killed_between_the_two_renames_loses_nothing(small_portfolio, tmp_path):
+    output = tmp_path / "output"
+    assert build_into(small_portfolio, output) == 0
+    before = snapshot(output)
+    small_portfolio.finding("postbedrijf", "nieuw", title="A new finding")
+    script = SWAP_KILL.format(source=str(small_portfolio.root), output=str(output))
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == -9, result.stderr
+    assert not output.exists()  # the instant the issue found: no output on disk
+    small_portfolio.write("postbedrijf/organisation.yaml", "name: [broken\n")
+    assert build_into(small_portfolio, output) == 1  # even a failing next build puts it back
+    assert snapshot(output) == before
