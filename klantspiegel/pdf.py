@@ -154,6 +154,7 @@ def pdf_html(report: OrganisationReport, portfolio: Portfolio, theme_dir: Path) 
         nps_trend=nps_trend(report),
         css_string=css_string,
         page_counter=css_counter_text(t.gettext("page {page} of {pages}")),
+        draft=report.audit.status == "draft",
     )
 
 

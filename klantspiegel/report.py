@@ -1,7 +1,8 @@
 """Reports: everything a page or PDF shows about one organisation, computed once.
 
 Templates only present what is here. `audience` decides what may be shown: the consultant's
-portfolio site sees draft findings (marked), a client bundle and every PDF never do.
+portfolio site sees draft findings (marked); a client bundle, every PDF and the exports are made
+from the client's report, built from `audience.client_view`, in which no draft exists.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from klantspiegel import charts
+from klantspiegel.audience import client_view
 from klantspiegel.i18n import VALUE_LABELS, Translator
 from klantspiegel.kpis import KpiBalance, NpsResult, kpi_balance, meets_target, net_promoter_score
 from klantspiegel.model import (
@@ -135,15 +137,21 @@ def build_report(
     peers: Mapping[str, tuple[str, AuditScore]],
     audience: Audience,
 ) -> OrganisationReport:
-    """Assemble the report of an organisation's latest audit for one audience."""
+    """Assemble the report of an organisation's latest audit for one audience.
+
+    A client's report is built from the client's view, so every number, chart and list in it
+    (and in the PDF, bundle and exports made from it) is computed without a trace of a draft.
+    """
+    if audience == "client":
+        organisation = client_view(organisation)
     model = portfolio.scoring_model
     t = Translator(organisation.report_language)
     audit, previous = organisation.latest_audit, organisation.previous_audit
-    score = peers[organisation.slug][1]
+    score = score_audit(audit, model)
     previous_score = score_audit(previous, model) if previous else None
     change = change_since(score, previous_score)
     benchmark = sector_benchmark(organisation.slug, organisation.sector, peers)
-    shown = tuple(f for f in audit.findings if audience == "consultant" or f.is_final)
+    shown = audit.findings
     rows = tuple(
         DimensionRow(
             dimension=dimension,
@@ -162,7 +170,7 @@ def build_report(
     )
     history = tuple(HistoryPoint(a, score_audit(a, model)) for a in organisation.audits)
     actions = tuple(action_plan(audit.findings))
-    anecdotes = tuple(a for a in audit.anecdotes if audience == "consultant" or a.status == "final")
+    anecdotes = audit.anecdotes
     evidence = _evidence_by_type(audit)
     report_charts = _charts(t, organisation, rows, score, actions, history, anecdotes, model)
     return OrganisationReport(
@@ -202,9 +210,7 @@ def build_reports(
 ) -> tuple[OrganisationReport, OrganisationReport]:
     """The consultant's and the client's report; computed once when there is nothing to hide."""
     consultant = build_report(organisation, portfolio, peers, audience="consultant")
-    audit = organisation.latest_audit
-    if all(f.is_final for f in audit.findings) and all(a.status == "final"
-                                                       for a in audit.anecdotes):
+    if client_view(organisation) is organisation:  # no draft in any of its audits
         return consultant, replace(consultant, audience="client")
     return consultant, build_report(organisation, portfolio, peers, audience="client")
 

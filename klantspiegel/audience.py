@@ -1,0 +1,70 @@
+"""The client's view of an organisation: its drafts do not exist, nor does any way to them.
+
+Everything a client is given (its bundle and search index, the PDF with its CSV, the exports)
+is made from one report, and that report is built from `client_view`: the organisation with
+every draft finding and draft story dropped from every audit, and every reference to them
+dropped from the final texts that remain: a finding's `anecdotes:` list, and links in the
+rendered Markdown of findings and stories. Counts, charts and the action plan then follow.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TypeVar
+
+from markupsafe import Markup
+
+from klantspiegel.model import Anecdote, Audit, Finding, Organisation
+
+# A link to a finding or story of the same audit, as references.py writes it and the sanitiser
+# serialises it: attribute values double-quoted with `>` and `"` escaped, and no <a> inside an
+# <a>, so an opening tag ends at the first `>` and its element at the first `</a>`.
+_PAGE_LINK = re.compile(
+    r'<a\s[^>]*?\bhref="\.\./(findings|anecdotes)/([a-z0-9-]+)\.html(?:#[^"]*)?"[^>]*>(.*?)</a>',
+    re.DOTALL,
+)
+
+Text = TypeVar("Text", Finding, Anecdote)
+
+
+def client_view(organisation: Organisation) -> Organisation:
+    """The organisation as a client may see it; the same object when it holds no draft."""
+    audits = tuple(client_audit(a) for a in organisation.audits)
+    if all(new is old for new, old in zip(audits, organisation.audits, strict=True)):
+        return organisation
+    return organisation.model_copy(update={"audits": audits})
+
+
+def client_audit(audit: Audit) -> Audit:
+    """An audit without its draft findings and stories, and without references to them."""
+    drafts = {("findings", f.slug) for f in audit.findings if not f.is_final}
+    drafts |= {("anecdotes", a.slug) for a in audit.anecdotes if a.status != "final"}
+    if not drafts:
+        return audit
+    findings = tuple(_without_references(f, drafts) for f in audit.findings if f.is_final)
+    anecdotes = tuple(
+        _without_references(a, drafts) for a in audit.anecdotes if a.status == "final"
+    )
+    return audit.model_copy(update={"findings": findings, "anecdotes": anecdotes})
+
+
+def _without_references(text: Text, drafts: set[tuple[str, str]]) -> Text:
+    update: dict[str, object] = {}
+    if isinstance(text, Finding):
+        stories = tuple(s for s in text.anecdotes if ("anecdotes", s) not in drafts)
+        if stories != tuple(text.anecdotes):
+            update["anecdotes"] = stories
+    html = unlink(text.html, drafts)
+    if html is not text.html:
+        update["html"] = html
+    return text.model_copy(update=update) if update else text
+
+
+def unlink(html: str, drafts: set[tuple[str, str]]) -> str:
+    """The HTML with every link to a draft page turned into its words (address, title and
+    all attributes go); the same object when it links to no draft."""
+    def words(link: re.Match[str]) -> str:
+        return link[3] if (link[1], link[2]) in drafts else link[0]
+
+    unlinked = _PAGE_LINK.sub(words, html)
+    return html if unlinked == html else Markup(unlinked)
