@@ -401,6 +401,7 @@ class Audit(AuditFields):
 class Organisation(OrganisationFields):
     slug: str
     source: Path
+    key_lines: dict[tuple[str | int, ...], int] = Field(default_factory=dict, repr=False)
     report_language: Language
     audits: tuple[Audit, ...]  # oldest first
 

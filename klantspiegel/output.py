@@ -2,8 +2,12 @@
 
 A build replaces its output folder whole, so where that folder may be is one rule
 (`check_output_location`): never the portfolio or the theme, nothing that holds them or lies
-in them, not the home folder or `/`, and never a folder some other program filled (only an
-empty one or one carrying the marker a previous build wrote).
+in them, not the home folder or `/`, not a mount point (it cannot be renamed), not inside a
+version-control folder or a folder builds keep for themselves, and never a folder some other
+program filled (only an empty one or one carrying the marker a previous build wrote).
+
+One build at a time writes beside an output: a lock in the build cache's folder keeps a
+second build (or the preview's rebuild) from clearing the first one's staging folder.
 
 The swap is two renames (old output aside, staging in), and a kill at any instant leaves
 either the old or the new output: the old one is kept under a retired name until the new one
@@ -13,19 +17,24 @@ clears what a killed build left behind.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from klantspiegel.cache import MANIFEST, cache_folder
+from klantspiegel.cache import CACHE_DIR, MANIFEST, cache_folder
 
 STAGING_PREFIX = ".klantspiegel-staging-"
 RETIRED_PREFIX = ".klantspiegel-retired-"  # an old output, kept until the new one is in
 TRASH_PREFIX = ".klantspiegel-trash-"  # an old output no longer needed: never put back
 MARKER = ".klantspiegel-output"
+OWN_PREFIX = ".klantspiegel-"  # staging, retired and trash folders, the cache: the build's own
+VERSION_CONTROL = {".git", ".hg", ".svn"}
+LOCK = "lock"  # in the build cache's folder, one for every output beside it
 ADVICE = ("a build replaces its output folder whole: choose a folder of its own, "
           "outside the portfolio and the theme")
 MARKER_TEXT = ("Written by Klantspiegel. Every build replaces this folder whole: "
@@ -41,7 +50,11 @@ def check_output_location(output: Path, source: Path, theme: Path) -> None:
 
     Paths are compared resolved (symlinks, `..`, relative paths) and by identity on disk.
     """
-    reason = _location_problem(output.resolve(), source.resolve(), theme.resolve())
+    try:
+        reason = _location_problem(output.resolve(), source.resolve(), theme.resolve())
+    except (OSError, RuntimeError) as error:  # a symlink loop, a name too long, no access
+        reason = f"cannot be used ({getattr(error, 'strerror', None) or error}); " \
+                 "choose another folder"
     if reason:
         raise UnsafeOutput(f"--output {output}: {reason}")
 
@@ -55,7 +68,21 @@ def _location_problem(output: Path, source: Path, theme: Path) -> str | None:
             relation = _relation(path, folder)
             if relation and not (relation == "lies inside" and name == "your home folder"):
                 return f"{subject} {relation} {name} ({folder}); {ADVICE}"
-    return _foreign_problem(output)
+    return _reserved_problem(output) or _foreign_problem(output)
+
+
+def _reserved_problem(output: Path) -> str | None:
+    """A place a build cannot swap, or whose contents another tool or a build owns."""
+    names = [output.name] + [parent.name for parent in output.parents]
+    if any(name.startswith(OWN_PREFIX) for name in names):
+        return (f"names a folder that builds keep for themselves ({OWN_PREFIX}...: staging, "
+                "cache) and clear at any time; choose another folder")
+    if VERSION_CONTROL & set(names):
+        return "lies inside a version-control folder; choose another folder"
+    if output.is_dir() and os.path.ismount(output):
+        return ("is a mount point, which a build cannot replace by renaming; "
+                "choose a folder inside it")
+    return None
 
 
 def _foreign_problem(output: Path) -> str | None:
@@ -64,13 +91,25 @@ def _foreign_problem(output: Path) -> str | None:
     if not output.is_dir():
         return "exists and is not a folder; choose another folder"
     try:
-        if (output / MARKER).is_file() or _built_before_markers(output) \
+        if _is_marker(output / MARKER) or _built_before_markers(output) \
                 or not any(output.iterdir()):
             return None
     except OSError as error:
         return f"cannot be read ({error.strerror}); choose another folder"
-    return (f"the folder is not empty and no Klantspiegel build wrote it (it has no {MARKER}); "
+    return (f"the folder is not empty and no Klantspiegel build wrote it (it has no {MARKER} "
+            f"file written by a build); "
             f"choose another folder or empty it")
+
+
+def _is_marker(path: Path) -> bool:
+    """The marker a build wrote: a regular file (not a link to one) with the build's text."""
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return False
+        with path.open("rb") as marker:
+            return marker.read(len(MARKER_TEXT) + 1) == MARKER_TEXT.encode()
+    except OSError:
+        return False
 
 
 def _built_before_markers(output: Path) -> bool:
@@ -109,10 +148,27 @@ def prepare_output(output: Path, source: Path, theme: Path) -> Path:
     """Check the location (UnsafeOutput), finish a swap a killed build left, return it resolved."""
     check_output_location(output, source, theme)
     output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    _restore_retired(output.parent)
-    _remove_leftovers(output.parent)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with _exclusive(output):
+            _restore_retired(output.parent)
+            _remove_leftovers(output.parent)
+    except OSError as error:
+        raise UnsafeOutput(f"--output {output}: cannot be written ({error.strerror or error}); "
+                           "choose another folder") from error
     return output
+
+
+@contextmanager
+def _exclusive(output: Path) -> Iterator[None]:
+    """Wait until no other build writes beside `output`, then keep the others waiting."""
+    folder = output.parent / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    with open(folder / LOCK, "a") as lock:
+        # A POSIX lock: released when the build ends or dies, and never held by its forked
+        # render workers, so a worker that outlives a killed build cannot block the next one.
+        fcntl.lockf(lock, fcntl.LOCK_EX)
+        yield
 
 
 @contextmanager
@@ -126,16 +182,19 @@ def staged_output(
     write into them, or the previous output would change with them.
     """
     output = prepare_output(output, source, theme)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output.parent))
-    try:
-        if keep_previous and output.is_dir():
-            shutil.copytree(output, staging, copy_function=os.link, dirs_exist_ok=True)
-        yield staging
-        _write_marker(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap_in(staging, output)
+    with _exclusive(output):
+        _restore_retired(output.parent)
+        _remove_leftovers(output.parent)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output.parent))
+        try:
+            if keep_previous and output.is_dir():
+                shutil.copytree(output, staging, copy_function=os.link, dirs_exist_ok=True)
+            yield staging
+            _write_marker(staging)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _swap_in(staging, output)
 
 
 def _write_marker(folder: Path) -> None:
@@ -150,8 +209,19 @@ def _swap_in(staging: Path, output: Path) -> None:
         staging.rename(output)
         return
     retired = Path(tempfile.mkdtemp(prefix=RETIRED_PREFIX, dir=output.parent))
-    output.rename(retired / output.name)
-    staging.rename(output)
+    try:
+        output.rename(retired / output.name)
+        try:
+            staging.rename(output)
+        except OSError:
+            (retired / output.name).rename(output)
+            raise
+    except OSError as error:  # the output changed under the build: the old one stays
+        shutil.rmtree(staging, ignore_errors=True)
+        if not any(retired.iterdir()):
+            retired.rmdir()
+        raise UnsafeOutput(f"--output {output}: could not be replaced "
+                           f"({error.strerror or error}); it was left as it was") from error
     trash = output.parent / (TRASH_PREFIX + retired.name.removeprefix(RETIRED_PREFIX))
     retired.rename(trash)  # from here on a kill must not bring the old output back
     shutil.rmtree(trash, ignore_errors=True)

@@ -3,9 +3,10 @@
 Everything here turns a bad file into a Problem naming file and line; nothing raises for
 bad content. YAML is read with a safe loader (no object construction), without YAML 1.1's
 surprises (dates and yes/no are kept as text and validated later; numbers are decimal, so
-`0700` is not octal 448 and `4:30` not base-60 270), without aliases or merge keys, so an
-alias bomb cannot expand, and without repeated keys, which YAML would silently resolve to
-the last value (a `status: final` under a `status: draft`).
+`0700` is not octal 448 and `4:30` not base-60 270, also when tagged `!!int`), without the
+types no field holds (`!!binary`, `!!set`, `!!timestamp`, ...), without aliases or merge keys,
+so an alias bomb cannot expand, and without repeated keys, which YAML would silently resolve
+to the last value (a `status: final` under a `status: draft`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,39 @@ _STRICT = {
 class _PortfolioLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader: dates stay text, only true/false are booleans, numbers are decimal."""
 
+
+def _decimal_int(loader: Any, node: yaml.ScalarNode) -> int:
+    """`!!int 0700` is 700, as `0700` is: YAML 1.1 would read octal, hex or base 60."""
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    reason = "is not a whole number written in decimal digits"
+    if re.fullmatch(r"[-+]?[0-9]+", text):
+        try:
+            return int(text, 10)
+        except ValueError:  # more digits than Python converts
+            reason = "has too many digits"
+    raise yaml.constructor.ConstructorError(
+        None, None, f"'{node.value[:40]}' {reason}", node.start_mark)
+
+
+def _decimal_float(loader: Any, node: yaml.ScalarNode) -> float:
+    """`!!float 1:30` is refused, not base-60 90."""
+    if ":" in str(node.value):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value[:40]}' is not a number written in decimal digits",
+            node.start_mark)
+    return float(yaml.constructor.SafeConstructor.construct_yaml_float(loader, node))
+
+
+def _no_such_type(loader: Any, node: yaml.Node) -> Any:
+    raise yaml.constructor.ConstructorError(
+        None, None, f"the YAML type {node.tag.removeprefix('tag:yaml.org,2002:')!r} is not "
+        "supported: write plain text, numbers, lists and fields", node.start_mark)
+
+
+_PortfolioLoader.add_constructor("tag:yaml.org,2002:int", _decimal_int)
+_PortfolioLoader.add_constructor("tag:yaml.org,2002:float", _decimal_float)
+for _tag in ("binary", "timestamp", "omap", "pairs", "set"):
+    _PortfolioLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _no_such_type)
 
 _PortfolioLoader.yaml_implicit_resolvers = {
     first: [
@@ -143,12 +177,13 @@ def parse_yaml(
 ) -> tuple[Any, dict[KeyPath, int]] | None:
     """Parse YAML safely; return the data and the line of every key, or None on a problem."""
     loader = _PortfolioLoader(text)
+    key_lines: dict[KeyPath, int] = {}
+    walk = _Walk(loader, first_line)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        key_lines: dict[KeyPath, int] = {(): node.start_mark.line + first_line}
-        walk = _Walk(loader, first_line)
+        key_lines[()] = node.start_mark.line + first_line
         walk.collect(node, (), key_lines, depth=0)
         if walk.hidden:
             problems.extend(Problem(path, line, field, message)
@@ -159,7 +194,15 @@ def parse_yaml(
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else first_line
         reason = error.problem or error.context or "cannot be parsed"
-        problems.append(Problem(path, line, "", f"invalid YAML: {reason}"))
+        at = walk.values.get((mark.line, mark.column)) if mark else None
+        field = dotted(at) if at else ""  # the field whose value the loader refused
+        problems.append(Problem(path, line, field, f"invalid YAML: {reason}"))
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, by position
+        line = text.count("\n", 0, error.position) + first_line
+        code = error.character if isinstance(error.character, int) else 0xFFFD
+        problems.append(Problem(path, line, "", (
+            f"invalid YAML: the character U+{code:04X} is not allowed "
+            "(a control character); remove it")))
     except yaml.YAMLError as error:
         problems.append(Problem(path, first_line, "", f"invalid YAML: {error}"))
     except _YamlShapeError as error:
@@ -179,6 +222,7 @@ class _Walk:
     first_line: int
     seen: set[int] = field(default_factory=set)
     hidden: list[tuple[int, str, str]] = field(default_factory=list)  # line, field, message
+    values: dict[tuple[int, int], KeyPath] = field(default_factory=dict)  # where each value is
 
     def line(self, node: yaml.Node) -> int:
         return node.start_mark.line + self.first_line
@@ -195,6 +239,7 @@ class _Walk:
                 line, "YAML aliases (*name) are not supported: write the value out in full"
             )
         self.seen.add(id(node))
+        self.values.setdefault((node.start_mark.line, node.start_mark.column), key_path)
         if len(self.seen) > MAX_YAML_NODES:
             raise _YamlShapeError(line, f"YAML has more than {MAX_YAML_NODES:,} values")
         if isinstance(node, yaml.MappingNode):
@@ -285,13 +330,27 @@ def read_markdown_file(path: Path, problems: list[Problem], max_bytes: int) -> D
             )
         )
         return None
-    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    # Only '---' closes: YAML's '...' (end of document) would leave the fields below it out.
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
     if closing is None:
         problems.append(
             Problem(
                 path, 1, "", ("front matter is not closed: add a line '---' after the YAML fields")
             )
         )
+        return None
+    ended = next((i for i in range(1, closing) if lines[i].rstrip() == "..."), None)
+    if ended is not None and any(line.strip() for line in lines[ended + 1:closing]):
+        problems.append(Problem(path, ended + 1, "", (
+            "'...' ends the YAML here, so the fields below it would be left out: "
+            "remove this line (the front matter ends at a '---' line)")))
+        return None
+    stray = _fields_after(lines, closing + 1)
+    if stray is not None:
+        problems.append(Problem(path, stray + 1, "", (
+            f"these lines look like fields, but the front matter ended at line {closing + 1} "
+            "('---'; a '---' inside a value or a second block ends it too), so they would be "
+            "left out of it: move them above that line")))
         return None
     parsed = parse_yaml("\n".join(lines[1:closing]), path, problems, first_line=2)
     if parsed is None:
@@ -311,6 +370,30 @@ def read_markdown_file(path: Path, problems: list[Problem], max_bytes: int) -> D
         return None
     body = "\n".join(lines[closing + 1 :])
     return Document(path, data, key_lines, body=body, body_line=closing + 2)
+
+
+_FIELD = re.compile(r"^[a-z_]+[ \t]*:(?:[ \t]|$)")  # `status: draft`, at the start of a line
+
+
+def _fields_after(lines: list[str], start: int) -> int | None:
+    """The first of the lines after the front matter that are more fields, up to a '---'.
+
+    `status: draft` below a '---' that closed the front matter too early (one inside a block
+    scalar, or a second block) would otherwise be Markdown text, and the finding final.
+    """
+    index = start
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    if index < len(lines) and lines[index].rstrip() in ("---", "..."):
+        index += 1  # a second block right below the first
+    first = index
+    while index < len(lines) and lines[index].rstrip() not in ("---", "..."):
+        line = lines[index]
+        if line.strip() and not (_FIELD.match(line) or line[0] in " \t-#"):
+            return None
+        index += 1
+    fields = [i for i in range(first, index) if _FIELD.match(lines[i])]
+    return fields[0] if fields and index < len(lines) else None
 
 
 def _yaml_kind(value: Any) -> str:

@@ -10,6 +10,7 @@ import difflib
 import math
 import types
 import typing
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -149,6 +150,16 @@ def _model_at(schema: type[BaseModel], location: KeyPath) -> type[BaseModel] | N
     return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
 
 
+def _inner_metadata(annotation: Any) -> list[Any]:
+    """The limits inside an optional type (`Score | None`), which pydantic leaves there."""
+    found = []
+    for option in typing.get_args(annotation):
+        if typing.get_origin(option) is typing.Annotated:
+            for extra in typing.get_args(option)[1:]:
+                found += getattr(extra, "metadata", [])
+    return found
+
+
 def _expected(field: FieldInfo) -> str:
     """What a field takes, in words, from its type and limits (also used by the docs)."""
     inner = _unwrap(field.annotation)
@@ -158,7 +169,8 @@ def _expected(field: FieldInfo) -> str:
         return _COLOUR
     if typing.get_origin(inner) is Literal:
         return "one of: " + ", ".join(str(c) for c in typing.get_args(inner))
-    limits = [m for m in field.metadata if isinstance(m, Ge | Le)]
+    limits = [m for m in [*field.metadata, *_inner_metadata(field.annotation)]
+              if isinstance(m, Ge | Le)]
     low = next((m.ge for m in limits if isinstance(m, Ge)), None)
     high = next((m.le for m in limits if isinstance(m, Le)), None)
     if inner is int and low is not None and high is not None:
@@ -172,7 +184,7 @@ def _expected(field: FieldInfo) -> str:
 def cross_check(portfolio: Portfolio) -> list[Problem]:
     """Checks that need more than one file: dimensions, links, duplicates, completeness."""
     problems: list[Problem] = []
-    problems += _duplicate_organisation_names(portfolio)
+    problems += _duplicate_organisation_names(portfolio, portfolio.root.parent)
     for organisation in portfolio.organisations:
         problems += _same_date_audits(organisation.audits, portfolio.root.parent)
         for audit in organisation.audits:
@@ -230,21 +242,24 @@ def check_scoring_model(model: ScoringModel, document: Document) -> list[Problem
     return problems
 
 
-def _duplicate_organisation_names(portfolio: Portfolio) -> list[Problem]:
+def same_text(text: str) -> str:
+    """What a reader sees: `Café` composed or not, `Noord` after one space or two, any case."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _duplicate_organisation_names(portfolio: Portfolio, shown_from: Path) -> list[Problem]:
     by_name = defaultdict(list)
     for organisation in portfolio.organisations:
-        by_name[organisation.name.casefold()].append(organisation)
+        by_name[same_text(organisation.name)].append(organisation)
     problems = []
     for same in by_name.values():
+        first = same[0]
+        where = f"{first.source.relative_to(shown_from)}:{first.key_lines.get(('name',), 1)}"
         for organisation in same[1:]:
-            problems.append(
-                Problem(
-                    organisation.source,
-                    None,
-                    "name",
-                    f"duplicate organisation name '{organisation.name}' (also in {same[0].source})",
-                )
-            )
+            problems.append(Problem(
+                organisation.source, organisation.key_lines.get(("name",)), "name",
+                f"duplicate organisation name '{organisation.name}' (also in {where}): "
+                "two reports for one client; give each organisation its own name"))
     return problems
 
 
@@ -270,7 +285,15 @@ def check_references(
                 )
             )
         links = document.data.get("anecdotes")
+        linked: dict[str, int] = {}
         for index, link in enumerate(links if isinstance(links, list) else []):
+            line = document.line_of(("anecdotes", index))
+            if isinstance(link, str) and slugify(link) in linked:  # one story, counted twice
+                problems.append(Problem(document.path, line, f"anecdotes[{index + 1}]", (
+                    f"'{link}' is already linked (anecdotes[{linked[slugify(link)] + 1}]): "
+                    "a story counts once as evidence; remove one of them")))
+            elif isinstance(link, str):
+                linked[slugify(link)] = index
             if isinstance(link, str) and slugify(link) not in anecdote_slugs:
                 problems.append(
                     Problem(
@@ -284,20 +307,30 @@ def check_references(
     return problems
 
 
+def duplicate_kpis(keys: list[str], document: Document) -> list[Problem]:
+    """One figure per KPI in an audit: the trend and the exports know a KPI by its key."""
+    first: dict[str, int] = {}
+    problems = []
+    for index, key in enumerate(keys):
+        line = document.line_of(("kpis", index, "key"))
+        if key in first:
+            problems.append(Problem(document.path, line, f"kpis[{index + 1}].key", (
+                f"KPI '{key}' is listed twice (first at line {first[key]}): which is the "
+                "audit's figure? keep one entry per KPI")))
+        first.setdefault(key, line)
+    return problems
+
+
 def _check_audit(audit: Audit) -> list[Problem]:
     problems = []
-    titles: dict[str, str] = {}
+    for what, texts in (("finding", audit.findings), ("story", audit.anecdotes)):
+        titles: dict[str, str] = {}
+        for text in texts:
+            first = titles.setdefault(same_text(text.title), text.source.name)
+            if first != text.source.name:
+                problems.append(Problem(text.source, text.key_lines.get(("title",)), "title",
+                                        f"duplicate {what} title (also in {first})"))
     for finding in audit.findings:
-        first = titles.setdefault(finding.title.casefold(), finding.source.name)
-        if first != finding.source.name:
-            problems.append(
-                Problem(
-                    finding.source,
-                    finding.key_lines.get(("title",)),
-                    "title",
-                    f"duplicate finding title (also in {first})",
-                )
-            )
         if finding.recommendation:
             for name in ("impact", "effort"):
                 if getattr(finding, name) is None:

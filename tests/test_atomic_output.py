@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -251,3 +253,54 @@ def test_a_build_killed_between_the_two_renames_loses_nothing(small_portfolio, t
     small_portfolio.write("postbedrijf/organisation.yaml", "name: [broken\n")
     assert build_into(small_portfolio, output) == 1  # even a failing next build puts it back
     assert snapshot(output) == before
+
+
+HOLD_STAGING = """
+import sys
+from pathlib import Path
+from klantspiegel.output import staged_output
+from klantspiegel.templating import THEME_DIR
+with staged_output(Path({output!r}), source=Path({source!r}), theme=THEME_DIR) as staging:
+    (staging / "first.txt").write_text("the first build")
+    print(staging, flush=True)
+    sys.stdin.readline()  # the test lets it finish
+"""
+
+
+def test_a_second_build_waits_for_the_first_instead_of_clearing_its_staging_folder(
+        small_portfolio, tmp_path):
+    output = tmp_path / "output"
+    script = HOLD_STAGING.format(output=str(output), source=str(small_portfolio.root))
+    first = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)], text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    staging = Path(first.stdout.readline().strip())
+    second = threading.Thread(target=prepare_output,
+                              args=(output, small_portfolio.root, THEME_DIR))
+    second.start()
+    second.join(timeout=1)
+    assert second.is_alive() and (staging / "first.txt").is_file()  # it waits, clears nothing
+    first.communicate("done\n", timeout=60)
+    second.join(timeout=60)
+    assert first.returncode == 0 and not second.is_alive()
+    assert (output / "first.txt").read_text() == "the first build"
+
+
+def test_a_swap_the_file_system_refuses_leaves_the_old_output_and_says_so(
+        small_portfolio, tmp_path, monkeypatch, capsys):
+    output = tmp_path / "output"
+    assert build_into(small_portfolio, output) == 0
+    before = snapshot(output)
+    small_portfolio.finding("postbedrijf", "nieuw", title="A new finding")
+    real_rename = Path.rename
+
+    def rename(self, target):  # as a mount point or another device would refuse it
+        if self.name.startswith(output_module.STAGING_PREFIX):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    assert build_into(small_portfolio, output) == 2
+    assert "could not be replaced (Invalid cross-device link)" in capsys.readouterr().err
+    assert snapshot(output) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".klantspiegel-")] == [
+        ".klantspiegel-cache"]

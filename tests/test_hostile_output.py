@@ -59,6 +59,17 @@ CASES = [
     Case("a folder holding only a hidden file", "vendor", says=FOREIGN),
     Case("a fake marker that is a folder", "fake", says=FOREIGN),
     Case("a file", "README.md", says="not a folder"),
+    Case("a marker that is a link to a file", "kept",
+         links={"kept/.klantspiegel-output": "../README.md"}, says=FOREIGN),
+    Case("an empty marker no build wrote", "mine", says=FOREIGN),
+    Case("a name builds use for their staging folders", ".klantspiegel-staging-mine",
+         says="keep for themselves"),
+    Case("the build cache folder", ".klantspiegel-cache", says="keep for themselves"),
+    Case("a folder inside the build cache", ".klantspiegel-cache/out",
+         says="keep for themselves"),
+    Case("a folder inside .git", ".git/site", says="version-control"),
+    Case("a symlink loop", "loop", links={"loop": "loop"}, says="cannot be used"),
+    Case("a folder below a file", "README.md/out", says="cannot be written"),
 ]
 
 
@@ -88,6 +99,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     writer.finding("postbedrijf", "centrale-lijn")
     files = {".git/HEAD": "ref: refs/heads/main\n", "README.md": "# Our project\n",
              "docs/guide.md": "# Guide\n", "vendor/.keep": "", "fake/.klantspiegel-output/x": "",
+             "kept/notes.txt": "mine\n", "mine/notes.txt": "mine\n",
+             "mine/.klantspiegel-output": "",
              "theme/site/page.html": "<p>{{ page }}</p>\n",
              "../home/me/notes.txt": "private\n"}
     for name, text in files.items():
@@ -115,7 +128,7 @@ def test_a_hostile_output_is_refused_and_nothing_is_lost(case, project, capsys):
     assert tree(project.parent) == before
 
 
-@pytest.mark.parametrize("output", [".", "audits/site", "docs"])
+@pytest.mark.parametrize("output", [".", "audits/site", "docs", ".git/site"])
 def test_serve_refuses_a_hostile_output_before_it_builds(output, project, capsys):
     before = tree(project.parent)
     assert cli.main(["serve", "--source", "audits", "--output", output]) == 2

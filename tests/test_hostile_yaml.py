@@ -117,6 +117,60 @@ DUPLICATE_KEYS = [
          finding("status: draft\n<<: {status: final}\n"), 7, "<<", "merge keys"),
 ]
 
+FRONT_MATTER = "the front matter ended at line"  # fields below a '---' that closed it early
+FRONT_MATTERS = [
+    Case("front matter closed by '...' above a field", FINDING, finding("...\nstatus: draft\n"),
+         6, "", "'...' ends the YAML here"),
+    Case("a second front matter block", FINDING,
+         finding("").replace("---\nWhat", "---\n---\nstatus: draft\n---\nWhat"), 8, "",
+         FRONT_MATTER + " 6"),
+    Case("'---' inside a block scalar closes the front matter", FINDING,
+         finding("internal: |\n  note\n---\n  more\nstatus: draft\n"), 10, "",
+         FRONT_MATTER + " 8"),
+    Case("a field right below the closing line", FINDING,
+         finding("").replace("---\nWhat", "---\nstatus: draft\n---\nWhat"), 7, "",
+         FRONT_MATTER + " 6"),
+]
+
+TAGS = [
+    Case("!!int 0x10 is not hexadecimal", KPIS, kpis("!!int 0x10"), 3, "kpis[1].value",
+         "'0x10' is not a whole number written in decimal digits"),
+    Case("!!int 4:30 is not base 60", KPIS, kpis("!!int 4:30"), 3, "kpis[1].value",
+         "'4:30' is not a whole number written in decimal digits"),
+    Case("!!float 4:30 is not base 60", KPIS, kpis("!!float 4:30"), 3, "kpis[1].value",
+         "'4:30' is not a number written in decimal digits"),
+    Case("a number of 5,000 digits", KPIS, kpis("1" + "0" * 5000), 3, "kpis[1].value",
+         "has too many digits"),
+    Case("!!binary hides a title", FINDING,
+         finding("").replace("title: Centrale lijn", "title: !!binary Q29uY2VwdA=="), 2,
+         "title", "the YAML type 'binary' is not supported"),
+    Case("!!set of story links", FINDING, finding("anecdotes: !!set {gemist-pakje}\n"), 6,
+         "anecdotes", "the YAML type 'set' is not supported"),
+    Case("!!timestamp date", AUDIT,
+         "title: A\ndate: !!timestamp 2026-10-01 23:00:00\nauditors: [Eva]\nscope: S\n", 2,
+         "date", "the YAML type 'timestamp' is not supported"),
+    Case("a NUL byte in a value", FINDING, finding("owner: a\x00b\n"), 6, "",
+         "the character U+0000 is not allowed"),
+    Case("!!omap evidence", FINDING, finding("evidence: !!omap [type: call]\n"), 6, "evidence",
+         "the YAML type 'omap' is not supported"),
+]
+
+AMBIGUOUS = [
+    Case("one story linked twice, in two spellings", FINDING,
+         finding("anecdotes: [gemist-pakje, Gemist Pakje]\n"), 6, "anecdotes[2]",
+         "'Gemist Pakje' is already linked (anecdotes[1])"),
+    Case("one KPI listed twice", KPIS,
+         kpis(extra="  - key: nps\n    value: 40\n    period: 2026-Q3\n    source: Panel\n"),
+         6, "kpis[2].key", "KPI 'nps' is listed twice (first at line 2)"),
+    Case("two stories with one title in case and spacing", "postbedrijf/2026/anecdotes/zz.md",
+         anecdote().replace("Gemist pakje", "story  GEMIST-pakje"), 2, "title",
+         "duplicate story title (also in gemist-pakje.md)"),
+    Case("two findings with one title, one with a no-break space",
+         "postbedrijf/2026/findings/z.md",
+         finding("").replace("Centrale lijn", "Finding\u00a0centrale-lijn"), 2, "title",
+         "duplicate finding title (also in centrale-lijn.md)"),
+]
+
 BOOLEANS = [
     Case("score: true", FINDING, finding("").replace("score: 2", "score: true"), 4, "score",
          "true is not a number (expected a whole number from 1 to 5)"),
@@ -159,7 +213,7 @@ NUMBERS = [
          "version: 1.10\n" + model(), 1, "version", "put it in quotes"),
 ]
 
-CASES = DUPLICATE_KEYS + BOOLEANS + NUMBERS
+CASES = DUPLICATE_KEYS + FRONT_MATTERS + BOOLEANS + NUMBERS + TAGS + AMBIGUOUS
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
@@ -219,6 +273,33 @@ def test_a_leading_zero_is_decimal_not_octal(small_portfolio):
     portfolio = load_portfolio(small_portfolio.root)[0]
     assert portfolio is not None
     assert portfolio.organisations[0].audits[0].kpis[0].value == 700
+
+
+def test_a_number_tagged_int_is_decimal_too(small_portfolio):
+    write(small_portfolio, KPIS, kpis("!!int 0700"))
+    portfolio = load_portfolio(small_portfolio.root)[0]
+    assert portfolio is not None
+    assert portfolio.organisations[0].audits[0].kpis[0].value == 700
+
+
+@pytest.mark.parametrize("body", ["Wat we zagen.\n\n---\n\nMeer.\n", "Kop: titel\n---\nMeer.\n",
+                                  "- een\n- twee\n\n---\nMeer.\n"])
+def test_a_rule_or_a_heading_below_the_front_matter_is_text(small_portfolio, body):
+    write(small_portfolio, FINDING, finding("").replace("What we saw.\n", body))
+    assert load_portfolio(small_portfolio.root)[0] is not None
+
+
+def test_two_organisations_whose_names_differ_only_in_composition_are_an_error(
+        small_portfolio):
+    small_portfolio.write(ORGANISATION, "name: Caf\u00e9 Noord\nsector: Post\nsize: large\n")
+    small_portfolio.write("tweede/organisation.yaml",
+                          "name: cafe\u0301  noord\nsector: Post\nsize: large\n")
+    small_portfolio.audit("tweede")
+    small_portfolio.finding("tweede", "een")
+    problem = only_error(small_portfolio.root)
+    assert problem.format(small_portfolio.root).startswith(
+        "audits/tweede/organisation.yaml:1: name: duplicate organisation name 'cafe\u0301  noord' "
+        "(also in audits/postbedrijf/organisation.yaml:1)")
 
 
 def numeric_fields() -> list[tuple[type[Schema], str, type]]:
