@@ -53,11 +53,13 @@ def files_under(folder: Path, skip: Iterable[str] = ()) -> list[Path]:
     return sorted(e.path for e in walk(folder, folder.resolve(), skip) if e.is_file)
 
 
-def tree_digest(folder: Path, skip: Iterable[str] = ()) -> str:
+def tree_digest(folder: Path, skip: Iterable[str] = (), root: Path | None = None) -> str:
     """A hash of what every entry below folder is: its path, kind, link target and bytes.
 
     Refused entries (a link out, a FIFO) are hashed by what they are, never read, so swapping
-    a file for a link changes the hash and the build looks again.
+    a file for a link changes the hash and the build looks again. `root` (default: `folder`)
+    is where links may lead: give the one its reader uses, so a link that is followed has
+    its target's bytes hashed, not only its name.
     """
     hasher = hashlib.sha256()
 
@@ -66,7 +68,7 @@ def tree_digest(folder: Path, skip: Iterable[str] = ()) -> str:
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
 
-    for found in walk(folder, folder.resolve(), skip):
+    for found in walk(folder, (root or folder).resolve(), skip):
         if found.is_folder:
             continue
         add(found.path.relative_to(folder).as_posix())
@@ -154,14 +156,17 @@ class TemplateDigests:
                 continue
             parsed = self.env.parse(source, current, filename)  # errors name file and line
             for referenced in jinja2.meta.find_referenced_templates(parsed):
-                if referenced is None:  # a computed name: depend on every template
-                    return set(self.env.list_templates(extensions=["html"]))
+                if referenced is None:  # a computed name: depend on every template, any suffix
+                    return set(self.env.list_templates())
                 todo.append(referenced)
         return seen
 
     def _source(self, name: str) -> str:
         assert self.env.loader is not None
-        source, filename, _ = self.env.loader.get_source(self.env, name)
+        try:
+            source, filename, _ = self.env.loader.get_source(self.env, name)
+        except jinja2.TemplateNotFound as error:  # a font among every template: never included
+            return f"{name}\nrefused: {error}"
         return f"{filename}\n{source}"
 
 
@@ -209,10 +214,12 @@ class MarkdownCache:
     Rendering Markdown is the slowest part of loading. Each body is stored with the fingerprint
     (kind, link target, bytes) of every file its images and links resolved to, and reused only
     while each of those is unchanged: a cached body never skips a check a clean build makes.
+    Keys include the code's digest: a body rendered and checked by other code is not reused.
     """
 
     def __init__(self, folder: Path | None):
         self.path = folder / MARKDOWN_CACHE if folder else None
+        self.code = code_digest() if folder else ""
         self.entries: dict[str, Any] = {}
         self.used: dict[str, Any] = {}
         if self.path and self.path.is_file():
@@ -223,6 +230,7 @@ class MarkdownCache:
 
     def get(self, key: str, fingerprint: Callable[[Path], str]) -> Any | None:
         """The value stored under key, if every file it depends on has the same fingerprint."""
+        key = digest(self.code, key)
         entry = self.entries.get(key)
         if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], list)):
             return None
@@ -235,7 +243,8 @@ class MarkdownCache:
     def put(self, key: str, value: Any, depends_on: Iterable[Path],
             fingerprint: Callable[[Path], str]) -> None:
         """Store a value with the fingerprints of the files it was computed from."""
-        self.used[key] = [value, [[str(p), fingerprint(p)] for p in sorted(set(depends_on))]]
+        self.used[digest(self.code, key)] = [
+            value, [[str(p), fingerprint(p)] for p in sorted(set(depends_on))]]
 
     def save(self) -> None:
         if self.path is None or self.used.keys() == self.entries.keys():

@@ -58,10 +58,11 @@ from klantspiegel.validate import (
     check_references,
     check_scoring_model,
     cross_check,
+    duplicate_kpis,
     fields_of,
     suggestion,
 )
-from klantspiegel.walk import Walker, listing
+from klantspiegel.walk import NOT_ORGANISATIONS, Walker, listing
 
 PORTFOLIO_FILE = "portfolio.yaml"
 ORGANISATION_FILE = "organisation.yaml"
@@ -69,7 +70,7 @@ AUDIT_FILE = "audit.yaml"
 KPI_FILE = "kpis.yaml"
 SURVEY_FILE = "survey.csv"
 DEFAULT_SCORING_MODEL = Path(__file__).parent / "scoring_models" / "default.yaml"
-NOT_CONTENT = {"templates", "assets", "node_modules"}
+NOT_CONTENT = NOT_ORGANISATIONS  # the walker decides what is an organisation's folder
 TEMPLATES_DIR = "templates"
 MAX_NAME_BYTES = 255  # the longest file name common file systems (ext4, APFS, NTFS) hold
 
@@ -139,7 +140,7 @@ class _Reader:
 
     def logo_problem(self, logo: str) -> str | None:
         """Why the logo may not be published: it is an image like any other in the portfolio."""
-        found = self.walker.judge(self.root / logo)
+        found = self.walker.judge(self.root / logo, reader=self.root / PORTFOLIO_FILE)
         if found.kind == "missing":
             return ("not found inside the portfolio "
                     "(expected an image file path relative to the portfolio folder)")
@@ -178,6 +179,7 @@ class _Reader:
             **dict(fields), slug=self.slug(folder, folder.name, ".pdf"), source=path,
             report_language=fields.language or self.default_language,
             audits=tuple(sorted(audits, key=lambda a: a.date)),
+            key_lines=document.key_lines if document else {},
         )
 
     def audit(self, folder: Path) -> Audit | None:
@@ -283,6 +285,7 @@ class _Reader:
         kpi_file = fields_of(KpiFile, document, self.problems) if document else None
         if kpi_file is None or document is None:
             return []
+        self.problems += duplicate_kpis([entry.key for entry in kpi_file.kpis], document)
         kpis = []
         for index, entry in enumerate(kpi_file.kpis):
             standard = STANDARD_KPIS.get(entry.key)

@@ -135,8 +135,8 @@ class _Keyer:
         own_assets = portfolio.root / "templates" / ASSETS_DIR
         logo = portfolio.root / portfolio.config.logo if portfolio.config.logo else None
         self.assets = digest(
-            tree_digest(theme_dir / ASSETS_DIR),
-            tree_digest(own_assets) if own_assets.is_dir() else "",
+            tree_digest(theme_dir / ASSETS_DIR, root=theme_dir),  # the roots copy_assets uses
+            tree_digest(own_assets, root=portfolio.root) if own_assets.is_dir() else "",
             portfolio.config.accent_colour,
             logo.read_bytes() if logo else b"",
             str(portfolio.config.logo),

@@ -41,7 +41,7 @@ def resolve(kind: str, url: str, source: Path, root: Path) -> Resolved:
         return Resolved(None, (
             f"image '{url}' is not a file in the portfolio (remote, file: and data: images are "
             "not allowed: the report must work offline and read nothing outside the portfolio)"))
-    found = entry(source.parent / unquote(parts.path), root)
+    found = entry(source.parent / unquote(parts.path), root, reader=source)
     target = found.path
     if found.kind == "missing":
         return Resolved(None, f"image '{url}' not found (expected a path relative to this file)",
@@ -68,7 +68,7 @@ def _resolve_link(url: str, parts, scheme: str, source: Path, root: Path) -> Res
                               "not allowed)")
     if not parts.path:
         return Resolved(url)  # a #fragment on the same page
-    found = entry(source.parent / unquote(parts.path), root)
+    found = entry(source.parent / unquote(parts.path), root, reader=source)
     target = found.path
     if not target.is_relative_to(root):
         return Resolved(None, f"link '{url}' points outside the portfolio")

@@ -3,19 +3,27 @@
 A portfolio may override any theme template by placing a file of the same name in its own
 `templates/` folder; the theme folder is searched after it. Overrides come with the portfolio,
 so they are not trusted: every template renders in Jinja's immutable sandbox (no private
-attributes, no `__globals__`, no mutation of the report model), with bounds on what one
-expression may allocate. A broken or refused template is a `file:line` problem, never a
-traceback.
+attributes, no `__globals__`, no mutation of the report model, no methods of the file paths in
+the model: `finding.source.read_text()` would read any file), with bounds on what one
+expression may allocate and on the memory one render may take. Templates are found through
+the portfolio's walker, so an override never follows a link out of the portfolio or into
+another organisation's folder, nor reads a hidden folder. A broken or refused template, and
+any error raised while one renders (a macro that recurses forever), is a `file:line`
+problem, never a traceback.
 """
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import resource
 import traceback
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache, wraps
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
@@ -25,20 +33,76 @@ from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, SecurityErr
 from klantspiegel.i18n import Translator
 from klantspiegel.model import Language
 from klantspiegel.problems import ContentError, Problem
+from klantspiegel.walk import entry, read_regular, walk
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "templates"
 MAX_SIZE = 1_000_000  # the longest string or sequence one expression may build
 _HUGE_FORMAT = re.compile(r"\d{7}")  # a width or precision of a million or more
+MEMORY_BUDGET = 2 << 30  # bytes of address space one render may add; a page needs a few MB
+PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix"})  # all a template may ask of a path
+_OPAQUE = (PurePath, io.IOBase, types.ModuleType)  # objects that reach files or the system
 
 
 class TemplateTooSlow(jinja2.TemplateRuntimeError):
     """A template took longer than the page time limit (a loop that does not end)."""
 
 
+class TemplateRefused(jinja2.TemplateNotFound):
+    """A template file the walker refuses: a link out, a hidden folder, not a regular file."""
+
+
+class _BoundedTemplate(jinja2.Template):
+    """A template whose render runs within the memory budget: `~` and `join` cannot be
+    intercepted by the sandbox, and doubling a string 30 times is a gigabyte."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        with memory_budget():
+            return super().render(*args, **kwargs)
+
+
+_BUDGET_SET = False
+
+
+@contextmanager
+def memory_budget(extra: int | None = None) -> Iterator[None]:
+    """Let the block grow the address space by at most `extra` bytes (default MEMORY_BUDGET);
+    beyond it, an allocation raises MemoryError."""
+    global _BUDGET_SET
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if _BUDGET_SET:  # a render inside a render: the outer budget holds
+        yield
+        return
+    try:
+        with open("/proc/self/statm") as statm:
+            used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:  # no /proc (macOS): the time limit is the only bound
+        yield
+        return
+    limit = used + (MEMORY_BUDGET if extra is None else extra)
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        yield
+        return
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    _BUDGET_SET = True
+    try:
+        yield
+    finally:
+        _BUDGET_SET = False
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """The sandbox, also bounding repetition (`'x' * 10**9`), powers and formatting widths."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    template_class = _BoundedTemplate
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, _OPAQUE):  # a path's read_text, write_text, unlink, open ...
+            return isinstance(obj, PurePath) and attr in PATH_ATTRIBUTES
+        return super().is_safe_attribute(obj, attr, value)
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
                    right: Any) -> Any:
@@ -108,22 +172,50 @@ def _bounded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
     return bounded
 
 
-class _OverridableLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader whose compiled templates go stale when an override appears in an
-    earlier folder (Jinja only watches the file it found, so a new override went unseen)."""
+class _WalkedLoader(jinja2.BaseLoader):
+    """Templates from folders searched in order, each file judged by the walker within its
+    root (the portfolio for overrides, the theme for the theme); a refused file is an error,
+    never read. Compiled templates go stale when their file changes or an override appears
+    in an earlier folder."""
+
+    def __init__(self, folders: list[tuple[Path, Path]]):
+        self.folders = folders  # (templates folder, the root its files must stay inside)
 
     def get_source(self, environment: jinja2.Environment, template: str
                    ) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        parts = split_template_path(template)
-        found = next(i for i, folder in enumerate(self.searchpath)
-                     if Path(filename).is_relative_to(folder))
-        earlier = [Path(folder, *parts) for folder in self.searchpath[:found]]
+        parts = split_template_path(template)  # refuses '..'
+        for index, (folder, root) in enumerate(self.folders):
+            found = entry(folder.joinpath(*parts), root)
+            if found.kind == "missing":
+                continue
+            if not found.is_file:
+                raise TemplateRefused(template, f"template '{template}' {found.problem}")
+            try:
+                source = read_regular(found.path).decode("utf-8")
+                changed = os.stat(found.path).st_mtime_ns
+            except (OSError, UnicodeDecodeError) as error:
+                raise TemplateRefused(template, f"template '{template}' cannot be read "
+                                                f"({error})") from None
+            earlier = [f.joinpath(*parts) for f, _ in self.folders[:index]]
 
-        def still_current() -> bool:
-            return bool(uptodate()) and not any(path.exists() for path in earlier)
+            def still_current(path: Path = found.path, changed: int = changed,
+                              earlier: list[Path] = earlier) -> bool:
+                try:
+                    same = os.stat(path).st_mtime_ns == changed
+                except OSError:
+                    return False
+                return same and not any(os.path.lexists(p) for p in earlier)
 
-        return source, filename, still_current
+            return source, str(found.path), still_current
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:
+        names = set()
+        for folder, root in self.folders:
+            if entry(folder, root).is_folder:
+                names.update(e.path.relative_to(folder).as_posix()
+                             for e in walk(folder, root) if e.is_file)
+        return sorted(names)
 
 
 @cache
@@ -131,10 +223,11 @@ def environment(
     theme_dir: Path, portfolio_dir: Path | None, language: Language
 ) -> jinja2.Environment:
     """The sandboxed, autoescaping environment; Markdown never passes through it."""
-    search = [portfolio_dir / "templates"] if portfolio_dir else []
-    search.append(theme_dir)
+    theme = theme_dir.resolve()
+    search = [(portfolio_dir / "templates", portfolio_dir)] if portfolio_dir else []
+    search.append((theme, theme))
     env = _Sandbox(
-        loader=_OverridableLoader([str(p) for p in search]),
+        loader=_WalkedLoader(search),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -154,16 +247,26 @@ def environment(
 
 
 def template_problem(error: BaseException) -> Problem | None:
-    """A template error as a problem at the template's file and line; None for other errors."""
-    if not isinstance(error, jinja2.TemplateError):
-        return None
+    """A template error, or any error raised while a template renders (a macro recursing
+    forever, a render over its memory budget), as a problem at the template's file and line;
+    None for an error raised outside every template."""
     if isinstance(error, jinja2.TemplateSyntaxError):
         path, line = error.filename or error.name or "template", error.lineno
         what = "syntax error"
-    else:
+    elif isinstance(error, jinja2.TemplateError):
         path, line = _template_frame(error)
         what = {SecurityError: "not allowed", TemplateTooSlow: "too slow",
+                TemplateRefused: "not allowed",
                 jinja2.TemplateNotFound: "not found"}.get(type(error), "error")
+    else:
+        path, line = _template_frame(error)
+        if line is None:
+            return None
+        what = {RecursionError: "not allowed: it calls itself without end",
+                MemoryError: f"too large: it needs over {MEMORY_BUDGET >> 20:,} MiB of memory"
+                }.get(type(error), f"error: {type(error).__name__}")
+        return Problem(Path(path), line, "template", f"{what} ({str(error)[:200]})"
+                       if str(error) and type(error) is not MemoryError else what)
     message = getattr(error, "message", None) or str(error)
     return Problem(Path(path), line, "template", f"{what}: {message}")
 
@@ -181,7 +284,8 @@ def template_errors_as_problems() -> Iterator[None]:
     """Turn a template error raised in the block into a ContentError at its file and line."""
     try:
         yield
-    except jinja2.TemplateError as error:
+    except Exception as error:
         problem = template_problem(error)
-        assert problem is not None
+        if problem is None:
+            raise
         raise ContentError([problem]) from None

@@ -4,7 +4,11 @@ Every reader lists folders and checks files through here (loading, the build cac
 portfolio's templates and assets, images and links in Markdown, the logo). Only regular files
 and folders whose real path stays inside the portfolio are read:
 
-- a link to a regular file inside the portfolio is followed (a shared image or logo);
+- a link to a regular file inside the portfolio is followed (a shared image or logo),
+  unless it leads into another organisation's folder: a file of one organisation never
+  reaches another's pages (the same holds for an image path written in a finding);
+- nothing in a folder starting with '.' is read, not even by a path that names it: such a
+  folder is neither checked nor in the build's hash of its inputs;
 - a link to a folder is refused, even inside the portfolio: the tree stays a tree, so there
   are no loops and no finding reachable under two names;
 - FIFOs, devices, sockets, dangling links and links out are refused by their `lstat` alone,
@@ -30,6 +34,8 @@ from typing import Literal
 from klantspiegel.problems import Problem
 
 Kind = Literal["file", "folder", "junk", "refused", "missing"]
+
+NOT_ORGANISATIONS = frozenset({"templates", "assets", "node_modules"})  # shared top folders
 
 EDITOR_JUNK = re.compile(
     r"\.#.*|#.*#|.*~|.*\.sw[a-p]|.*\.tmp|.*\.bak|~\$.*|\.DS_Store|\._.*|Thumbs\.db|desktop\.ini",
@@ -69,15 +75,34 @@ def is_junk(name: str) -> bool:
     return EDITOR_JUNK.fullmatch(name) is not None
 
 
-def entry(path: Path, root: Path) -> Entry:
+def organisation_folder(path: Path, root: Path) -> str | None:
+    """The organisation folder that `path` (inside `root`) lies in; None for a shared place:
+    the root's own files, templates/, assets/, and folders starting with '.' or '_'."""
+    if not path.is_relative_to(root):
+        return None
+    parts = path.relative_to(root).parts
+    if len(parts) < 2 or parts[0] in NOT_ORGANISATIONS or parts[0][0] in "._":
+        return None
+    return parts[0]
+
+
+def entry(path: Path, root: Path, reader: Path | None = None) -> Entry:
     """What `path` is, for a path anywhere (`root` is the resolved portfolio folder).
 
     The path is normalised without following links; it must lie inside `root` and reach its
-    file through real folders, not linked ones.
+    file through real folders, not linked ones nor hidden ones. With `reader` (the file that
+    names `path`), a path into another organisation's folder is refused.
     """
     path = Path(os.path.normpath(path))
     if not path.is_relative_to(root):
         return Entry(path, "refused", "is outside the portfolio")
+    hidden = next((p for p in path.relative_to(root).parts[:-1] if p.startswith(".")), None)
+    if hidden:
+        return Entry(path, "refused", f"lies in the hidden folder '{hidden}', which the build "
+                                      "does not read (move the file out of it)")
+    owner = organisation_folder(path, root)
+    if reader is not None and owner not in (None, organisation_folder(reader, root)):
+        return Entry(path, "refused", _another_organisation(owner))
     try:
         mode = os.lstat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
@@ -97,8 +122,8 @@ def listing(folder: Path, root: Path) -> list[Entry]:
     try:
         with os.scandir(folder) as names:
             found = [_judge_dir_entry(e, root) for e in names]
-    except OSError:
-        return []
+    except OSError as error:  # never an empty folder in silence: the folder itself is refused
+        return [Entry(folder, "refused", f"cannot be listed ({error.strerror})")]
     return sorted(found, key=lambda e: e.path.name)
 
 
@@ -186,10 +211,21 @@ def _judge_link(path: Path, root: Path) -> Entry:
     if stat.S_ISDIR(mode):
         return Entry(path, "refused", f"is a link to the folder '{target}' (links to folders are "
                                       "not followed: move or copy the folder)", target)
+    owner = organisation_folder(real, root)
+    here = Path(os.path.realpath(path.parent), path.name)  # the link itself, folders resolved
+    if owner not in (None, organisation_folder(here, root)):
+        return Entry(path, "refused", f"is a link to '{target}': it {_another_organisation(owner)}",
+                     target)
     if not stat.S_ISREG(mode):
         return Entry(path, "refused", f"is a link to '{target}', which is not a regular file "
                                       f"({_kind_name(mode)})", target)
     return Entry(path, "file", target=target)
+
+
+def _another_organisation(owner: str | None) -> str:
+    return (f"belongs to the organisation folder '{owner}', and a file of one organisation "
+            "never reaches another's pages (copy it, or keep shared files outside the "
+            "organisation folders)")
 
 
 def _kind_name(mode: int) -> str:
@@ -210,7 +246,7 @@ class Walker:
     def listing(self, folder: Path) -> list[Entry]:
         """The folder's entries that may be read; the others are reported."""
         found = listing(folder, self.root)
-        self._listed[folder] = {e.path.name: e for e in found}
+        self._listed[folder] = {e.path.name: e for e in found if e.path != folder}
         for item in found:
             self._report(item)
         return [e for e in found if e.is_file or e.is_folder]
@@ -222,9 +258,10 @@ class Walker:
             self._report(item)
         return [e for e in found if e.is_file or e.is_folder]
 
-    def judge(self, path: Path) -> Entry:
-        """What `path` is, reporting nothing (for a caller that words its own problem)."""
-        return entry(path, self.root)
+    def judge(self, path: Path, reader: Path | None = None) -> Entry:
+        """What `path` is, reporting nothing (for a caller that words its own problem);
+        `reader` is the file that names it (see `entry`)."""
+        return entry(path, self.root, reader)
 
     def check(self, path: Path) -> Entry:
         """What `path` is; a refused path is reported (a missing one is left to the caller)."""

@@ -15,7 +15,7 @@ import pytest
 from conftest import ANECDOTE as ANECDOTE_TEXT
 from conftest import FINDING as FINDING_TEXT
 from conftest import PortfolioWriter
-from hostile_kit import assert_nothing_leaked
+from hostile_kit import assert_nothing_leaked, output_texts
 
 from klantspiegel.load import load_portfolio
 from klantspiegel.pipeline import build
@@ -149,6 +149,50 @@ def _templates_file_link(s: Scene) -> None:
     s.link("templates/site/finding.html", s.outside / "secret.html")
 
 
+OTHER = "anderbedrijf/2026"  # another organisation, whose files must never reach postbedrijf
+
+
+def _other_organisation(s: Scene) -> None:
+    s.writer.organisation("anderbedrijf")
+    s.writer.audit("anderbedrijf")
+    s.writer.finding("anderbedrijf", "geheim", title=SECRET, internal=SECRET)
+    (s.root / OTHER / "findings/foto.png").write_bytes(PNG + SECRET.encode())
+    (s.root / OTHER / "survey.csv").write_text(f"score,comment\n9,{SECRET}\n")
+
+
+def _finding_linked_to_other_organisation(s: Scene) -> None:
+    _other_organisation(s)
+    s.link(f"{AUDIT}/findings/kopie.md", f"../../../{OTHER}/findings/geheim.md")
+
+
+def _image_of_other_organisation_by_path(s: Scene) -> None:
+    _other_organisation(s)
+    s.image(f"../../../{OTHER}/findings/foto.png")
+
+
+def _image_linked_to_other_organisation(s: Scene) -> None:
+    _other_organisation(s)
+    s.image()
+    s.link(f"{AUDIT}/findings/photo.png", f"../../../{OTHER}/findings/foto.png")
+
+
+def _shared_file_linked_to_an_organisation(s: Scene) -> None:
+    _other_organisation(s)  # a link at the root may not launder another organisation's file
+    s.link("gedeeld.png", f"{OTHER}/findings/foto.png")
+    s.image("../../../gedeeld.png")
+
+
+def _template_linked_into_an_organisation(s: Scene) -> None:
+    _other_organisation(s)
+    s.link("templates/partials/geheim.html", f"../../{OTHER}/findings/geheim.md")
+
+
+def _image_in_a_hidden_folder(s: Scene) -> None:
+    (s.root / ".verborgen").mkdir()  # not in the build's input hash, so never read
+    (s.root / ".verborgen/foto.png").write_bytes(PNG)
+    s.image("../../../.verborgen/foto.png")
+
+
 OUTSIDE_MESSAGE = "outside the portfolio"
 REFUSED = [
     Case("finding file linked out", lambda s: s.link(FINDING, s.outside / "finding.md"),
@@ -189,9 +233,28 @@ REFUSED = [
     Case("logo linked out", _logo_link_out, "portfolio.yaml", OUTSIDE_MESSAGE),
     Case("logo outside by path", _logo_outside_by_path, "portfolio.yaml", OUTSIDE_MESSAGE),
     Case("logo is another organisation's finding", _logo_to_finding, "portfolio.yaml",
-         "is not an image"),
+         "belongs to the organisation folder 'postbedrijf'"),
     Case("scoring model linked out", _scoring_model_link_out, "portfolio.yaml",
          "not found inside the portfolio"),
+    Case("finding linked to another organisation's finding",
+         _finding_linked_to_other_organisation, f"{AUDIT}/findings/kopie.md",
+         "belongs to the organisation folder 'anderbedrijf'"),
+    Case("survey linked to another organisation's survey",
+         lambda s: [_other_organisation(s),
+                    s.link(f"{AUDIT}/survey.csv", f"../../{OTHER}/survey.csv")],
+         f"{AUDIT}/survey.csv", "belongs to the organisation folder 'anderbedrijf'"),
+    Case("image of another organisation by its path", _image_of_other_organisation_by_path,
+         FINDING, "belongs to the organisation folder 'anderbedrijf'"),
+    Case("image linked to another organisation's image", _image_linked_to_other_organisation,
+         FINDING, "belongs to the organisation folder 'anderbedrijf'"),
+    Case("shared file at the root linked into an organisation",
+         _shared_file_linked_to_an_organisation, "gedeeld.png",
+         "belongs to the organisation folder 'anderbedrijf'"),
+    Case("template linked to another organisation's finding",
+         _template_linked_into_an_organisation, "templates/partials/geheim.html",
+         "belongs to the organisation folder 'anderbedrijf'"),
+    Case("image in a hidden folder", _image_in_a_hidden_folder, FINDING,
+         "lies in the hidden folder '.verborgen'"),
     Case("finding is a FIFO", lambda s: s.fifo(FINDING), FINDING, "not a regular file (a FIFO)"),
     Case("survey is a FIFO", lambda s: s.fifo(f"{AUDIT}/survey.csv"), f"{AUDIT}/survey.csv",
          "not a regular file (a FIFO)"),
@@ -289,6 +352,19 @@ def test_editor_files_are_skipped_with_a_warning_and_the_build_succeeds(scene, c
     result = build(scene.root, output, pdf=False)
     assert [w.path for w in result.warnings if "editor" in w.message] == [scene.root / case.where]
     assert_nothing_leaked(output, SECRET)
+
+
+def test_an_image_shared_outside_the_organisation_folders_may_be_linked(scene, tmp_path):
+    _other_organisation(scene)
+    (scene.root / "_gedeeld").mkdir()
+    (scene.root / "_gedeeld/logo.png").write_bytes(PNG)
+    scene.image("../../../_gedeeld/logo.png")
+    output = tmp_path / "output"
+    build(scene.root, output, pdf=False)
+    assert [p.read_bytes() for p in (output / "clients/postbedrijf/findings/media").iterdir()
+            ] == [PNG]
+    assert not [name for name, text in output_texts(output / "clients/postbedrijf")
+                if SECRET in text]
 
 
 def test_a_link_to_an_image_inside_the_portfolio_is_followed(scene, tmp_path):

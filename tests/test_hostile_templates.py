@@ -16,6 +16,7 @@ import pytest
 from hostile_kit import assert_nothing_leaked
 
 import klantspiegel.render as render_module
+import klantspiegel.templating as templating
 from klantspiegel.cli import main
 from klantspiegel.pipeline import build
 from klantspiegel.problems import ContentError
@@ -61,6 +62,26 @@ CASES = [
     Case("a huge padding filter", "{{ 'x'|center(10 ** 10) }}", "too large"),
     Case("a huge padding method", "{{ 'x'.ljust(10 ** 10) }}", "too large"),
     Case("a huge format width", "{{ '%2000000000s'|format(1) }}", "format width"),
+    Case("a file path's read_text", "{{ finding.source.read_text() }}", "unsafe"),
+    Case("a file path to /etc/passwd", "{{ finding.source.joinpath('/etc/passwd').read_text() }}",
+         "unsafe"),
+    Case("a file path's write_text", "{{ finding.source.with_name('x.md').write_text('x') }}",
+         "unsafe"),
+    Case("a file path's open", "{{ organisation.source.open().read() }}", "unsafe"),
+    Case("a macro that calls itself", "{% macro r(n) %}{{ r(n + 1) }}{% endmacro %}{{ r(0) }}",
+         "calls itself without end"),
+    Case("a string doubled by ~ in a recursive macro",
+         "{% macro d(s, n) %}{% if n %}{{ d(s ~ s, n - 1) }}{% else %}{{ s|length }}{% endif %}"
+         "{% endmacro %}{{ d('x', 40) }}", "MiB of memory"),
+    Case("a list of long strings joined", "{{ (['x' * 1000000] * 1000000)|join|length }}",
+         "MiB of memory"),
+    Case("a string doubled by + in a namespace",
+         "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}"
+         "{% endfor %}", "too large"),
+    Case("an error inside a function the template calls", "{{ t.number(1, 99999999) }}",
+         "InvalidOperation"),
+    Case("include from a hidden folder", "{% include '.verborgen/x.html' %}",
+         "hidden folder '.verborgen'"),
     Case("a syntax error", "{% if %}", "syntax error"),
     Case("an undefined name", "{{ no_such_thing.title }}", "'no_such_thing' is undefined"),
 ]
@@ -69,6 +90,7 @@ CASES = [
 @pytest.fixture
 def secrets(monkeypatch, tmp_path: Path) -> tuple[str, ...]:
     monkeypatch.setenv("KLANTSPIEGEL_TEST_SECRET", ENV_SECRET)
+    monkeypatch.setattr(templating, "MEMORY_BUDGET", 256 << 20)  # fail fast, spare the machine
     outside = tmp_path / "outside" / "secret.txt"
     outside.parent.mkdir()
     outside.write_text(FILE_SECRET)
@@ -86,6 +108,10 @@ def test_a_hostile_override_is_a_located_error_and_leaks_nothing(case, small_por
     output = tmp_path / "output"
     build(small_portfolio.root, output, pdf=False)
     before = snapshot(output)
+    hidden = small_portfolio.root / "templates/.verborgen/x.html"  # a folder no check looks in
+    hidden.parent.mkdir(parents=True)
+    hidden.symlink_to("/etc/passwd")
+    sources = snapshot(small_portfolio.root)
     path = override(small_portfolio, case.payload)
     with pytest.raises(ContentError) as refused:
         build(small_portfolio.root, output, pdf=False)
@@ -93,6 +119,7 @@ def test_a_hostile_override_is_a_located_error_and_leaks_nothing(case, small_por
     assert (problem.path, problem.line, problem.field) == (path, 3, "template")
     assert case.error in problem.message
     assert snapshot(output) == before
+    assert snapshot(small_portfolio.root).keys() == sources.keys() | {OVERRIDE}
     assert_nothing_leaked(output, *secrets)
 
 

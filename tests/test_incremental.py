@@ -122,6 +122,49 @@ def test_after_each_kind_of_change_a_rebuild_equals_a_clean_build(built, tmp_pat
     assert_same_as_clean_build(root, output, tmp_path)
 
 
+def _computed_include(root: Path) -> None:
+    (root / "templates/partials").mkdir(parents=True)
+    (root / "templates/partials/regel.txt").write_text("EERSTE")
+    (root / "templates/site").mkdir(parents=True)
+    (root / "templates/site/finding.html").write_text(
+        '{% extends "site/base.html" %}{% block main %}'
+        '{% include "partials/regel" ~ ".txt" %}{% endblock %}')
+
+
+def _asset_linked_to_a_shared_file(root: Path) -> None:
+    (root / "templates/assets/css").mkdir(parents=True)
+    (root / "gedeeld.css").write_text("p { color: red; }")
+    (root / "templates/assets/css/extra.css").symlink_to("../../../gedeeld.css")
+
+
+@pytest.mark.parametrize("setup, change", [
+    (_computed_include,  # a computed name depends on every template, not only *.html
+     lambda root: (root / "templates/partials/regel.txt").write_text("TWEEDE")),
+    (_asset_linked_to_a_shared_file,  # the link is unchanged, the file it copies is not
+     lambda root: (root / "gedeeld.css").write_text("p { color: blue; }")),
+], ids=["computed include of a .txt partial", "asset linked to a shared file"])
+def test_a_change_seen_only_through_a_dependency_is_rebuilt_like_a_clean_build(tmp_path, setup,
+                                                                              change):
+    writer = three_organisations(tmp_path / "audits")
+    setup(writer.root)
+    output = tmp_path / "output"
+    build(writer.root, output, pdf=False)
+    change(writer.root)
+    build(writer.root, output, pdf=False)
+    assert_same_as_clean_build(writer.root, output, tmp_path)
+
+
+def test_a_markdown_body_cached_by_other_code_is_not_reused(tmp_path, monkeypatch):
+    import klantspiegel.cache as cache_module
+
+    stored = cache_module.MarkdownCache(tmp_path)
+    stored.put("body", "<p>checked by this code</p>", [], str)
+    stored.save()
+    assert cache_module.MarkdownCache(tmp_path).get("body", str) == "<p>checked by this code</p>"
+    monkeypatch.setattr(cache_module, "code_digest", lambda: "a newer sanitiser")
+    assert cache_module.MarkdownCache(tmp_path).get("body", str) is None
+
+
 def test_editing_a_template_renders_the_pages_that_use_it(built, tmp_path):
     writer, output = built
     own = writer.root / "templates/site/anecdote.html"

@@ -87,6 +87,12 @@ def _png_to_outside_link(p: Portfolio, slug: str) -> None:
     p.replace(p.image(slug, "foto.png"), lambda t: t.symlink_to(p.outside))
 
 
+def _png_to_other_organisation_link(p: Portfolio, slug: str) -> None:
+    other = next(o for o in ORGANISATIONS if o != slug)
+    p.replace(p.image(slug, "foto.png"),
+              lambda t: t.symlink_to(f"../../../{other}/2026/findings/foto.png"))
+
+
 def _png_back(p: Portfolio, slug: str) -> None:
     p.replace(p.image(slug, "foto.png"), lambda t: t.write_bytes(png(200)))
 
@@ -129,7 +135,8 @@ def _score_out_of_range(p: Portfolio, slug: str) -> None:
                     else text.replace("score: 9\n", "score: 2\n"))
 
 
-EDITS = [_edit_text, _png_bytes, _png_to_outside_link, _png_back, _svg_active, _svg_clean,
+EDITS = [_edit_text, _png_bytes, _png_to_outside_link, _png_to_other_organisation_link,
+         _png_back, _svg_active, _svg_clean,
          _finding_to_outside_link, _finding_back, _finding_draft, _finding_final,
          _score_out_of_range]
 

@@ -167,3 +167,57 @@ def test_reading_stops_just_past_the_limit_of_a_file_that_grew(root):
 
     (root / "big.md").write_bytes(b"x" * 10_000)
     assert len(read_regular(root / "big.md", 100)) == 101
+
+
+def test_a_link_into_another_organisation_folder_is_refused(root):
+    for organisation in ("a", "b"):
+        (root / organisation).mkdir()
+        (root / organisation / "x.png").write_bytes(organisation.encode())
+    (root / "a" / "own.png").symlink_to("x.png")
+    (root / "a" / "theirs.png").symlink_to("../b/x.png")
+    (root / "shared.png").symlink_to("b/x.png")  # a link at the root launders nothing
+    assert entry(root / "a" / "own.png", root).is_file
+    for path in (root / "a" / "theirs.png", root / "shared.png"):
+        assert "belongs to the organisation folder 'b'" in entry(path, root).problem
+
+
+def test_a_path_into_another_organisation_folder_is_refused_for_its_reader(root):
+    for folder in ("a", "b", "_shared", "templates"):
+        (root / folder).mkdir()
+        (root / folder / "x.png").write_bytes(b"png")
+    reader = root / "a" / "finding.md"
+    assert "organisation folder 'b'" in entry(root / "b" / "x.png", root, reader).problem
+    for folder in ("a", "_shared", "templates"):
+        assert entry(root / folder / "x.png", root, reader).is_file
+    assert entry(root / "b" / "x.png", root).is_file  # without a reader: b's own loading
+
+
+def test_a_path_through_a_hidden_folder_is_refused(root):
+    (root / ".hidden").mkdir()
+    (root / ".hidden" / "x.png").write_bytes(b"png")  # the input hash never sees it
+    assert "hidden folder '.hidden'" in entry(root / ".hidden" / "x.png", root).problem
+    (root / ".x.png").write_bytes(b"png")  # a hidden file is hashed, so it may be read
+    assert entry(root / ".x.png", root).is_file
+
+
+def test_a_folder_that_cannot_be_listed_is_refused_not_empty(root, monkeypatch):
+    (root / "findings").mkdir()
+    (root / "findings" / "a.md").write_text("a")
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "scandir", denied)  # what chmod 000 does to a non-root user
+    problems: list = []
+    assert Walker(root, problems).listing(root / "findings") == []
+    assert [(p.path, p.message) for p in problems] == [
+        (root / "findings", "cannot be listed (Permission denied)")]
+
+
+def test_the_tree_digest_hashes_a_followed_link_by_its_target_bytes(root):
+    (root / "assets").mkdir()
+    (root / "shared.css").write_text("a {}")
+    (root / "assets" / "x.css").symlink_to("../shared.css")
+    before = tree_digest(root / "assets", root=root)
+    (root / "shared.css").write_text("b {}")  # the link is unchanged, what it copies is not
+    assert tree_digest(root / "assets", root=root) != before
