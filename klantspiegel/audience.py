@@ -5,6 +5,7 @@ is made from one report, and that report is built from `client_view`: the organi
 every draft finding and draft story dropped from every audit, and every reference to them
 dropped from the final texts that remain: a finding's `anecdotes:` list, and links in the
 rendered Markdown of findings and stories. Counts, charts and the action plan then follow.
+Draft audits before the latest are dropped, and peers are compared on final audits only.
 """
 
 from __future__ import annotations
@@ -28,11 +29,25 @@ Text = TypeVar("Text", Finding, Anecdote)
 
 
 def client_view(organisation: Organisation) -> Organisation:
-    """The organisation as a client may see it; the same object when it holds no draft."""
-    audits = tuple(client_audit(a) for a in organisation.audits)
-    if all(new is old for new, old in zip(audits, organisation.audits, strict=True)):
+    """The organisation as a client may see it; the same object when it holds no draft.
+
+    A draft audit before the latest does not exist (its scores would reach the trend, the
+    history and the exports); the latest audit is the report itself, marked when a draft.
+    """
+    latest = organisation.latest_audit
+    kept = tuple(a for a in organisation.audits if a.status == "final" or a is latest)
+    audits = tuple(client_audit(a) for a in kept)
+    if len(audits) == len(organisation.audits) and all(
+            new is old for new, old in zip(audits, organisation.audits, strict=True)):
         return organisation
     return organisation.model_copy(update={"audits": audits})
+
+
+def final_audit(organisation: Organisation) -> Audit | None:
+    """The latest final audit as a client may see it: what a peer benchmark compares, since a
+    draft of one organisation must not move the numbers another client is shown."""
+    final = [a for a in organisation.audits if a.status == "final"]
+    return client_audit(final[-1]) if final else None
 
 
 def client_audit(audit: Audit) -> Audit:

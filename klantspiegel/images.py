@@ -24,6 +24,9 @@ from klantspiegel.walk import read_regular
 MAX_PIXELS = 40_000_000  # 40 megapixels: far above any report figure, far below a bomb
 MAX_SIDE = 20_000
 MAX_SVG_BYTES = 10 * 1024 * 1024
+# Elements drawn once every <use>, marker and url(#...) is expanded: a 1 KB SVG of nested
+# <use> draws 10^9 rectangles (WeasyPrint: past the 300 s PDF limit). A dense chart: ~10^4.
+MAX_SVG_DRAWN = 200_000
 RASTER_FORMATS = {
     ".png": {"PNG"},
     ".jpg": {"JPEG", "MPO"},
@@ -40,7 +43,7 @@ _ACTIVE_ELEMENTS = {
 _ANIMATIONS = {"set", "animate", "animatemotion", "animatetransform", "animatecolor"}
 _URL_ATTRIBUTES = {
     "href", "src", "srcset", "data", "action", "formaction", "poster", "codebase",
-    "background", "lowsrc", "dynsrc",
+    "background", "lowsrc", "dynsrc", "base",
 }
 _SCRIPT_SCHEMES = ("javascript:", "vbscript:", "livescript:")
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)\s*([^)'\"]*)", re.IGNORECASE)
@@ -138,6 +141,8 @@ def _svg_problem(path: Path) -> str | None:
         return "is refused: an SVG may not declare a DOCTYPE or entities"
     except ET.ParseError as error:
         return f"is not a well-formed SVG file ({error})"
+    except (ValueError, LookupError) as error:  # encoding="UTF-7", "Shift_JIS", unknown ones
+        return f"is in an encoding the XML parser cannot read ({error}): save it as UTF-8"
     if _local(root.tag) != "svg":
         return f"is not an SVG image (its root element is <{_local(root.tag)}>, not <svg>)"
     if collector.instructions:
@@ -146,7 +151,72 @@ def _svg_problem(path: Path) -> str | None:
         problem = _element_problem(element)
         if problem:
             return f"contains script or other active content: {problem} {_NOT_ALLOWED}"
+    drawn = _drawn_elements(root)
+    if drawn is None:
+        return "refers to itself (a <use>, marker or url(#...) inside what it refers to)"
+    if drawn > MAX_SVG_DRAWN:
+        return (f"draws too much once its <use> and url(#...) references are expanded (over "
+                f"{MAX_SVG_DRAWN:,} elements)")
     return None
+
+
+_LOCAL_URL = re.compile(r"url\(\s*['\"]?\s*#([^)'\"\s]+)", re.IGNORECASE)
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _drawn_elements(root: ET.Element) -> int | None:
+    """How many elements (a path: its points) drawing the SVG visits, with every reference
+    expanded where it is used (a marker once per point); None when a reference cycle makes
+    it endless."""
+    elements = list(root.iter())
+    if len(elements) > MAX_SVG_DRAWN:
+        return len(elements)
+    by_id: dict[str, ET.Element] = {}
+    for element in elements:
+        if element.get("id"):
+            by_id.setdefault(element.get("id", ""), element)
+    drawn: dict[int, int] = {}
+    visiting: set[int] = set()
+    root_visits = _visits(root, by_id)
+    stack = [(root, root_visits, iter(root_visits))]
+    visiting.add(id(root))
+    while stack:  # depth first without recursion: an SVG may nest 100,000 deep
+        element, visits, pending = stack[-1]
+        for target, _ in pending:
+            if id(target) in visiting:
+                return None
+            if id(target) not in drawn:
+                visiting.add(id(target))
+                target_visits = _visits(target, by_id)
+                stack.append((target, target_visits, iter(target_visits)))
+                break
+        else:
+            stack.pop()
+            visiting.discard(id(element))
+            total = _vertices(element) + sum(drawn[id(target)] * times for target, times in visits)
+            drawn[id(element)] = min(total, MAX_SVG_DRAWN + 1)
+    return drawn[id(root)]
+
+
+def _vertices(element: ET.Element) -> int:
+    """The points an element draws (1 for all but a path or polyline: its coordinates)."""
+    return max(1, len(_NUMBER.findall(element.get("d", "") + element.get("points", ""))) // 2)
+
+
+def _visits(element: ET.Element, by_id: dict[str, ET.Element]) -> list[tuple[ET.Element, int]]:
+    """What drawing `element` draws: its children, and what it refers to (times how often)."""
+    visits = [(child, 1) for child in element]
+    vertices = _vertices(element)
+    for attribute, value in element.attrib.items():
+        name = _local(attribute)
+        if name == "href":  # drawn by <use>, inherited by patterns; a link (<a>) is no drawing
+            linked = _local(element.tag) != "a" and value.strip().startswith("#")
+            targets = [value.strip()[1:]] if linked else []
+        else:
+            targets = _LOCAL_URL.findall(value)
+        times = vertices if "marker" in name or "marker" in value else 1
+        visits += [(by_id[target], times) for target in targets if target in by_id]
+    return visits
 
 
 def _local(name: str) -> str:
@@ -158,7 +228,7 @@ def _element_problem(element: ET.Element) -> str | None:
     name = _local(element.tag)
     if name in _ACTIVE_ELEMENTS:
         return f"a <{name}> element"
-    css = _css_problem(element.text or "") if name == "style" else None
+    css = _css_problem("".join(element.itertext())) if name == "style" else None
     if css:
         return f"a <style> element with {css}"
     for attribute, value in element.attrib.items():
@@ -177,7 +247,7 @@ def _attribute_problem(element: str, attribute: str, value: str) -> str | None:
     if attribute in _URL_ATTRIBUTES and not value.strip().startswith("#"):
         return f"a reference '{value.strip()[:80]}' in '{attribute}' (only #fragments are allowed)"
     if element in _ANIMATIONS and attribute == "attributename":
-        target = _local(value.split(":")[-1])
+        target = _local(value.strip().split(":")[-1])
         if target in _URL_ATTRIBUTES or target.startswith("on"):
             return f"an animation of '{value}'"
     css = _css_problem(value) if attribute == "style" or "url(" in squashed else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from klantspiegel import charts
-from klantspiegel.audience import client_view
+from klantspiegel.audience import client_view, final_audit
 from klantspiegel.i18n import VALUE_LABELS, Translator
 from klantspiegel.kpis import KpiBalance, NpsResult, kpi_balance, meets_target, net_promoter_score
 from klantspiegel.model import (
@@ -124,10 +124,13 @@ class OrganisationReport:
 
 
 def latest_scores(portfolio: Portfolio) -> dict[str, tuple[str, AuditScore]]:
-    """Each organisation's sector and latest audit score, the input for peer benchmarks."""
+    """Each organisation's sector and latest final audit score, the input for peer benchmarks
+    (an organisation with only a draft audit is no peer)."""
+    finals = {o.slug: (o.sector, final_audit(o)) for o in portfolio.organisations}
     return {
-        o.slug: (o.sector, score_audit(o.latest_audit, portfolio.scoring_model))
-        for o in portfolio.organisations
+        slug: (sector, score_audit(audit, portfolio.scoring_model))
+        for slug, (sector, audit) in finals.items()
+        if audit is not None
     }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import markdown
@@ -82,37 +83,65 @@ def render_markdown(
     Python-Markdown slow down badly) or nests too deeply; the whole conversion, sanitising
     included, runs under `time_limit`.
     """
-    with limits.time_limit(time_limit, lambda: TextTooComplex(
-            f"the text takes more than {time_limit:g} s to render")):
+    def limit() -> AbstractContextManager[None]:
+        return limits.time_limit(time_limit, lambda: TextTooComplex(
+            f"the text takes more than {time_limit:g} s to render"))
+
+    with limit():
         _Markup(text).check()  # raw HTML, before Python-Markdown spends quadratic time on it
         try:
             _converter.reset()
             html = _Markup(_converter.convert(text), locate=False).normalised()
         except RecursionError as error:
             raise TextTooComplex("the text nests too deeply (lists or quotes)") from error
-        return _sanitise_recording(html, rewrite)
+        references = _references(html)
+    # Outside the text's limit: checking a referenced file (a 10 MiB SVG: 3 s) is bounded by
+    # its own check, and its time must not be blamed on the text.
+    resolved = {reference: rewrite(*reference) if rewrite else reference[1]
+                for reference in dict.fromkeys(references)}
+
+    def rewritten(tag: str, attribute: str, value: str) -> str | None:
+        kind = _REFERENCE_KINDS.get((tag, attribute))
+        return resolved.get((kind, value)) if kind else value  # unknown: dropped, never kept
+
+    with limit():
+        return RenderedText(Markup(sanitise(html, rewritten)), tuple(references))
 
 
-def _sanitise_recording(html: str, rewrite: UrlRewriter | None) -> RenderedText:
-    # First pass: record and resolve every image and link as written, whatever its scheme, so
-    # that a file: or http: image is reported instead of silently vanishing in the sanitiser.
+def _references(html: str) -> list[tuple[str, str]]:
+    """Every image and link as written, whatever its scheme, so that a file: or http: image
+    is reported instead of silently vanishing in the sanitiser."""
     references: list[tuple[str, str]] = []
-    resolved: dict[tuple[str, str], str | None] = {}
 
     def record(tag: str, attribute: str, value: str) -> None:
         kind = _REFERENCE_KINDS.get((tag, attribute))
         if kind:
             references.append((kind, value))
-            resolved[kind, value] = rewrite(kind, value) if rewrite else value
 
-    nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
-              url_schemes=_RECORDED_SCHEMES, attribute_filter=record)
+    _clean(html, record, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+           url_schemes=_RECORDED_SCHEMES)
+    return references
 
-    def rewritten(tag: str, attribute: str, value: str) -> str | None:
-        kind = _REFERENCE_KINDS.get((tag, attribute))
-        return resolved.get((kind, value), value) if kind else value
 
-    return RenderedText(Markup(sanitise(html, rewritten)), tuple(references))
+def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None],
+           **options: object) -> str:
+    """nh3.clean whose attribute filter may raise: nh3 would print the exception and keep the
+    attribute as written (a rewrite or a time limit silently skipped), so it is raised here."""
+    failures: list[BaseException] = []
+
+    def guarded(tag: str, attribute: str, value: str) -> str | None:
+        if failures:
+            return None
+        try:
+            return attribute_filter(tag, attribute, value)
+        except BaseException as error:  # raised again below, once nh3 is done
+            failures.append(error)
+            return None
+
+    cleaned = nh3.clean(html, attribute_filter=guarded, **options)
+    if failures:
+        raise failures[0]
+    return cleaned
 
 
 def sanitise(html: str, attribute_filter: Callable[[str, str, str], str | None] | None = None
@@ -127,15 +156,15 @@ def sanitise(html: str, attribute_filter: Callable[[str, str, str], str | None] 
         return attribute_filter(tag, attribute, bounded) if attribute_filter and bounded \
             is not None else bounded
 
-    return nh3.clean(
+    return _clean(
         html,
+        filtered,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         allowed_classes=_ALLOWED_CLASSES,
         url_schemes=_ALLOWED_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
-        attribute_filter=filtered,
     )
 
 

@@ -135,6 +135,13 @@ def drafts_in_an_earlier_audit(w, org, s):
     final_finding(w, org)
 
 
+def a_draft_audit_before_the_latest(w, org, s):
+    w.write(f"{org}/2025/audit.yaml", f"title: Audit {s}\ndate: 2025-10-01\nauditors: [Eva]\n"
+                                      "scope: All.\nstatus: draft\n")
+    w.finding(org, f"old-{s}", audit="2025", title=f"Old {s} finding", score=5)
+    final_finding(w, org)
+
+
 def draft_story_with_its_own_image(w, org, s):
     stem = draft_story(w, org, s)
     Image.new("RGB", (4, 4), "red").save(w.root / org / "2026/anecdotes" / f"photo-{s}.png")
@@ -177,6 +184,8 @@ CASES = [
     Case("draft finding with the final one's title", draft_finding_with_the_same_title),
     Case("drafts in an earlier audit", drafts_in_an_earlier_audit, on_site=False),
     Case("draft story with its own image", draft_story_with_its_own_image),
+    Case("a draft audit before the latest (trend, history, exports)",
+         a_draft_audit_before_the_latest, on_site=False),
 ]
 
 
@@ -285,6 +294,40 @@ def test_an_earlier_audits_drafts_are_not_in_the_clients_history(portfolio_write
     assert [f.slug for f in earlier.audit.findings] == ["final"]
     assert earlier.audit.anecdotes == ()
     assert earlier.score.dimensions[0].evidence_count == 1
+
+
+def test_a_draft_audit_before_the_latest_is_no_part_of_the_clients_trend(portfolio_writer):
+    w = portfolio_writer
+    w.organisation("post")
+    w.write("post/2025/audit.yaml", "title: Old\ndate: 2025-10-01\nauditors: [Eva]\n"
+                                    "scope: All.\nstatus: draft\n")
+    w.finding("post", "old", audit="2025", score=5)
+    w.audit("post")
+    w.finding("post", "new", score=2)
+    portfolio, _ = load_portfolio(w.root)
+    consultant, client = build_reports(portfolio.organisations[0], portfolio,
+                                       latest_scores(portfolio))
+    assert [p.audit.slug for p in consultant.history] == ["2025", "2026"]
+    assert [p.audit.slug for p in client.history] == ["2026"]
+    assert client.previous_score is None and client.change is None
+
+
+def test_a_peers_draft_audit_never_moves_a_clients_benchmark(portfolio_writer):
+    w = portfolio_writer
+    for org in ("a", "b", "c", "d"):
+        w.organisation(org, sector="Post")
+        w.audit(org, "2025", date="2025-10-01")
+        w.finding(org, "f", audit="2025", score=2)
+    for org in ("b", "c"):  # a later draft audit: the peer is compared on its final one
+        w.write(f"{org}/2026/audit.yaml", "title: Next\ndate: 2026-10-01\nauditors: [Eva]\n"
+                                          "scope: All.\nstatus: draft\n")
+        w.finding(org, "f", score=5)
+    w.write("d/2025/audit.yaml", "title: Only\ndate: 2025-10-01\nauditors: [Eva]\n"
+                                 "scope: All.\nstatus: draft\n")  # only a draft: no peer
+    portfolio, _ = load_portfolio(w.root)
+    peers = latest_scores(portfolio)
+    assert sorted(peers) == ["a", "b", "c"]
+    assert {score.index for _, score in peers.values()} == {2}
 
 
 def test_the_client_view_of_an_audit_keeps_its_final_texts_in_order(portfolio_writer):

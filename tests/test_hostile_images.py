@@ -104,6 +104,34 @@ CASES = [
     Case("UTF-16 encoded script", "a.svg",
          ('<?xml version="1.0" encoding="UTF-16"?>' + svg("<script>alert(1)</script>")
           ).encode("utf-16"), "<script>"),
+    Case("UTF-7 encoded script", "a.svg",
+         '<?xml version="1.0" encoding="UTF-7"?>'
+         + svg("+ADw-script+AD4-alert(1)+ADw-/script+AD4-"),
+         "encoding the XML parser cannot read"),
+    Case("an encoding nobody knows", "a.svg",
+         '<?xml version="1.0" encoding="x-evil"?>' + svg(""), "encoding the XML parser"),
+    Case("@import after an element inside <style>", "a.svg",
+         svg('<style>rect {}<x:b xmlns:x="urn:x"/>@import "http://evil.example/x.css";</style>'),
+         "@import"),
+    Case("animated attribute name with a space", "a.svg",
+         svg('<a><set attributeName=" href" to="https://evil.example/"/></a>'), "animation"),
+    Case("xml:base to the web", "a.svg",
+         svg('<g xml:base="https://evil.example/"><use href="#a"/></g>'), "only #fragments"),
+    Case("<use> bomb: 10^9 rectangles from 1 KB", "a.svg", svg(
+        '<defs><rect id="u0" width="1" height="1"/>' + "".join(
+            f'<g id="u{i + 1}">' + f'<use xlink:href="#u{i}"/>' * 10 + "</g>" for i in range(9))
+        + '</defs><use href="#u9"/>'), "draws too much"),
+    Case("pattern bomb through fill=url(#...)", "a.svg", svg(
+        '<defs><pattern id="p0" width="1" height="1"><rect width="1" height="1"/></pattern>'
+        + "".join(f'<pattern id="p{i + 1}" width="9" height="9">'
+                  + f'<rect width="1" height="1" fill="url(#p{i})"/>' * 10 + "</pattern>"
+                  for i in range(9)) + '</defs><rect width="9" height="9" fill="url(#p9)"/>'),
+         "draws too much"),
+    Case("a 1,000-point marker on each of 1,000 points", "a.svg", svg(
+        '<defs><marker id="m"><path d="M0 0' + " L1 1" * 1000 + '"/></marker></defs>'
+        '<path marker-mid="url(#m)" d="M0 0' + " L1 1" * 1000 + '"/>'), "draws too much"),
+    Case("a <use> inside what it uses", "a.svg", svg('<g id="a"><use href="#a"/></g>'),
+         "refers to itself"),
     Case("not XML", "a.svg", f"<svg>{MARKER} <script>", "not a well-formed SVG"),
     Case("root is not svg", "a.svg",
          f'<html xmlns="http://www.w3.org/1999/xhtml"><p>{MARKER}</p></html>', "root element"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from hostile_kit import assert_nothing_leaked
 
 from klantspiegel.load import load_portfolio
 from klantspiegel.pipeline import build
+from klantspiegel.text import render_markdown
 
 FINDING = "postbedrijf/2026/findings/centrale-lijn.md"
 SURVEY = "postbedrijf/2026/survey.csv"
@@ -219,3 +221,24 @@ def errors(writer) -> list:
 def finding_page(tmp_path) -> str:
     page = (tmp_path / "output/site/postbedrijf/findings/centrale-lijn.html").read_text()
     return re.sub(r"\s+", " ", page[page.index("<main"):page.index("</main>")])
+
+
+# --- checks of what a text references ------------------------------------------------------
+
+
+def test_a_failing_reference_check_is_raised_never_skipped():
+    # nh3 prints an exception raised in its callback and keeps the attribute as written
+    def rewrite(kind: str, url: str) -> str | None:
+        raise ValueError(f"cannot check {url}")
+
+    with pytest.raises(ValueError, match=r"cannot check a\.svg"):
+        render_markdown("![x](a.svg) [y](b.md)", rewrite)
+
+
+def test_checking_a_referenced_file_is_not_counted_as_the_texts_time():
+    def slow_rewrite(kind: str, url: str) -> str | None:
+        time.sleep(0.3)  # an image check of a large SVG takes seconds
+        return f"media/{url}"
+
+    rendered = render_markdown("![x](a.svg) ![y](b.svg)", slow_rewrite, time_limit=0.5)
+    assert 'src="media/a.svg"' in rendered.html and 'src="media/b.svg"' in rendered.html
