@@ -72,6 +72,9 @@ SURVEY_FILE = "survey.csv"
 DEFAULT_SCORING_MODEL = Path(__file__).parent / "scoring_models" / "default.yaml"
 NOT_CONTENT = NOT_ORGANISATIONS  # the walker decides what is an organisation's folder
 TEMPLATES_DIR = "templates"
+# The site's own top folders: an organisation of that web name would be written over them
+# (tests/test_hostile_files.py checks this list against what the site writes).
+SITE_FOLDERS = frozenset({"assets", "dimensions", "pagefind"})
 MAX_NAME_BYTES = 255  # the longest file name common file systems (ext4, APFS, NTFS) hold
 
 
@@ -393,6 +396,10 @@ class _Reader:
                     f"{what} folder '{path.name}' has the same web name '{slug}' as "
                     f"'{seen[slug].name}': one would hide the other; rename one of them"))
             seen.setdefault(slug, path)
+            if what == "organisation" and slug in SITE_FOLDERS:
+                self.error(path, None, "", (
+                    f"organisation folder '{path.name}' has the web name '{slug}', which the "
+                    "site uses for its own pages; rename the folder"))
         return folders
 
     def templates(self) -> None:

@@ -17,7 +17,7 @@ from conftest import FINDING as FINDING_TEXT
 from conftest import PortfolioWriter
 from hostile_kit import assert_nothing_leaked, output_texts
 
-from klantspiegel.load import load_portfolio
+from klantspiegel.load import NOT_CONTENT, SITE_FOLDERS, load_portfolio
 from klantspiegel.pipeline import build
 from klantspiegel.problems import ContentError
 
@@ -266,6 +266,15 @@ REFUSED = [
     Case("organisations 'vla post' and 'vla-post'",
          lambda s: [_organisation_twice(s, n) for n in ("vla post", "vla-post")], "vla-post",
          "same web name 'vla-post'"),
+    Case("organisation folder 'Dimensions' (the site's own folder)",
+         lambda s: _organisation_twice(s, "Dimensions"), "Dimensions",
+         "which the site uses for its own pages"),
+    Case("organisation folder 'pagefind' (the search index)",
+         lambda s: _organisation_twice(s, "pagefind"), "pagefind",
+         "which the site uses for its own pages"),
+    Case("organisation folder 'Assets' (assets is not an organisation, Assets would be)",
+         lambda s: _organisation_twice(s, "Assets"), "Assets",
+         "which the site uses for its own pages"),
     Case("findings A.md and a.md",
          lambda s: [s.writer.finding("postbedrijf", n) for n in ("A", "a")],
          f"{AUDIT}/findings/a.md", "duplicate id 'a'"),
@@ -376,3 +385,11 @@ def test_a_link_to_an_image_inside_the_portfolio_is_followed(scene, tmp_path):
     media = list((output / "site/postbedrijf/findings/media").iterdir())
     assert [m.read_bytes() for m in media] == [PNG]
     assert_nothing_leaked(output, SECRET)
+
+
+def test_the_site_folders_organisations_may_not_take_are_the_ones_the_site_writes(scene,
+                                                                                   tmp_path):
+    build(scene.root, tmp_path / "output", pdf=False)
+    organisations = {p.name for p in scene.root.iterdir() if p.is_dir()} - NOT_CONTENT
+    written = {p.name for p in (tmp_path / "output/site").iterdir() if p.is_dir()}
+    assert written - organisations == SITE_FOLDERS
