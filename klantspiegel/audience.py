@@ -5,6 +5,7 @@ is made from one report, and that report is built from `client_view`: the organi
 every draft finding and draft story dropped from every audit, and every reference to them
 dropped from the final texts that remain: a finding's `anecdotes:` list, and links in the
 rendered Markdown of findings and stories. Counts, charts and the action plan then follow.
+Internal notes are emptied too, so no template can show one to a client even by mistake.
 Draft audits before the latest are dropped, and peers are compared on final audits only.
 """
 
@@ -29,7 +30,8 @@ Text = TypeVar("Text", Finding, Anecdote)
 
 
 def client_view(organisation: Organisation) -> Organisation:
-    """The organisation as a client may see it; the same object when it holds no draft.
+    """The organisation as a client may see it; the same object when it holds no draft and no
+    internal note.
 
     A draft audit before the latest does not exist (its scores would reach the trend, the
     history and the exports); the latest audit is the report itself, marked when a draft.
@@ -51,20 +53,19 @@ def final_audit(organisation: Organisation) -> Audit | None:
 
 
 def client_audit(audit: Audit) -> Audit:
-    """An audit without its draft findings and stories, and without references to them."""
+    """An audit without its draft findings and stories, references to them or internal notes."""
     drafts = {("findings", f.slug) for f in audit.findings if not f.is_final}
     drafts |= {("anecdotes", a.slug) for a in audit.anecdotes if a.status != "final"}
-    if not drafts:
+    if not drafts and not any(t.internal for t in (*audit.findings, *audit.anecdotes)):
         return audit
-    findings = tuple(_without_references(f, drafts) for f in audit.findings if f.is_final)
-    anecdotes = tuple(
-        _without_references(a, drafts) for a in audit.anecdotes if a.status == "final"
-    )
+    findings = tuple(_client_text(f, drafts) for f in audit.findings if f.is_final)
+    anecdotes = tuple(_client_text(a, drafts) for a in audit.anecdotes if a.status == "final")
     return audit.model_copy(update={"findings": findings, "anecdotes": anecdotes})
 
 
-def _without_references(text: Text, drafts: set[tuple[str, str]]) -> Text:
-    update: dict[str, object] = {}
+def _client_text(text: Text, drafts: set[tuple[str, str]]) -> Text:
+    """A final finding or story without its internal note and without links to drafts."""
+    update: dict[str, object] = {"internal": ""} if text.internal else {}
     if isinstance(text, Finding):
         stories = tuple(s for s in text.anecdotes if ("anecdotes", s) not in drafts)
         if stories != tuple(text.anecdotes):

@@ -71,8 +71,8 @@ def test_drafts_and_internal_notes_stay_out_of_the_pdf(small_portfolio, tmp_path
     assert "Noted finding" in text
     assert "Secret draft finding" not in text
     assert "Internal remark xyz" not in text
-    site = "".join(p.read_text() for p in (output / "site").rglob("*.html"))
-    assert "Internal remark xyz" not in site
+    bundle = "".join(p.read_text() for p in (output / "clients").rglob("*.html"))
+    assert "Internal remark xyz" not in bundle  # the consultant's site shows it, marked
 
 
 def test_markdown_text_is_never_evaluated_as_a_template(small_portfolio, tmp_path):
