@@ -56,6 +56,7 @@ from klantspiegel.source import (
 from klantspiegel.text import TextTooComplex, render_markdown, slugify
 from klantspiegel.validate import (
     check_references,
+    check_scope,
     check_scoring_model,
     cross_check,
     duplicate_kpis,
@@ -197,6 +198,8 @@ class _Reader:
         anecdotes, anecdote_docs = self.texts(folder / "anecdotes", AnecdoteFields, Anecdote)
         story_slugs = {slugify(d.path.stem) for d in anecdote_docs}
         self.problems += check_references(finding_docs, story_slugs, self.dimension_keys)
+        if document:
+            self.problems += check_scope(document, finding_docs, self.dimension_keys)
         kpis = self.kpis(folder / KPI_FILE)
         survey = self.survey(folder / SURVEY_FILE)
         if fields is None:

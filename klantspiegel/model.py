@@ -205,9 +205,19 @@ class AuditFields(Schema):
         description="what was audited: units, channels, period",
         examples=["Centrale klantendienst en vier postkantoren; veldwerk in september 2026."],
     )
+    dimensions: list[Text] | None = Field(
+        None,
+        min_length=1,
+        description="keys of the dimensions this audit examined; all of them when left out",
+        examples=[["bereikbaarheid", "klachten"]],
+    )
     status: Status = Field(
         "final", description="a draft audit is marked as a draft on the site", examples=["final"]
     )
+
+    def examines(self, dimension_key: str) -> bool:
+        """Whether the dimension is in the audit's scope (every dimension when none is listed)."""
+        return self.dimensions is None or dimension_key in self.dimensions
 
 
 # --- findings ---------------------------------------------------------------------------------

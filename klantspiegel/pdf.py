@@ -49,7 +49,7 @@ def contents(report: OrganisationReport, t: Translator) -> tuple[Section, ...]:
             "dimensions",
             N_("Results per dimension"),
             tuple((f"dimension-{r.dimension.key}", r.dimension.label[report.language])
-                  for r in report.dimensions),
+                  for r in report.examined),
         ),
     ]
     if report.anecdotes:

@@ -86,7 +86,9 @@ class OrganisationReport:
     previous_score: AuditScore | None
     change: Change | None
     benchmark: Benchmark | None
-    dimensions: tuple[DimensionRow, ...]
+    dimensions: tuple[DimensionRow, ...]  # every dimension of the model, for tables and charts
+    examined: tuple[DimensionRow, ...]  # the dimensions in the audit's scope: a block each
+    not_examined: tuple[Dimension, ...]  # the others: one line, "Not examined: ..."
     strengths: tuple[Finding, ...]
     improvements: tuple[Finding, ...]
     findings: tuple[Finding, ...]
@@ -185,6 +187,11 @@ def build_report(
         change=change,
         benchmark=benchmark,
         dimensions=rows,
+        # a draft outside the scope (work in progress) keeps its block on the consultant's site
+        examined=tuple(r for r in rows if audit.examines(r.dimension.key) or r.findings),
+        not_examined=tuple(
+            r.dimension for r in rows if not audit.examines(r.dimension.key) and not r.findings
+        ),
         strengths=tuple(top_strengths(audit.findings)),
         improvements=tuple(top_improvements(audit.findings)),
         findings=shown,
@@ -213,7 +220,7 @@ def build_reports(
 ) -> tuple[OrganisationReport, OrganisationReport]:
     """The consultant's and the client's report; computed once when there is nothing to hide."""
     consultant = build_report(organisation, portfolio, peers, audience="consultant")
-    if client_view(organisation) is organisation:  # no draft in any of its audits
+    if client_view(organisation) is organisation:  # no draft, no internal note
         return consultant, replace(consultant, audience="client")
     return consultant, build_report(organisation, portfolio, peers, audience="client")
 

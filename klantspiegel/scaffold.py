@@ -96,8 +96,11 @@ def scaffold(
         return _create(root / slug / ORGANISATION_FILE, text)
     organisation_folder = _find(root, organisation, ORGANISATION_FILE, "organisation", kind)
     if kind == "audit":
-        values = {"title": name, "status": "draft"}
-        text = front_matter(AuditFields, values, dates, {}, "audit")
+        keys = [d.key for d in model.dimensions]
+        values = {"title": name, "status": "draft", "dimensions": keys}
+        notes = {"dimensions": "In this portfolio: " + ", ".join(keys) + "; remove the ones "
+                 "this audit does not examine."}
+        text = front_matter(AuditFields, values, dates, notes, "audit")
         path = _create(organisation_folder / slug / AUDIT_FILE, text)
         for folder in (FINDINGS_DIR, ANECDOTES_DIR):
             (path.parent / folder).mkdir(exist_ok=True)

@@ -101,7 +101,9 @@ def overall_index(scores: Sequence[DimensionScore], model: ScoringModel) -> floa
 
 
 def score_audit(audit: Audit, model: ScoringModel) -> AuditScore:
-    dimensions = dimension_scores(audit.findings, model)
+    """An audit's scores; a dimension outside its scope is not assessed."""
+    dimensions = dimension_scores([f for f in audit.findings if audit.examines(f.dimension)],
+                                  model)
     index = overall_index(dimensions, model)
     return AuditScore(dimensions, index, level_for(index, model) if index is not None else None)
 

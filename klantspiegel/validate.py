@@ -307,6 +307,41 @@ def check_references(
     return problems
 
 
+def check_scope(
+    audit: Document, findings: list[Document], dimension_keys: list[str] | None
+) -> list[Problem]:
+    """The audit's `dimensions`: each a dimension of the scoring model, listed once, and no
+    final finding in a dimension the audit says it did not examine (a contradiction)."""
+    listed = audit.data.get("dimensions") if isinstance(audit.data, dict) else None
+    if dimension_keys is None or not isinstance(listed, list):
+        return []
+    problems = []
+    scope: dict[str, int] = {}
+    for index, key in enumerate(listed):
+        if not isinstance(key, str):
+            continue  # the schema reports it
+        line = audit.line_of(("dimensions", index))
+        if key.strip() not in dimension_keys:
+            problems.append(Problem(audit.path, line, f"dimensions[{index + 1}]", (
+                f"unknown dimension '{key}'{suggestion(key, dimension_keys)}")))
+        elif key.strip() in scope:
+            problems.append(Problem(audit.path, line, f"dimensions[{index + 1}]", (
+                f"'{key}' is already listed (dimensions[{scope[key.strip()] + 1}]); "
+                "list each dimension once")))
+        scope.setdefault(key.strip(), index)
+    if not listed or not all(isinstance(key, str) for key in listed):
+        return problems  # the schema reports a list that is empty or holds a non-key
+    for document in findings:
+        # a draft may be work towards a wider scope; it is checked when it becomes final
+        dimension, status = document.data.get("dimension"), document.data.get("status", "final")
+        if isinstance(dimension, str) and dimension.strip() in dimension_keys \
+                and dimension.strip() not in scope and status != "draft":
+            problems.append(Problem(document.path, document.line_of(("dimension",)), "dimension", (
+                f"dimension '{dimension}' is not in the audit's scope ({audit.path.name} lists "
+                f"{', '.join(scope)}): add it to the audit's dimensions, or move the finding")))
+    return problems
+
+
 def duplicate_kpis(keys: list[str], document: Document) -> list[Problem]:
     """One figure per KPI in an audit: the trend and the exports know a KPI by its key."""
     first: dict[str, int] = {}
@@ -373,7 +408,7 @@ def _completeness_warnings(finding: Any) -> list[Problem]:
 
 
 def coverage_warnings(portfolio: Portfolio) -> list[Problem]:
-    """An audit's dimensions without a final finding: shown as not assessed in its report.
+    """An audit's dimensions in scope without a final finding: shown as not assessed.
 
     Often a deliberate scope, so only `check` reports it (and `check --strict` refuses it).
     """
@@ -382,9 +417,10 @@ def coverage_warnings(portfolio: Portfolio) -> list[Problem]:
     for organisation in portfolio.organisations:
         for audit in organisation.audits:
             assessed = {f.dimension for f in audit.findings if f.status == "final"}
-            if missing := [k for k in keys if k not in assessed]:
+            if missing := [k for k in keys if audit.examines(k) and k not in assessed]:
                 problems.append(Problem(
-                    audit.source, None, "dimensions",
-                    f"no final finding for {', '.join(missing)}: "
-                    "the report shows these as not assessed", "warning"))
+                    audit.source, audit.key_lines.get(("dimensions",)), "dimensions",
+                    f"no final finding for {', '.join(missing)}: the report shows these as "
+                    "not assessed (leave them out of the audit's dimensions if this audit "
+                    "did not examine them)", "warning"))
     return problems
