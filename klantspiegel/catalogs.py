@@ -21,17 +21,26 @@ PACKAGE_DIR = Path(__file__).parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 
 
-def message_ids() -> set[str]:
-    """Every message id used by the package's code and the theme's templates."""
-    ids: set[str] = set()
+def messages() -> set[str | tuple[str, str]]:
+    """Every message used by the package's code and the theme's templates: an id, or the
+    (singular, plural) pair of an `ngettext` call, which the catalog holds as a plural entry."""
+    found: set[str | tuple[str, str]] = set()
     sources = [(PACKAGE_DIR, [("**.py", "python")]), (THEME_DIR, [("**.html", "jinja2")])]
     for folder, method_map in sources:
         options = {"**.html": {"extensions": "jinja2.ext.i18n"}}
         for _file, _line, message, _comments, _context in extract_from_dir(
             folder, method_map, options_map=options, keywords=KEYWORDS
         ):
-            ids.update(m for m in (message if isinstance(message, tuple) else (message,)) if m)
-    return ids
+            if isinstance(message, tuple):
+                found.add((str(message[0]), str(message[1])))
+            elif message:
+                found.add(message)
+    return found
+
+
+def message_ids() -> set[str]:
+    """Every message id used by the package's code and the theme's templates."""
+    return {i for m in messages() for i in (m if isinstance(m, tuple) else (m,)) if i}
 
 
 def catalog_path(language: str) -> Path:
@@ -46,7 +55,11 @@ def missing_translations(language: str) -> list[str]:
     translated: set[str] = set()
     if path.is_file():
         with path.open("rb") as handle:
-            translated = {str(m.id) for m in read_po(handle) if m.id and m.string}
+            for m in read_po(handle):
+                ids = m.id if isinstance(m.id, tuple | list) else (m.id,)
+                strings = m.string if isinstance(m.string, tuple | list) else (m.string,)
+                if m.id and all(strings):
+                    translated.update(str(i) for i in ids)
     return sorted(message_ids() - translated)
 
 
@@ -58,9 +71,12 @@ def update_catalog(language: str) -> None:
         with path.open("rb") as handle:
             old = read_po(handle, locale=language)
     new = Catalog(locale=language, project="klantspiegel")
-    for message_id in sorted(message_ids()):
-        existing = old.get(message_id)
-        new.add(message_id, existing.string if existing else "")
+    for message in sorted(messages(), key=lambda m: m if isinstance(m, str) else m[0]):
+        existing = old.get(message if isinstance(message, str) else message[0])
+        empty = "" if isinstance(message, str) else ("",) * new.num_plurals
+        same_kind = existing and isinstance(existing.id, tuple | list) == isinstance(message, tuple)
+        kept = existing.string if same_kind else None
+        new.add(message, kept or empty)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
         write_po(handle, new, width=100, omit_header=True)

@@ -8,11 +8,15 @@ language, so its catalog only holds entries whose English text differs from the 
 from __future__ import annotations
 
 import datetime as dt
+import gettext
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date
+from babel.messages.catalog import Catalog as BabelCatalog
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -21,47 +25,79 @@ from klantspiegel.model import Language
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
+MINUS = "\u2212"  # a true minus sign: "−0,2", never the hyphen "-0,2"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One language's messages: singular ids, plural entries and the language's plural rule."""
+
+    messages: Mapping[str, str]
+    plurals: Mapping[str, tuple[str, ...]]  # singular id -> one text per plural form
+    plural_index: Callable[[int], int]  # the catalog's Plural-Forms rule: count -> form
+
+
 @cache
-def catalog(language: Language) -> dict[str, str]:
-    """Message id -> translated text for a language (empty translations are left out)."""
+def catalog(language: Language) -> Catalog:
+    """The language's catalog (empty translations are left out; English ids are the source)."""
     path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
-    if not path.is_file():
-        return {}
-    with path.open("rb") as handle:
-        po = read_po(handle, locale=language)
-    return {str(m.id): str(m.string) for m in po if m.id and m.string}
+    po = BabelCatalog(locale=language)
+    if path.is_file():
+        with path.open("rb") as handle:
+            po = read_po(handle, locale=language)
+    messages: dict[str, str] = {}
+    plurals: dict[str, tuple[str, ...]] = {}
+    for m in po:
+        if isinstance(m.id, tuple | list):
+            if all(m.string):
+                plurals[str(m.id[0])] = tuple(str(s) for s in m.string)
+        elif m.id and m.string:
+            messages[str(m.id)] = str(m.string)
+    return Catalog(messages, plurals, gettext.c2py(po.plural_expr))
+
+
+def rounded(value: float, digits: int) -> Decimal:
+    """The value as it is shown: rounded half-up (away from zero) to `digits` decimals."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 class Translator:
-    """Translates message ids and formats numbers and dates for one report language."""
+    """Translates message ids and formats numbers and dates for one report language.
+
+    Numbers have one style everywhere: rounded half-up, a true minus sign, and no sign at all
+    on a value that rounds to zero ("0", never "-0", "−0" or "±0").
+    """
 
     def __init__(self, language: Language):
         self.language = language
-        self._messages = catalog(language)
+        self._catalog = catalog(language)
 
     def gettext(self, message: str) -> str:
-        return self._messages.get(message, message)
+        return self._catalog.messages.get(message, message)
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
-        return self.gettext(singular if count == 1 else plural)
+        """The form of a message for `count`, by the catalog's plural rule."""
+        index = self._catalog.plural_index(count)
+        forms = self._catalog.plurals.get(singular)
+        if forms is not None:
+            return forms[min(index, len(forms) - 1)]
+        return self.gettext(singular if index == 0 else plural)  # an entry per form
 
     def number(self, value: float | None, digits: int = 1) -> str:
-        """A number rounded half-up and written the local way (2,5 in Dutch, 2.5 in English)."""
+        """A number written the local way (2,5 in Dutch, 2.5 in English), −3 for minus three."""
         if value is None:
             return "–"
-        quantum = Decimal(1).scaleb(-digits)
-        rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+        shown = rounded(value, digits)
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(rounded, format=pattern, locale=self.language)
+        text = format_decimal(abs(shown), format=pattern, locale=self.language)
+        return MINUS + text if shown < 0 else text
 
     def signed(self, value: float | None, digits: int = 1) -> str:
-        """A change with its sign: +0,4 or −0,2 (a true minus sign)."""
+        """A change or a point on a -100..100 scale with its sign: +0,4, −0,2, and 0,0."""
         if value is None:
             return "–"
-        text = self.number(abs(value), digits)
-        if text.strip("0,.") == "":
-            return "±" + text
-        return ("+" if value > 0 else "−") + text
+        text = self.number(value, digits)
+        return "+" + text if rounded(value, digits) > 0 else text
 
     def date(self, value: dt.date, style: str = "long") -> str:
         return format_date(value, format=style, locale=self.language)

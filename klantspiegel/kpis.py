@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from klantspiegel.i18n import N_
 from klantspiegel.model import Kpi, KpiKind
 
 Z_95 = 1.96
@@ -132,3 +133,15 @@ def meets_target(kpi: Kpi) -> bool | None:
     if kpi.target is None:
         return None
     return kpi.value >= kpi.target if kpi.higher_is_better else kpi.value <= kpi.target
+
+
+def target_wording(kpi: Kpi) -> str:
+    """How the KPI stands against its target, in the direction of `higher_is_better` (the one
+    rule for site and PDF): "On target", "Below target" when higher is better, "Above target"
+    when lower is better, "No target". An English message id, for the catalogs."""
+    met = meets_target(kpi)
+    if met is None:
+        return N_("No target")
+    if met:
+        return N_("On target")
+    return N_("Below target") if kpi.higher_is_better else N_("Above target")

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Literal
 
-from klantspiegel import charts
+from klantspiegel import charts, charts_detail
 from klantspiegel.audience import client_view, final_audit
+from klantspiegel.executive import ExecutiveSummary, executive_summary
 from klantspiegel.i18n import VALUE_LABELS, Translator
-from klantspiegel.kpis import KpiBalance, NpsResult, kpi_balance, meets_target, net_promoter_score
+from klantspiegel.kpis import KpiBalance, NpsResult, kpi_balance, net_promoter_score
 from klantspiegel.model import (
     Anecdote,
     Audit,
@@ -26,6 +28,15 @@ from klantspiegel.model import (
     Organisation,
     Portfolio,
     ScoringModel,
+)
+from klantspiegel.presentation import (
+    KpiRow,
+    NpsTrend,
+    ReportNotes,
+    kpi_rows,
+    nps_trend,
+    report_notes,
+    shown_change,
 )
 from klantspiegel.scoring import (
     AuditScore,
@@ -50,15 +61,8 @@ class DimensionRow:
     score: DimensionScore
     previous: float | None
     benchmark: float | None
-    change: float | None
+    change: float | None  # from the shown scores (presentation.shown_change)
     findings: tuple[Finding, ...]
-
-
-@dataclass(frozen=True)
-class KpiRow:
-    kpi: Kpi
-    meets_target: bool | None
-    digits: int  # decimals to show: none for whole numbers
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,12 @@ class HistoryPoint:
 
 @dataclass(frozen=True)
 class ReportCharts:
+    """The charts of a report. `bars` holds the assessed dimensions only, highest score first,
+    with the previous audit and the sector median marked; `radar` exists only where it still
+    reads (see `charts.radar_fits`), with its unassessed axes marked."""
+
     gauge: charts.Chart
-    radar: charts.Chart
+    radar: charts.Chart | None
     bars: charts.Chart
     matrix: charts.Chart | None
     trend: charts.Chart | None
@@ -100,17 +108,28 @@ class OrganisationReport:
     actions: tuple[Finding, ...]
     quadrants: Mapping[str, str]
     evidence_by_type: tuple[tuple[str, int], ...]
-    observation_count: int
-    history: tuple[HistoryPoint, ...]
+    observation_count: int  # distinct: a story counts once (notes.observations says so)
+    finding_count: int  # the final findings in scope: those the scores rest on
+    index_change: float | None  # from the shown indexes: 2,2 -> 3,1 is +0,9
+    nps_trend: NpsTrend | None
+    notes: ReportNotes
+    history: tuple[HistoryPoint, ...]  # the audits up to and including this one, oldest first
     charts: ReportCharts
+    # the reports of the audits before the latest, oldest first; empty in those reports
+    earlier: tuple[OrganisationReport, ...]
 
     @property
     def language(self) -> str:
         return self.organisation.report_language
 
+    @cached_property
+    def executive(self) -> ExecutiveSummary:
+        """What opens the PDF and the site's report: messages, index, coverage, first actions."""
+        return executive_summary(self, Translator(self.organisation.report_language))
+
     @property
     def previous_audit(self) -> Audit | None:
-        return self.organisation.previous_audit
+        return self.history[-2].audit if len(self.history) > 1 else None
 
     def finding_dimension(self, finding: Finding) -> Dimension:
         return next(r.dimension for r in self.dimensions if r.dimension.key == finding.dimension)
@@ -128,7 +147,7 @@ class OrganisationReport:
 def latest_scores(portfolio: Portfolio) -> dict[str, tuple[str, AuditScore]]:
     """Each organisation's sector and latest final audit score, the input for peer benchmarks
     (an organisation with only a draft audit is no peer)."""
-    finals = {o.slug: (o.sector, final_audit(o)) for o in portfolio.organisations}
+    finals = {o.slug: (o.sector_key, final_audit(o)) for o in portfolio.organisations}
     return {
         slug: (sector, score_audit(audit, portfolio.scoring_model))
         for slug, (sector, audit) in finals.items()
@@ -141,21 +160,30 @@ def build_report(
     portfolio: Portfolio,
     peers: Mapping[str, tuple[str, AuditScore]],
     audience: Audience,
+    audit_slug: str | None = None,
 ) -> OrganisationReport:
-    """Assemble the report of an organisation's latest audit for one audience.
+    """Assemble the report of one audit of an organisation (the latest by default) for one
+    audience; the latest audit's report holds the reports of the audits before it in `earlier`.
 
     A client's report is built from the client's view, so every number, chart and list in it
-    (and in the PDF, bundle and exports made from it) is computed without a trace of a draft.
+    (and in the PDF, bundle and exports made from it) is computed without a trace of a draft;
+    an earlier draft audit has no report for a client. An earlier audit's report compares with
+    the audit before it, its history stops at it, and it has no sector benchmark: the peers'
+    scores are those of their latest audits, not of that time.
     """
     if audience == "client":
         organisation = client_view(organisation)
     model = portfolio.scoring_model
     t = Translator(organisation.report_language)
-    audit, previous = organisation.latest_audit, organisation.previous_audit
+    slugs = [a.slug for a in organisation.audits]
+    audits = organisation.audits[: slugs.index(audit_slug) + 1 if audit_slug else None]
+    audit, previous = audits[-1], audits[-2] if len(audits) > 1 else None
     score = score_audit(audit, model)
     previous_score = score_audit(previous, model) if previous else None
     change = change_since(score, previous_score)
-    benchmark = sector_benchmark(organisation.slug, organisation.sector, peers)
+    latest = audit is organisation.latest_audit
+    benchmark = (sector_benchmark(organisation.slug, organisation.sector_key, peers)
+                 if latest else None)
     shown = audit.findings
     rows = tuple(
         DimensionRow(
@@ -163,7 +191,9 @@ def build_report(
             score=dimension_score,
             previous=previous_score.dimension(dimension.key).score if previous_score else None,
             benchmark=benchmark.dimensions.get(dimension.key) if benchmark else None,
-            change=change.dimensions.get(dimension.key) if change else None,
+            change=shown_change(dimension_score.score,
+                                previous_score.dimension(dimension.key).score)
+            if previous_score else None,
             findings=tuple(
                 sorted(
                     (f for f in shown if f.dimension == dimension.key),
@@ -173,11 +203,15 @@ def build_report(
         )
         for dimension, dimension_score in zip(model.dimensions, score.dimensions, strict=True)
     )
-    history = tuple(HistoryPoint(a, score_audit(a, model)) for a in organisation.audits)
+    history = tuple(HistoryPoint(a, score_audit(a, model)) for a in audits)
     actions = tuple(action_plan(audit.findings))
     anecdotes = audit.anecdotes
     evidence = _evidence_by_type(audit)
-    report_charts = _charts(t, organisation, rows, score, actions, history, anecdotes, model)
+    nps = net_promoter_score(audit.survey.scores) if audit.survey else None
+    previous_nps = net_promoter_score(previous.survey.scores) if previous and previous.survey \
+        else None
+    report_charts = _charts(t, organisation, rows, score, actions, history, anecdotes, model,
+                            portfolio.config.accent_colour)
     return OrganisationReport(
         organisation=organisation,
         audit=audit,
@@ -197,19 +231,24 @@ def build_report(
         findings=shown,
         anecdotes=anecdotes,
         kpis=audit.kpis,
-        kpi_rows=tuple(
-            KpiRow(k, meets_target(k), 0 if float(k.value).is_integer() else 1) for k in audit.kpis
-        ),
+        kpi_rows=kpi_rows(audit, previous, nps, t),
         kpi_balance=kpi_balance(audit.kpis),
-        nps=net_promoter_score(audit.survey.scores) if audit.survey else None,
+        nps=nps,
         actions=actions,
         quadrants={
             f.slug: priority_quadrant(f.impact, f.effort) for f in actions if f.impact and f.effort
         },
         evidence_by_type=tuple(sorted(evidence.items(), key=lambda kv: (-kv[1], kv[0]))),
         observation_count=sum(evidence.values()),
+        finding_count=sum(r.score.finding_count for r in rows),
+        index_change=shown_change(score.index, previous_score.index) if previous_score else None,
+        nps_trend=nps_trend(nps, previous_nps),
+        notes=report_notes(score, previous_score, benchmark,
+                           sum(r.score.evidence_count for r in rows), sum(evidence.values()), t),
         history=history,
         charts=report_charts,
+        earlier=tuple(build_report(organisation, portfolio, peers, audience, a.slug)
+                      for a in audits[:-1]) if latest else (),
     )
 
 
@@ -221,13 +260,15 @@ def build_reports(
     """The consultant's and the client's report; computed once when there is nothing to hide."""
     consultant = build_report(organisation, portfolio, peers, audience="consultant")
     if client_view(organisation) is organisation:  # no draft, no internal note
-        return consultant, replace(consultant, audience="client")
+        earlier = tuple(replace(r, audience="client") for r in consultant.earlier)
+        return consultant, replace(consultant, audience="client", earlier=earlier)
     return consultant, build_report(organisation, portfolio, peers, audience="client")
 
 
 def _evidence_by_type(audit: Audit) -> Counter[str]:
-    """Observations behind the final findings, by evidence type; linked stories count once."""
-    final = [f for f in audit.findings if f.is_final]
+    """Observations behind the final findings in scope (those the scores rest on), by evidence
+    type; linked stories count once."""
+    final = [f for f in audit.findings if f.is_final and audit.examines(f.dimension)]
     counts = Counter(e.type for f in final for e in f.evidence)
     stories = {slug for f in final for slug in f.anecdotes}
     if stories:
@@ -244,14 +285,16 @@ def _charts(
     history: tuple[HistoryPoint, ...],
     anecdotes: tuple[Anecdote, ...],
     model: ScoringModel,
+    accent: str = charts.ACCENT,
 ) -> ReportCharts:
     _ = t.gettext
     language = organisation.report_language
     labels = [r.dimension.label[language] for r in rows]
     level = score.level.name[language] if score.level else _("Not assessed")
-    gauge = charts.gauge(
+    gauge = charts.responsive(
+        charts.gauge,
         "chart-gauge",
-        score.index,
+        value=score.index,
         title=_("Overall index"),
         description=_("{value} of 5: level {level}.").format(
             value=t.number(score.index), level=level
@@ -260,6 +303,7 @@ def _charts(
         not_assessed=_("Not assessed"),
         value_text=t.number(score.index),
         band_labels=[lv.name[language] for lv in model.levels],
+        accent=accent,
     )
     series = [charts.Series(_("This audit"), [r.score.score for r in rows], "current")]
     if any(r.previous is not None for r in rows):
@@ -268,72 +312,90 @@ def _charts(
         series.append(
             charts.Series(_("Sector peers (median)"), [r.benchmark for r in rows], "benchmark")
         )
-    radar = charts.radar(
-        "chart-radar",
-        labels,
-        series,
-        title=_("Scores per dimension"),
-        description=_("Score of each dimension on a scale of 1 to 5."),
-        value_format=t.number,
-        label_heading=_("Dimension"),
+    # a radar only where it still reads; it has no phone layout (the bars show the same)
+    radar = (
+        charts.radar(
+            "chart-radar",
+            labels,
+            series,
+            title=_("Profile over the dimensions"),
+            description=_("Score of each dimension on a scale of 1 to 5."),
+            value_format=t.number,
+            label_heading=_("Dimension"),
+            not_assessed=_("not assessed"),
+            accent=accent,
+        )
+        if charts.radar_fits(series[0].values)
+        else None
     )
-    bars = charts.bars(
+    # the assessed dimensions, highest first; the dimension table lists every one
+    assessed = sorted(
+        (r for r in zip(labels, rows, strict=True) if r[1].score.score is not None),
+        key=lambda r: (-(r[1].score.score or 0), r[0]),
+    )
+    bars = charts.responsive(
+        charts.bars,
         "chart-bars",
-        [
-            charts.BarRow(label, r.score.score, r.benchmark, r.previous)
-            for label, r in zip(labels, rows, strict=True)
-        ],
+        rows=[charts.BarRow(name, r.score.score, r.benchmark, r.previous) for name, r in assessed],
         title=_("Scores per dimension"),
-        description=_("Each dimension's score from 1 to 5, with the sector median where known."),
+        description=_("The assessed dimensions from 1 to 5, highest first, with the previous "
+                      "audit and the sector median where known."),
         not_assessed=_("Not assessed"),
         benchmark_label=_("Sector peers (median)"),
         value_format=t.number,
         previous_label=_("Previous audit"),
         label_heading=_("Dimension"),
+        accent=accent,
     )
     planned = [f for f in actions if f.impact and f.effort]
     matrix = (
-        charts.priority_matrix(
+        charts.responsive(
+            charts_detail.priority_matrix,
             "chart-matrix",
-            [
-                # no links inside the chart: an image (role=img) may not hold controls; the
-                # action plan table beside it links every recommendation
-                charts.MatrixPoint(f.title, f.impact, f.effort)
-                for f in planned
-            ],
+            # no links inside the chart: an image (role=img) may not hold controls; the
+            # action plan table beside it links every recommendation
+            points=[charts.MatrixPoint(f.title, f.impact, f.effort) for f in planned],
             title=_("Priority matrix"),
             description=_("Recommendations by expected impact and effort."),
             axis_impact=_("Impact"),
             axis_effort=_("Effort"),
             quadrant_names={k: t.gettext(v) for k, v in VALUE_LABELS["quadrant"].items()},
             headings=("#", _("Recommendation"), _("Impact"), _("Effort"), _("Priority")),
+            accent=accent,
         )
         if planned
         else None
     )
     trend = (
-        charts.trend(
+        charts.responsive(
+            charts_detail.trend,
             "chart-trend",
-            [charts.TrendPoint(t.date(h.audit.date, "MMM yyyy"), h.score.index) for h in history],
+            points=[
+                charts.TrendPoint(t.date(h.audit.date, "MMM yyyy"), h.score.index)
+                for h in history
+            ],
             title=_("Overall index over time"),
             description=_("Overall index of each audit of this organisation."),
             value_format=t.number,
             label_heading=_("Audit"),
+            accent=accent,
         )
         if len(history) > 1
         else None
     )
     journeys = {
-        a.slug: charts.journey_curve(
+        a.slug: charts.responsive(
+            charts_detail.journey_curve,
             f"chart-journey-{a.slug}",
-            [
+            steps=[
                 charts.JourneyPoint(s.touchpoint, s.actor, s.emotion, s.moment_of_truth)
                 for s in a.journey
             ],
             title=_("Customer journey: {title}").format(title=a.title),
-            description=_("Emotion of the customer at each step, from -2 to +2."),
+            description=_("Emotion of the customer at each step, from −2 to +2."),
             moment_label=_("Moment of truth"),
             headings=("#", _("Step"), _("Actor"), _("Emotion"), _("Moment of truth")),
+            accent=accent,
         )
         for a in anecdotes
     }
@@ -367,13 +429,14 @@ def dimension_overview(
     _ = t.gettext
     entries = tuple(
         DimensionEntry(report.organisation.slug, report.organisation.name,
-                       report.organisation.sector,
+                       report.organisation.sector_label[language],
                        next(r for r in report.dimensions if r.dimension == dimension))
         for report in reports.values()
     )
-    chart = charts.bars(
+    chart = charts.responsive(
+        charts.bars,
         f"chart-dimension-{dimension.key}",
-        [charts.BarRow(e.name, e.row.score.score) for e in entries],
+        rows=[charts.BarRow(e.name, e.row.score.score) for e in entries],
         title=_("{dimension}: score per organisation").format(dimension=dimension.label[language]),
         description=_("Latest audit of each organisation, on a scale of 1 to 5."),
         not_assessed=_("Not assessed"),

@@ -22,7 +22,7 @@ import traceback
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache, wraps
+from functools import cache, partial, wraps
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -32,6 +32,7 @@ from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, SecurityErr
 
 from klantspiegel.i18n import Translator
 from klantspiegel.model import Language
+from klantspiegel.presentation import emotion
 from klantspiegel.problems import ContentError, Problem
 from klantspiegel.walk import entry, read_regular, walk
 
@@ -242,6 +243,7 @@ def environment(
     env.filters["number"] = t.number
     env.filters["signed"] = t.signed
     env.filters["date"] = t.date
+    env.filters["emotion"] = partial(emotion, t)
     env.filters = {name: _bounded_filter(f) for name, f in env.filters.items()}
     return env
 

@@ -230,8 +230,8 @@ def test_the_management_summary_fits_on_one_page(rendered, slug):
     page = pdf.chapter_page("summary")
     assert pdf.chapter_page("method") == page + 1
     text = pdf.text(page)
-    top = ("Top strengths", "Top improvements") if slug == "parcelco" else (
-        "BELANGRIJKSTE STERKE PUNTEN", "BELANGRIJKSTE VERBETERPUNTEN")
+    top = ("Key messages", "First actions") if slug == "parcelco" else (
+        "KERNBOODSCHAPPEN", "EERSTE ACTIES")
     assert all(label.upper() in text.upper() for label in top)
 
 
@@ -308,8 +308,8 @@ def test_every_font_is_embedded_and_subset(dutch):
 
 def test_the_findings_are_attached_as_csv(dutch):
     attachments = PdfReader(dutch.path).attachments
-    assert list(attachments) == ["findings.csv"]
-    data = attachments["findings.csv"][0].decode()
+    assert list(attachments) == ["bevindingen.csv"]  # named in the report's language
+    data = attachments["bevindingen.csv"][0].decode()
     assert "Het dashboard telt rondes, geen klanten" in data
     assert "Geheime conceptbevinding" not in data
 
@@ -385,7 +385,8 @@ def test_drafts_and_internal_notes_never_reach_the_pdf(dutch):
 def test_the_kpi_scorecard_shows_value_target_and_previous_value(dutch):
     text = dutch.text(dutch.chapter_page("kpis"))
     row = next(line for line in text.splitlines() if "afhandeltijd" in line.lower())
-    assert re.search(r"412\s*s\s+360\s*s\s+.*Onder\s+doel\s+380\s*s", row)
+    # a handle time above its target: lower is better, so "above target", never "below"
+    assert re.search(r"412\s*s\s+360\s*s\s+.*Boven\s+doel\s+380\s*s", row)
 
 
 def test_the_print_html_carries_the_portfolio_accent_colour(tmp_path):
