@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from klantspiegel import charts
+from klantspiegel import charts, charts_detail
 from klantspiegel.charts import BarRow, JourneyPoint, MatrixPoint, Series, TrendPoint
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -35,9 +35,9 @@ def make_radar(values: list[float | None], axes: list[str] | None = None) -> cha
 
 
 def make_matrix(points: list[MatrixPoint]) -> charts.Chart:
-    return charts.priority_matrix("matrix", points, title="Prioriteiten", description="Matrix.",
-                                  axis_impact="Impact", axis_effort="Inspanning",
-                                  quadrant_names=QUADRANTS)
+    return charts_detail.priority_matrix("matrix", points, title="Prioriteiten",
+                                         description="Matrix.", axis_impact="Impact",
+                                         axis_effort="Inspanning", quadrant_names=QUADRANTS)
 
 
 def make_journey() -> charts.Chart:
@@ -45,7 +45,7 @@ def make_journey() -> charts.Chart:
              JourneyPoint("Formulier invullen", "Klant", -2, True),
              JourneyPoint("Telefonisch contact met klantenservice", "Medewerker", 0, False),
              JourneyPoint(EVIL, "Teamleider", 2, True)]
-    return charts.journey_curve("journey", steps, title="Klantreis", description="Emotie.",
+    return charts_detail.journey_curve("journey", steps, title="Klantreis", description="Emotie.",
                                 moment_label="Moment van de waarheid")
 
 
@@ -68,9 +68,12 @@ def all_charts() -> dict[str, charts.Chart]:
         "journey": make_journey(),
         "matrix": make_matrix([MatrixPoint("Terugbellen", 5, 1, "findings/a.html?x=1&y=2"),
                                MatrixPoint(EVIL, 5, 1), MatrixPoint("CRM", 2, 5)]),
-        "trend": charts.trend("trend", [TrendPoint("jan 2022", 2.4), TrendPoint("mrt 2023", None),
-                                        TrendPoint("nov 2024", 3.4), TrendPoint("dec 2024", 3.5)],
-                              title="Index door de tijd", description="Trend.", value_format=dutch),
+        "trend": charts_detail.trend("trend", [TrendPoint("jan 2022", 2.4),
+                                               TrendPoint("mrt 2023", None),
+                                               TrendPoint("nov 2024", 3.4),
+                                               TrendPoint("dec 2024", 3.5)],
+                                     title="Index door de tijd", description="Trend.",
+                                     value_format=dutch),
     }
 
 
@@ -168,7 +171,7 @@ def test_text_is_escaped(built):
     assert any(t.startswith("<script>") for t in texts(parse(built["bars"])))
     matrix = parse(built["matrix"])
     assert {e.get("href") for e in matrix.iter(f"{NS}a")} == {"findings/a.html?x=1&y=2"}
-    chart = charts.trend("t", [TrendPoint("a", 1), TrendPoint("b", 2)], title=EVIL,
+    chart = charts_detail.trend("t", [TrendPoint("a", 1), TrendPoint("b", 2)], title=EVIL,
                          description=EVIL)
     assert parse(chart).find(f"{NS}title").text == EVIL
     assert "<script>" not in str(chart.svg)
@@ -224,24 +227,31 @@ def test_radar_places_five_on_the_outer_ring_and_one_on_the_inner_ring():
     assert markers[1] == pytest.approx(rings[1][1], abs=0.01)
     assert markers[3] == pytest.approx(rings[5][3], abs=0.01)
     outer, inner = (math.dist(centre, markers[i]) for i in (0, 1))
-    assert inner == pytest.approx(outer / 5, abs=0.01) and inner > 20
+    assert inner == pytest.approx(outer / 5, abs=0.01) and inner > 15
 
 
-def test_radar_missing_value_leaves_a_gap_not_a_point_at_the_centre():
-    root = parse(make_radar([3.0, None, 3.0, 3.0, 3.0]))
+def test_radar_joins_the_assessed_axes_into_one_closed_shape():
+    root = parse(make_radar([3.0, None, 3.0, 3.0, 3.0, 3.0]))
     centre, _ = radar_geometry(root)
     markers = [centre_of(e) for e in by_class(root, "series-current", "marker")]
-    assert len(markers) == 4
-    assert all(math.dist(centre, m) > 50 for m in markers)
+    assert len(markers) == 5 and all(math.dist(centre, m) > 50 for m in markers)
     line = by_class(root, "series-current", "line")[0].get("d")
-    assert line.count("M") == 3  # segments 3-4, 4-5, 5-1; none touches the missing axis 2
-    points = [tuple(map(float, p.split(","))) for p in re.split("[ML]", line) if p]
-    assert all(math.dist(centre, p) > 50 for p in points)
-    area = by_class(root, "series-current", "area")[0].get("d")
-    assert f"{centre[0]:g},{centre[1]:g}" not in area
-    sparse = parse(make_radar([3.0, None, 3.0, None, 3.0]))
-    assert not by_class(sparse, "area")  # with two gaps a filled shape would be guesswork
-    assert len(by_class(sparse, "series-current", "marker")) == 3
+    assert line.count("M") == 1 and line.endswith("Z")  # never loose segments
+    assert len(by_class(root, "series-current", "area")) == 1
+
+
+def test_radar_marks_an_unassessed_axis_dashed_and_labelled():
+    root = parse(make_radar([3.0, None, 3.0, 3.0, 3.0, 3.0]))
+    dashed = by_class(root, "spoke", "not-assessed")
+    assert len(dashed) == 1 and dashed[0].get("stroke-dasharray")
+    assert [e.text for e in by_class(root, "axis-note")] == ["(n/a)"]
+
+
+@pytest.mark.parametrize(("values", "fits"), [
+    ([3.0] * 9, True), ([3.0] * 7 + [None] * 2, True), ([3.0] * 6 + [None] * 3, False),
+    ([3.0] * 4 + [None], False), ([3.0] * 5, True)])
+def test_radar_only_where_most_dimensions_are_assessed(values, fits):
+    assert charts.radar_fits(values) is fits
 
 
 def test_radar_series_differ_by_dash_and_marker_shape(built):
@@ -295,7 +305,7 @@ def test_journey_marks_moments_and_shapes_points_by_sign(built):
     assert [e.text for e in by_class(root, "step-number")] == ["1", "2", "3", "4"]
     assert "Moment van de waarheid" in texts(root)
     y_of = {e.text: float(e.get("y")) for e in by_class(root, "tick")}
-    assert centre_of(negative[0])[1] == pytest.approx(y_of["−2"] - 4)
+    assert centre_of(negative[0])[1] == pytest.approx(y_of["−2"] - 4.5)
     assert y_of["+2"] < y_of["0"] < y_of["−2"]  # positive emotion is up
     assert centre_of(positive[0])[1] < centre_of(negative[0])[1]
     assert built["journey"].table_rows[1] == ("2", "Formulier invullen", "Klant", "−2",
@@ -375,3 +385,123 @@ def test_weasyprint_scales_the_svg_to_its_block(built, name):
     width, height = viewbox(parse(built[name]))
     assert box.width == pytest.approx(10 / 2.54 * 96, rel=0.01)
     assert box.height == pytest.approx(box.width * height / width, rel=0.01)
+
+
+# --- issue 12: charts that read in print and on a phone ----------------------------------------
+
+def box_of(element: ET.Element) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a rect, circle or polygon."""
+    if element.tag == f"{NS}rect":
+        x, y, w, h = (float(element.get(k)) for k in ("x", "y", "width", "height"))
+        return x, y, x + w, y + h
+    if element.tag == f"{NS}circle":
+        (x, y), r = centre_of(element), float(element.get("r"))
+        return x - r, y - r, x + r, y + r
+    coords = [tuple(map(float, p.split(","))) for p in element.get("points").split()]
+    return (min(x for x, _ in coords), min(y for _, y in coords),
+            max(x for x, _ in coords), max(y for _, y in coords))
+
+
+def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_bar_markers_with_equal_values_hide_neither_each_other_nor_the_bar_end():
+    chart = charts.bars("b", [BarRow("Gelijk", 3.0, 3.0, 3.0)], title="t", description="d",
+                        not_assessed="n", benchmark_label="Sector", previous_label="Vorige")
+    root = parse(chart)
+    bar = box_of(by_class(root, "bar")[0])
+    previous = box_of(by_class(root, "series-previous", "marker")[0])
+    benchmark = box_of(by_class(root, "series-benchmark", "marker")[0])
+    assert not overlap(previous, benchmark)
+    assert not overlap(previous, bar) and not overlap(benchmark, bar)
+    assert previous[3] <= bar[1] and benchmark[1] >= bar[3]  # above and below the bar
+
+
+def test_radar_markers_with_equal_values_nest_and_stay_visible():
+    root = parse(make_radar([2.0, 3.0, 3.0, 3.0, 3.0]))  # axis 0: current = previous = 2.0
+    shapes = [e for e in root.iter() if "marker" in e.get("class", "").split()]
+    order = [next(c for c in e.get("class").split() if c.startswith("series-")) for e in shapes]
+    assert order.index("series-previous") > order.index("series-current")  # drawn over it
+    current = box_of(by_class(root, "series-current", "marker")[0])
+    previous = by_class(root, "series-previous", "marker")[0]
+    assert previous.get("fill") == "none"  # an outline: the circle inside stays visible
+    inner = box_of(previous)
+    assert inner[0] < current[0] and inner[2] > current[2]
+
+
+def test_every_chart_text_but_the_headline_is_the_one_chart_text_size(built):
+    for name, chart in built.items():
+        sizes = {float(e.get("font-size")) for e in parse(chart).iter(f"{NS}text")
+                 if "headline" not in e.get("class", "")}
+        assert sizes == {charts.TEXT_SIZE}, name
+
+
+def test_responsive_chart_has_a_narrow_layout_with_its_own_ids():
+    chart = charts.responsive(charts.bars, "b", rows=[BarRow("a", 3.0)], title="t",
+                              description="d", not_assessed="n", benchmark_label="s")
+    wide, narrow = ET.fromstring(str(chart.svg)), ET.fromstring(str(chart.narrow))
+    assert viewbox(wide)[0] == 436 and viewbox(narrow)[0] == 300
+    assert narrow.find(f"{NS}title").get("id") == "b-narrow-title"
+
+
+def journey_with(labels: list[str], width: float) -> ET.Element:
+    steps = [JourneyPoint(label, "Klant", (i % 5) - 2, False) for i, label in enumerate(labels)]
+    return ET.fromstring(str(charts_detail.journey_curve(
+        "j", steps, title="t", description="d", moment_label="m", width=width).svg))
+
+
+LONG_STEPS = ["Ontvangstruimte van het hoofdkantoor", "Wachtrij aan het loket",
+              "Telefonische klantendienst met keuzemenu", "Terugbelverzoek via het webformulier",
+              "Levering", "Klachtenbehandeling door de afdeling geschillen"]
+
+
+@pytest.mark.parametrize("width", [300.0, 436.0])
+def test_journey_step_labels_are_never_cut(width):
+    root = journey_with(LONG_STEPS, width)
+    shown = " ".join(e.text for e in by_class(root, "step-label"))
+    assert "…" not in shown
+    for label in LONG_STEPS:
+        assert label in shown
+
+
+@pytest.mark.parametrize("labels", [LONG_STEPS, ["Thuis", "Voordeur", "Postkantoor (telefoon)"]])
+def test_journey_step_labels_do_not_collide(labels):
+    from klantspiegel.svg import text_width
+
+    root = journey_with(labels, 436.0)
+    boxes = []
+    for e in by_class(root, "step-label"):
+        x, y, w = float(e.get("x")), float(e.get("y")), text_width(e.text)
+        left = {"middle": x - w / 2, "end": x - w}.get(e.get("text-anchor"), x)
+        boxes.append((left, y - 13, left + w, y))
+        assert left >= 0 and left + w <= 436
+    for i, a in enumerate(boxes):
+        assert not any(overlap(a, b) for b in boxes[i + 1:]), a
+
+
+def test_report_charts_use_the_portfolios_accent_colour(small_portfolio):
+    from klantspiegel.load import load_portfolio
+    from klantspiegel.report import build_report, latest_scores
+
+    small_portfolio.write("portfolio.yaml", "consultancy: Test\nlanguage: nl\n"
+                                            "accent_colour: '#aa3377'\n")
+    portfolio, problems = load_portfolio(small_portfolio.root)
+    assert portfolio is not None, problems
+    report = build_report(portfolio.organisations[0], portfolio, latest_scores(portfolio),
+                          audience="client")
+    for chart in (report.charts.gauge, report.charts.bars, *report.charts.journeys.values()):
+        assert "#aa3377" in chart.svg and charts.ACCENT not in chart.svg
+
+
+def test_report_bars_hold_the_assessed_dimensions_highest_first(small_portfolio):
+    from klantspiegel.load import load_portfolio
+    from klantspiegel.report import build_report, latest_scores
+
+    small_portfolio.finding("postbedrijf", "klachten", dimension="klachten", score=3)
+    portfolio, problems = load_portfolio(small_portfolio.root)
+    assert portfolio is not None, problems
+    report = build_report(portfolio.organisations[0], portfolio, latest_scores(portfolio),
+                          audience="client")
+    assert [row[1] for row in report.charts.bars.table_rows] == ["4,0", "3,0", "2,0"]
+    assert report.charts.radar is None  # 3 of 9 assessed: no radar
