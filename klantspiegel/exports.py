@@ -59,7 +59,10 @@ class OrganisationRow(Row):
 
     organisation: str = Field(description="folder name of the organisation (its web address)")
     name: str = Field(description="name of the organisation")
-    sector: str = Field(description="sector, as used for peer benchmarks")
+    sector: str = Field(description="name of its sector, in the export's language")
+    sector_key: str = Field(
+        description="key of its sector (in portfolio.yaml's sectors); peers share it"
+    )
     size: OrganisationSize = Field(description="small, medium or large")
     language: Language = Field(description="language of its reports")
     audit: str = Field(description="folder name of the latest audit")
@@ -174,7 +177,7 @@ class ExportTables(Row):
     generated_from: str = Field(description="the consultancy whose portfolio this is")
     scoring_model: str = Field(description="name of the scoring model")
     scoring_model_version: str = Field(description="version of the scoring model")
-    language: Language = Field(description="language of the labels and level names")
+    language: Language = Field(description="language of the names: sectors, dimensions, levels")
     organisations: tuple[OrganisationRow, ...]
     audits: tuple[AuditRow, ...]
     dimension_scores: tuple[DimensionScoreRow, ...]
@@ -200,7 +203,7 @@ def export_tables(
     """Rows for every organisation from its client report, so drafts are never exported.
 
     `reports` maps slug -> report built with audience="client" (as the build makes them).
-    Labels and level names are in the portfolio's default language, the same in every row.
+    Names (sectors, dimensions, levels) are in the portfolio's language, the same in every row.
     """
     if any(r.audience != "client" for r in reports.values()):
         raise ValueError("exports are made from client reports only")
@@ -229,7 +232,8 @@ def _organisation_row(report: OrganisationReport, language: Language) -> Organis
     return OrganisationRow(
         organisation=o.slug,
         name=_text(o.name),
-        sector=_text(o.sector),
+        sector=_text(o.sector_label[language]),
+        sector_key=_text(o.sector_key),
         size=o.size,
         language=o.report_language,
         audit=audit.slug,
@@ -403,11 +407,12 @@ def table_csv(tables: ExportTables, name: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for row in table_rows(tables, name):
-        writer.writerow([_csv_cell(value) for value in row])
+        writer.writerow([csv_cell(value) for value in row])
     return out.getvalue()
 
 
-def _csv_cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """A value as a CSV cell: empty for None, true/false, ISO dates, formulas quoted."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -464,7 +469,7 @@ def _write_sheet(sheet: Any, rows: list[list[Any]]) -> None:
                 cell.number_format = "0.00"
             if r == 1:
                 cell.font = bold
-            widths[c - 1] = max(widths[c - 1], len(_csv_cell(value)))
+            widths[c - 1] = max(widths[c - 1], len(csv_cell(value)))
     for c, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
     sheet.freeze_panes = "A2"
@@ -510,7 +515,8 @@ def exports_markdown() -> str:
         "(`YYYY-MM-DD`; real dates in the XLSX); CSV is UTF-8 with a header row, `true`/",
         "`false` for yes/no, and text starting with `= + - @` gets a leading `'` so that a",
         "spreadsheet never runs it as a formula (the XLSX stores such text as text).",
-        "Labels and level names are in the portfolio's language.",
+        "Names (sectors, dimensions, levels, KPIs) are in the portfolio's language; fixed",
+        "values (`kind`, `horizon`, `priority`, ...) are codes, the same in every language.",
         "",
         "`scores.json` is one object: "
         + ", ".join(

@@ -41,6 +41,7 @@ from klantspiegel.model import (
     OrganisationFields,
     PortfolioConfig,
     ScoringModel,
+    SectorLabels,
     _hex_colour,
 )
 
@@ -116,6 +117,9 @@ def type_words(annotation: Any, metadata: Sequence[Any] = ()) -> str:
         return f"{words} (at least {least})" if least else words
     if origin is Literal:
         return "one of: " + ", ".join(str(c) for c in typing.get_args(annotation))
+    if origin is dict:
+        key, value = typing.get_args(annotation)
+        return f"mapping, each {type_words(key)}, with {type_words(value)}"
     if annotation is bool:
         return "true or false"
     if annotation is dt.date:
@@ -126,6 +130,8 @@ def type_words(annotation: Any, metadata: Sequence[Any] = ()) -> str:
         return _text_words(metadata)
     if annotation is Bilingual:
         return "text in nl and en"
+    if annotation is SectorLabels:
+        return "text in nl and en (one at least)"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return ITEM_NAMES.get(annotation, annotation.__name__)
     return str(annotation)

@@ -46,6 +46,7 @@ from klantspiegel.model import (
 )
 from klantspiegel.problems import Problem
 from klantspiegel.references import line_of, resolve
+from klantspiegel.sectors import Sectors, sector_problems
 from klantspiegel.source import (
     DEFAULT_MAX_FILE_BYTES,
     Document,
@@ -107,6 +108,8 @@ class _Reader:
     default_language: str = "nl"
     dimension_keys: list[str] | None = None
     markdown_cache: MarkdownCache | None = None
+    sectors: Sectors = field(default_factory=lambda: Sectors({}))
+    config_document: Document | None = None
     walker: Walker = field(init=False)
 
     def __post_init__(self) -> None:
@@ -119,6 +122,7 @@ class _Reader:
         config = self.config()
         if config:
             self.limit, self.default_language = config.max_file_bytes, config.language
+            self.sectors = Sectors(config.sectors)
         model = self.scoring_model(config.scoring_model if config else "default")
         self.dimension_keys = [d.key for d in model.dimensions] if model else None
         folders = self.content_folders(self.root, "organisation")
@@ -126,6 +130,9 @@ class _Reader:
         self.templates()
         if config is None or model is None:
             return None
+        if self.config_document:
+            self.problems += sector_problems(self.sectors, self.config_document,
+                                             [o for o in organisations if o], config.language)
         return Portfolio(root=self.root, config=config, scoring_model=model,
                          organisations=tuple(o for o in organisations if o is not None))
 
@@ -136,6 +143,7 @@ class _Reader:
             return None
         document = read_yaml_file(path, self.problems, DEFAULT_MAX_FILE_BYTES)
         config = fields_of(PortfolioConfig, document, self.problems) if document else None
+        self.config_document = document
         problem = self.logo_problem(config.logo) if config and config.logo else None
         if problem and document:
             self.error(path, document.line_of(("logo",)), "logo", f"logo '{config.logo}' {problem}")
@@ -179,9 +187,11 @@ class _Reader:
                                        "(expected a folder with audit.yaml next to this file)")
         if fields is None or not audits:
             return None
+        sector = self.sectors.resolve(fields.sector)
         return Organisation.model_construct(
             **dict(fields), slug=self.slug(folder, folder.name, ".pdf"), source=path,
             report_language=fields.language or self.default_language,
+            sector_key=sector.key, sector_label=sector.label,
             audits=tuple(sorted(audits, key=lambda a: a.date)),
             key_lines=document.key_lines if document else {},
         )

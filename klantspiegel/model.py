@@ -12,7 +12,14 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 Language = Literal["nl", "en"]
@@ -73,6 +80,10 @@ Score = Annotated[WholeNumber, Field(ge=1, le=5, description="a whole number fro
 Emotion = Annotated[WholeNumber, Field(ge=-2, le=2, description="a whole number from -2 to +2")]
 Text = Annotated[str, Field(min_length=1)]
 HexColour = Annotated[str, AfterValidator(_hex_colour), Field(description="a colour as #rrggbb")]
+# The summary page holds three messages of three lines each beside its chart and actions.
+MAX_KEY_MESSAGES = 3
+MAX_KEY_MESSAGE_LENGTH = 300
+KeyMessage = Annotated[str, Field(min_length=1, max_length=MAX_KEY_MESSAGE_LENGTH)]
 
 
 class Schema(BaseModel):
@@ -87,6 +98,26 @@ class Bilingual(Schema):
 
     def __getitem__(self, language: str) -> str:
         return self.en if language == "en" else self.nl
+
+
+SectorKey = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")]
+
+
+class SectorLabels(Schema):
+    """A sector's name per report language: one at least; a missing one shows the other."""
+
+    nl: Text | None = Field(
+        None, description="the sector's name in Dutch", examples=["Post & logistiek"]
+    )
+    en: Text | None = Field(
+        None, description="the sector's name in English", examples=["Postal and logistics"]
+    )
+
+    @model_validator(mode="after")
+    def _named(self) -> SectorLabels:
+        if self.nl is None and self.en is None:
+            raise ValueError("a sector needs its name in at least one language (nl, en)")
+        return self
 
 
 # --- portfolio.yaml -------------------------------------------------------------------------
@@ -113,6 +144,12 @@ class PortfolioConfig(Schema):
     )
     max_file_bytes: WholeNumber = Field(
         1_000_000, gt=0, description="largest source file accepted", examples=[1_000_000]
+    )
+    sectors: dict[SectorKey, SectorLabels] = Field(
+        default_factory=dict,
+        description="the portfolio's sectors, each a key with its name per report language; "
+        "an organisation's sector names one by key or by a name, and peers share the key",
+        examples=[{"post-logistiek": {"nl": "Post & logistiek", "en": "Postal and logistics"}}],
     )
 
 
@@ -172,8 +209,9 @@ class OrganisationFields(Schema):
         description="the organisation's name as the client writes it", examples=["Vlaspost"]
     )
     sector: Text = Field(
-        description="sector, used for peer benchmarks (same spelling for peers)",
-        examples=["Post & logistiek"],
+        description="a sector of portfolio.yaml (its key or one of its names), or any text; "
+        "organisations of one sector are peers in benchmarks",
+        examples=["post-logistiek"],
     )
     size: OrganisationSize = Field(
         description="how large the organisation is, by its number of customers and staff",
@@ -210,6 +248,17 @@ class AuditFields(Schema):
         min_length=1,
         description="keys of the dimensions this audit examined; all of them when left out",
         examples=[["bereikbaarheid", "klachten"]],
+    )
+    key_messages: list[KeyMessage] | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_KEY_MESSAGES,
+        description="one to three key messages for the management summary, each at most "
+        f"{MAX_KEY_MESSAGE_LENGTH} characters of plain text; written from the scores when left out",
+        examples=[[
+            "Wie een probleem meldt, wordt snel en goed geholpen: het herstel werkt.",
+            "Het lokale kantoor is onbereikbaar; de centrale lijn vangt alles op.",
+        ]],
     )
     status: Status = Field(
         "final", description="a draft audit is marked as a draft on the site", examples=["final"]
@@ -413,6 +462,8 @@ class Organisation(OrganisationFields):
     source: Path
     key_lines: dict[tuple[str | int, ...], int] = Field(default_factory=dict, repr=False)
     report_language: Language
+    sector_key: str  # peers share it: a key of portfolio.yaml's sectors, or the text normalised
+    sector_label: Bilingual  # the sector's name in each report language (see `sectors`)
     audits: tuple[Audit, ...]  # oldest first
 
     @property

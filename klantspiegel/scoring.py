@@ -166,7 +166,8 @@ def sector_benchmark(
 ) -> Benchmark | None:
     """Median of the other organisations in the sector, or None with fewer than the minimum.
 
-    `latest_scores` maps each organisation's slug to its sector and latest audit score. Each
+    `latest_scores` maps each organisation's slug to its sector key (`sectors`: declared
+    sectors match by any of their names) and latest audit score. Each
     dimension needs the minimum number of peers that assessed it, or it has no benchmark.
     """
     peers = [
