@@ -99,7 +99,9 @@ def scaffold(
         keys = [d.key for d in model.dimensions]
         values = {"title": name, "status": "draft", "dimensions": keys}
         notes = {"dimensions": "In this portfolio: " + ", ".join(keys) + "; remove the ones "
-                 "this audit does not examine."}
+                 "this audit does not examine.",
+                 "key_messages": "What a reader must remember, in your own words; delete the "
+                 "field to have them written from the scores."}
         text = front_matter(AuditFields, values, dates, notes, "audit")
         path = _create(organisation_folder / slug / AUDIT_FILE, text)
         for folder in (FINDINGS_DIR, ANECDOTES_DIR):

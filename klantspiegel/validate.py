@@ -76,6 +76,8 @@ def _describe(schema: type[BaseModel], location: KeyPath, detail: Any) -> str:
         return number
     if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
         return f"{value!r} is out of range{hint}"
+    if length := _length_problem(kind, value, detail.get("ctx", {})):
+        return f"{length}{hint}"
     if kind == "value_error" and expected == _DATE:
         return f"{value!r} is not a valid date{hint}"
     if kind == "value_error" and expected == _COLOUR:
@@ -97,6 +99,20 @@ def _number_problem(kind: str, value: Any, hint: str) -> str:
         return f"{value!r} is not a number{hint}"
     if kind == "string_type" and isinstance(value, int | float):
         return f"{value!r} is a number, not text: put it in quotes to keep it exactly as written"
+    return ""
+
+
+def _length_problem(kind: str, value: Any, limits: dict[str, Any]) -> str:
+    """Text or a list of the wrong length, without echoing a long text back; '' otherwise."""
+    if kind == "string_too_short" and not str(value).strip():
+        return "the text is empty"
+    if kind == "string_too_long":
+        return (f"the text has {len(value)} characters, over the "
+                f"{limits.get('max_length')} allowed")
+    if kind == "too_long":
+        return f"{len(value)} items, over the {limits.get('max_length')} allowed"
+    if kind == "too_short":
+        return f"{len(value)} items, under the {limits.get('min_length')} needed"
     return ""
 
 
