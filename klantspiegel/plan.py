@@ -20,11 +20,10 @@ from klantspiegel.cache import Fingerprints, TemplateDigests, digest, tree_diges
 from klantspiegel.model import Portfolio
 from klantspiegel.pdf import PDF_TEMPLATE
 from klantspiegel.report import OrganisationReport
-from klantspiegel.site import SEARCH_DIR, Page, logo_name, site_pages
+from klantspiegel.site import PDF_DIR, SEARCH_DIR, Page, logo_name, site_pages
 from klantspiegel.templating import environment
 
 SITE_DIR = "site"
-PDF_DIR = "pdf"
 CLIENTS_DIR = "clients"
 ASSETS_DIR = "assets"
 EXPORTS_DIR = "exports"
@@ -72,7 +71,7 @@ def plan_build(
 ) -> BuildPlan:
     """Every artifact of the build with its key; computing keys renders nothing."""
     keyer = _Keyer(portfolio, theme_dir, code)
-    all_pages = site_pages(portfolio, consultant_reports)
+    all_pages = site_pages(portfolio, consultant_reports, pdf=pdf)
     by_organisation: dict[str, list[tuple[Page, str]]] = {slug: [] for slug in client_reports}
     portfolio_pages = []
     site_shared = keyer.shared(client=False)
@@ -91,7 +90,7 @@ def plan_build(
     for slug, report in client_reports.items():
         client_shared = keyer.shared(client=True)
         bundle_pages = tuple((p, keyer.page(p, client_shared))
-                             for p in site_pages(portfolio, {slug: report}, client=True))
+                             for p in site_pages(portfolio, {slug: report}, client=True, pdf=pdf))
         bundle = keyer.site(f"{CLIENTS_DIR}/{slug}", bundle_pages, client_shared,
                             report.organisation.report_language, client=True,
                             every_page=[k for _, k in bundle_pages])
