@@ -9,17 +9,21 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from klantspiegel.archive import AUDITS_DIR, audit_folder, audit_links
+from klantspiegel.audit_method import audit_method
 from klantspiegel.i18n import VALUE_LABELS, Translator
 from klantspiegel.model import Language, Portfolio
+from klantspiegel.presentation import contents, site_sections
 from klantspiegel.report import OrganisationReport, dimension_overview
 from klantspiegel.templating import environment
 from klantspiegel.walk import entry, walk
 
 SEARCH_DIR = "pagefind"
+PDF_DIR = "pdf"  # the output's folder of PDFs, beside the site
 
 
 class SearchIndexError(RuntimeError):
@@ -46,15 +50,22 @@ class Page:
 
 
 def site_pages(
-    portfolio: Portfolio, reports: Mapping[str, OrganisationReport], client: bool = False
+    portfolio: Portfolio, reports: Mapping[str, OrganisationReport], client: bool = False,
+    *, pdf: bool = False,
 ) -> list[Page]:
-    """Every page of the site. A client's site has only its own organisation's pages."""
+    """Every page of the site. A client's site has only its own organisation's pages.
+
+    With `pdf` the build writes each organisation's PDF, and its report page links to it.
+    """
     pages = []
     home_language = portfolio.config.language
     if client:  # a single organisation: its own language, no portfolio or cross-client pages
         home_language = next(iter(reports.values())).organisation.report_language
     else:
-        sectors = sorted({r.organisation.sector for r in reports.values()}, key=str.casefold)
+        # each sector once, by the key its peers share, named in the site's language
+        names = {r.organisation.sector_key: r.organisation.sector_label[home_language]
+                 for r in reports.values()}
+        sectors = sorted(names.items(), key=lambda sector: sector[1].casefold())
         pages.append(Page("index.html", "site/index.html", home_language,
                           {"reports": list(reports.values()), "sectors": sectors}))
         for dimension in portfolio.scoring_model.dimensions:
@@ -71,15 +82,24 @@ def site_pages(
                       {**home, "evidence_labels": evidence}))
     pages.append(Page("404.html", "site/404.html", home_language, home))
     for slug, report in reports.items():
-        pages += _organisation_pages(f"{slug}/" if not client else "", report)
+        # the PDF is written to pdf/<org>.pdf, and its copy beside the bundle's report page
+        pdf_href = (f"{slug}.pdf" if client else f"../../{PDF_DIR}/{slug}.pdf") if pdf else None
+        prefix = f"{slug}/" if not client else ""
+        pages += _organisation_pages(prefix, report, pdf_href)
+        pages += _archive_pages(prefix, report)
     return pages
 
 
-def _organisation_pages(prefix: str, report: OrganisationReport) -> list[Page]:
+def _organisation_pages(
+    prefix: str, report: OrganisationReport, pdf_href: str | None
+) -> list[Page]:
     language = report.organisation.report_language
-    base = {"report": report, "organisation": report.organisation}
+    # the organisation page's sections and its navigation follow the PDF's contents
+    sections = site_sections(contents(report, Translator(language)))
+    base = {"report": report, "organisation": report.organisation, "site_sections": sections}
     pages = [Page(f"{prefix}index.html", "site/organisation.html", language,
-                  {**base, "org_root": ""})]
+                  {**base, "org_root": "", "pdf_href": pdf_href,
+                   "method": audit_method(report), "audit_links": audit_links(report)})]
     for finding in report.findings:
         pages.append(Page(f"{prefix}findings/{finding.slug}.html", "site/finding.html", language,
                           {**base, "finding": finding, "org_root": "../"}))
@@ -87,6 +107,33 @@ def _organisation_pages(prefix: str, report: OrganisationReport) -> list[Page]:
         pages.append(Page(f"{prefix}anecdotes/{anecdote.slug}.html", "site/anecdote.html",
                           language, {**base, "anecdote": anecdote, "org_root": "../"}))
     return pages
+
+
+def _archive_pages(prefix: str, report: OrganisationReport) -> list[Page]:
+    """Every earlier audit's report at its stable address (see `archive`), each page with the
+    way to the latest report, and the pages at the latest audit's stable address."""
+    pages = []
+    for earlier in report.earlier:
+        folder = f"{prefix}{audit_folder(report.organisation, earlier.audit)}"
+        for page in _organisation_pages(folder, earlier, None):  # the PDF is the latest's
+            up = "../" * page.path[len(prefix):].count("/")  # back to the organisation's folder
+            pages.append(replace(page, context={**page.context, "latest_href": f"{up}index.html"}))
+    return pages + _forwarding_pages(prefix, report)
+
+
+def _forwarding_pages(prefix: str, report: OrganisationReport) -> list[Page]:
+    """The latest audit's stable address: a page for its report and for each finding and
+    story, sending the reader to where they are while the audit is the latest."""
+    folder = f"{prefix}{AUDITS_DIR}/{report.audit.slug}/"
+    targets = [("index.html", report.audit.title)]
+    targets += [(f"findings/{f.slug}.html", f.title) for f in report.findings]
+    targets += [(f"anecdotes/{a.slug}.html", a.title) for a in report.anecdotes]
+    return [
+        Page(f"{folder}{path}", "site/forward.html", report.organisation.report_language,
+             {"organisation": report.organisation, "title": title,
+              "target": "../" * (path.count("/") + 2) + path})
+        for path, title in targets
+    ]
 
 
 def render_site(
