@@ -56,11 +56,10 @@ def audit_method(report: OrganisationReport) -> AuditMethod:
 
 
 def fieldwork_period(report: OrganisationReport) -> FieldworkPeriod | None:
-    """First to last date of the observations behind the final findings and their stories."""
+    """First to last date of the observations behind the final findings. A customer story's
+    date is when the customer lived it, often long before the audit, so it is left out."""
     final = [f for f in report.findings if f.is_final]
-    cited = {slug for f in final for slug in f.anecdotes}
     dates = [e.date for f in final for e in f.evidence if e.date is not None]
-    dates += [a.date for a in report.anecdotes if a.slug in cited]
     if not dates:
         return None
     return FieldworkPeriod(min(dates), max(dates))

@@ -333,6 +333,10 @@ def radar(chart_id: str, axes: Sequence[str], series: Sequence[Series], title: s
 _BAR, _MARK = 12.0, 12.0  # bar height; distance of the previous/benchmark marks from its middle
 
 
+# A score of 1 is the scale's start: a stub, so it reads as a low score, not as a missing bar.
+_MIN_BAR = 10
+
+
 def _bar_row(row: BarRow, top: float, x: Scale, width: float, not_assessed: str,
              value_format: Callable[[float], str], accent: str) -> tuple[list[str], float]:
     """One row: the label over a lane with the bar; the previous value's square above the bar
@@ -346,7 +350,7 @@ def _bar_row(row: BarRow, top: float, x: Scale, width: float, not_assessed: str,
     if row.value is None:
         out.append(text(x(1) + 4, mid + 4.5, not_assessed, "not-assessed", fill=MUTED))
         return out, mid + _MARK + 14
-    out.append(el("rect", x=x(1), y=mid - _BAR / 2, width=max(x(row.value) - x(1), 2),
+    out.append(el("rect", x=x(1), y=mid - _BAR / 2, width=max(x(row.value) - x(1), _MIN_BAR),
                   height=_BAR, fill=accent, class_="bar series-current"))
     for role, value, side in (("previous", row.previous, -1), ("benchmark", row.benchmark, 1)):
         if value is not None:

@@ -9,6 +9,8 @@ show the same words and their templates only lay them out.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,9 +22,6 @@ if TYPE_CHECKING:
     from klantspiegel.report import OrganisationReport
 
 TOP_ACTIONS = 3
-# With this many bars or fewer the chart leaves a quarter of the PDF page empty (measured on
-# the example reports: 65-73 % filled), room for the top strengths and improvements.
-SHORT_CHART = 4
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,7 @@ def executive_summary(report: OrganisationReport, t: Translator) -> ExecutiveSum
         ),
         strengths=tuple(Highlight(f.title, f.slug) for f in report.strengths),
         improvements=tuple(Highlight(f.title, f.slug) for f in report.improvements),
-        highlights_in_print=len(assessed) <= SHORT_CHART,
+        highlights_in_print=_highlights_fit(report),
     )
 
 
@@ -165,19 +164,69 @@ def _key_figures(report: OrganisationReport, t: Translator) -> tuple[KeyFigure, 
             _("Since the previous audit"),
             t.signed(change),
             f"{t.date(report.previous_audit.date, 'MMM yyyy')}: "
-            f"{t.number(report.previous_score.index)}",
+            f"{t.number(report.previous_score.index)}"
+            + (f" · {_('over other dimensions')}" if report.notes.trend else ""),
         ))
     if report.benchmark and report.benchmark.index is not None:
         figures.append(KeyFigure(
             _("Sector peers (median)"),
             t.number(report.benchmark.index),
             t.ngettext("%(num)d organisation", "%(num)d organisations",
-                       report.benchmark.peer_count) % {"num": report.benchmark.peer_count},
+                       report.benchmark.peer_count) % {"num": report.benchmark.peer_count}
+            + (f" · {_benchmark_coverage(report, t)}" if report.notes.benchmark else ""),
         ))
-    if report.nps:
+    if report.nps:  # the interval as the method chapter gives it: adjusted Wald, not ± a margin
+        nps = report.nps
         figures.append(KeyFigure(
             _("Net Promoter Score"),
-            t.signed(report.nps.score, 0),
-            f"±{t.number(report.nps.margin, 0)}, n = {report.nps.n}",
+            t.signed(nps.score, 0),
+            f"{t.signed(nps.low, 0)} {_('to')} {t.signed(nps.high, 0)}, n = {nps.n}",
+        ))
+    elif report.nps_kpi:
+        figures.append(KeyFigure(
+            _("Net Promoter Score"), t.signed(report.nps_kpi.value, 0), report.nps_kpi.source,
         ))
     return tuple(figures)
+
+
+# The summary page's content box and its blocks as pdf.css sets them, in mm: enough to judge
+# whether the top strengths and improvements still fit under the messages, chart and actions.
+PAGE_HEIGHT, SAFETY = 247.0, 12.0
+CHART_WIDTH, CHART_MAX_HEIGHT = 108.0, 90.0  # the chart's column beside the key figures
+FIXED = 16 + 6 + 3 + 4 + 6 + 3 + 6  # chapter title, subheads and the gaps between blocks
+MESSAGE_LINE, MESSAGE_CHARS = 5.2, 76  # 10.5 pt semibold over the full width
+ACTION_LINE, ACTION_CHARS, ACTION_META = 5.0, 84, 6.0  # 9.5 pt semibold, then its meta line
+HIGHLIGHT_LINE, HIGHLIGHT_CHARS, HIGHLIGHT_GAP = 5.0, 40, 1.5  # half the width each
+
+
+def _lines(text: str, per_line: int) -> int:
+    return max(1, math.ceil(len(text) / per_line))
+
+
+def _highlights_fit(report: OrganisationReport) -> bool:
+    """Whether the page has room for the top strengths and improvements: an estimate of the
+    printed height of every block, with a safety margin (tests/test_executive.py checks that
+    every example summary stays on one page)."""
+    written = report.audit.key_messages or ()
+    messages = sum(_lines(m, MESSAGE_CHARS) * MESSAGE_LINE + 2.5 for m in written) or 30
+    box = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', str(report.charts.bars.svg))
+    chart = (min(CHART_MAX_HEIGHT, float(box[2]) * CHART_WIDTH / float(box[1])) if box
+             else CHART_MAX_HEIGHT)
+    actions = sum(_lines(f.recommendation, ACTION_CHARS) * ACTION_LINE + ACTION_META
+                  for f in report.actions[:TOP_ACTIONS])
+    highlights = 9 + max(
+        (sum(_lines(f.title, HIGHLIGHT_CHARS) * HIGHLIGHT_LINE + HIGHLIGHT_GAP for f in found)
+         for found in (report.strengths, report.improvements)),
+        default=0,
+    )
+    return FIXED + messages + max(chart, 45) + actions + highlights <= PAGE_HEIGHT - SAFETY
+
+
+def _benchmark_coverage(report: OrganisationReport, t: Translator) -> str:
+    """"median known for 1 of 7 dimensions": the sector median rests on other dimensions."""
+    assert report.benchmark is not None
+    assessed = {r.dimension.key for r in report.dimensions if r.score.assessed}
+    known = {k for k, v in report.benchmark.dimensions.items() if v is not None} & assessed
+    return t.ngettext("median known for %(known)d of %(num)d dimension",
+                      "median known for %(known)d of %(num)d dimensions",
+                      len(assessed)) % {"known": len(known), "num": len(assessed)}

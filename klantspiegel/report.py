@@ -131,6 +131,11 @@ class OrganisationReport:
     def previous_audit(self) -> Audit | None:
         return self.history[-2].audit if len(self.history) > 1 else None
 
+    @property
+    def nps_kpi(self) -> Kpi | None:
+        """An NPS the organisation measured itself (a KPI), for an audit without a survey."""
+        return next((k for k in self.kpis if k.key == "nps"), None)
+
     def finding_dimension(self, finding: Finding) -> Dimension:
         return next(r.dimension for r in self.dimensions if r.dimension.key == finding.dimension)
 

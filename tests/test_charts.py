@@ -418,6 +418,13 @@ def test_bar_markers_with_equal_values_hide_neither_each_other_nor_the_bar_end()
     assert previous[3] <= bar[1] and benchmark[1] >= bar[3]  # above and below the bar
 
 
+def test_a_score_at_the_scale_start_is_a_visible_stub_not_a_missing_bar():
+    chart = charts.bars("b", [BarRow("Laag", 1.0, None, None), BarRow("Hoog", 5.0, None, None)],
+                        title="t", description="d", not_assessed="n", benchmark_label="Sector")
+    low, high = (box_of(e) for e in by_class(parse(chart), "bar"))
+    assert low[2] - low[0] >= 0.025 * (high[2] - high[0])
+
+
 def test_radar_markers_with_equal_values_nest_and_stay_visible():
     root = parse(make_radar([2.0, 3.0, 3.0, 3.0, 3.0]))  # axis 0: current = previous = 2.0
     shapes = [e for e in root.iter() if "marker" in e.get("class", "").split()]

@@ -13,6 +13,7 @@ from conftest import PortfolioWriter
 from page_fill import pages
 
 from klantspiegel.cli import main
+from klantspiegel.i18n import Translator
 from klantspiegel.load import load_portfolio
 from klantspiegel.report import OrganisationReport, build_report, latest_scores
 from klantspiegel.scaffold import scaffold
@@ -152,12 +153,14 @@ def test_the_first_three_actions_come_with_owner_and_horizon(small_portfolio):
     assert {(a.owner, a.horizon) for a in actions} == {("Head of service", "0-3 maanden")}
 
 
-def test_strengths_and_improvements_are_printed_only_below_a_short_chart(small_portfolio):
+def test_strengths_and_improvements_are_printed_only_where_the_page_has_room(small_portfolio):
     w = small_portfolio
-    assert report_of(w).executive.highlights_in_print  # 2 bars
-    for dimension in ("klachten", "houding", "sturing"):
+    for dimension in ("klachten", "houding", "sturing", "bereikbaarheid", "mandaat"):
         w.finding("postbedrijf", dimension, dimension=dimension)
-    executive = report_of(w).executive  # 5 bars fill the page
+    assert report_of(w).executive.highlights_in_print  # seven bars, short texts: room to spare
+    long = "Een lange kernboodschap die de hele regel vult en nog wat verder gaat. " * 4
+    add_to_audit(w, f"key_messages: [{long!r}, {long!r}, {long!r}]\n")
+    executive = report_of(w).executive  # three long messages fill the page
     assert not executive.highlights_in_print
     assert executive.improvements  # the site still shows them
 
@@ -217,3 +220,46 @@ def test_the_site_organisation_page_opens_with_the_executive_layer(small_portfol
     assert "Offices &lt;b&gt;stay&lt;/b&gt; out of reach." in summary
     assert "2 van 9 dimensies beoordeeld" in summary
     assert "Eerste acties" in summary
+
+
+# --- the NPS beside the index -----------------------------------------------------------------
+
+NPS_KPI = """\
+kpis:
+  - key: nps
+    value: -21
+    unit: ""
+    period: 2026-Q1
+    source: Relationeel klantenpanel (n = 1.840)
+"""
+
+
+def test_an_nps_the_organisation_measured_is_a_key_figure_when_the_audit_has_no_survey(
+    small_portfolio,
+):
+    small_portfolio.write("postbedrijf/2026/kpis.yaml", NPS_KPI)
+    figures = {f.label: f for f in report_of(small_portfolio).executive.figures}
+    nps = figures["Net Promoter Score"]
+    assert nps.value == "−21" and "klantenpanel" in nps.note
+
+
+def test_the_method_chapter_names_an_nps_from_the_kpis_instead_of_saying_there_is_none(
+    small_portfolio,
+):
+    from test_numbers import print_html
+
+    small_portfolio.write("postbedrijf/2026/kpis.yaml", NPS_KPI)
+    text = print_html(small_portfolio)
+    assert "geen klantenenquête, dus ook geen NPS" not in text
+    assert "de NPS van −21 is een eigen meting" in text
+
+
+def test_the_summary_gives_the_survey_nps_as_the_interval_the_method_chapter_gives(
+    small_portfolio,
+):
+    small_portfolio.write("postbedrijf/2026/survey.csv", "score\n10\n9\n9\n3\n7\n10\n")
+    report = report_of(small_portfolio)
+    nps = next(f for f in report.executive.figures if f.label == "Net Promoter Score")
+    t = Translator("nl")
+    assert f"{t.signed(report.nps.low, 0)} tot {t.signed(report.nps.high, 0)}" in nps.note
+    assert "±" not in nps.note

@@ -41,7 +41,10 @@ def write_portfolio(w) -> None:
         "scope: Central service desk and four branches.\n"
         "dimensions: [bereikbaarheid, mandaat]\n"))
     w.write("postbedrijf/2026/findings/branch-phone.md", DATED_FINDING)
-    w.finding("postbedrijf", "mandate", dimension="mandaat", score=4, kind="strength")
+    # the story's customer lived it on 14 May, months before the audit's observations
+    w.anecdote("postbedrijf", "late-parcel")
+    w.finding("postbedrijf", "mandate", dimension="mandaat", score=4, kind="strength",
+              anecdotes="late-parcel")
 
 
 @pytest.fixture(scope="module")
@@ -100,12 +103,12 @@ def test_the_organisation_page_shows_scope_examined_and_not_examined_dimensions(
     assert "Not examined Ownership & collaboration" in text
 
 
-def test_the_organisation_page_shows_the_fieldwork_period_from_the_observations(with_pdf):
+def test_the_organisation_page_dates_the_observations_not_the_stories(with_pdf):
     text = method_text(with_pdf / "site" / "postbedrijf" / "index.html")
-    assert "Fieldwork Aug 14, 2026 – Sep 3, 2026" in text
+    assert "Observations dated Aug 14, 2026 – Sep 3, 2026" in text
 
 
 def test_the_organisation_page_shows_the_auditors_and_the_sources_by_type(with_pdf):
     text = method_text(with_pdf / "site" / "postbedrijf" / "index.html")
     assert "Auditors Eva Janssens, Tom Peeters" in text
-    assert "Sources 3 observations: Mystery call 2 Interview 1" in text
+    assert "Sources 4 observations: Mystery call 2 Customer story 1 Interview 1" in text
