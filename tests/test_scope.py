@@ -155,6 +155,16 @@ def test_the_pdf_names_unexamined_dimensions_in_one_line_without_a_section(small
     assert [c.anchor for c in chapter.children] == ["dimension-bereikbaarheid", "dimension-mandaat"]
 
 
+def test_the_pdfs_dimension_table_has_a_row_for_each_examined_dimension_only(small_portfolio):
+    scoped(small_portfolio, "[bereikbaarheid, mandaat]")
+    portfolio, report = client_report(small_portfolio)
+    html = pdf_html(report, portfolio, THEME_DIR)
+    table = html[html.index('class="data dimension-table"'):]
+    rows = table[table.index("<tbody>"):table.index("</tbody>")]
+    assert rows.count("<tr>") == 2
+    assert "Bereikbaarheid" in rows and "Mandaat" in rows and "Eigenaarschap" not in rows
+
+
 def test_the_site_names_unexamined_dimensions_in_one_line_without_a_card(small_portfolio, tmp_path):
     scoped(small_portfolio, "[bereikbaarheid, mandaat]")
     output = tmp_path / "output"
