@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Literal
 
+from babel.lists import format_list
+
 from klantspiegel import charts, charts_detail
 from klantspiegel.audience import client_view, final_audit
 from klantspiegel.executive import ExecutiveSummary, executive_summary
@@ -343,8 +345,7 @@ def _charts(
         "chart-bars",
         rows=[charts.BarRow(name, r.score.score, r.benchmark, r.previous) for name, r in assessed],
         title=_("Scores per dimension"),
-        description=_("The assessed dimensions from 1 to 5, highest first, with the previous "
-                      "audit and the sector median where known."),
+        description=_bars_description(t, [r for _name, r in assessed]),
         not_assessed=_("Not assessed"),
         benchmark_label=_("Sector peers (median)"),
         value_format=t.number,
@@ -405,6 +406,19 @@ def _charts(
         for a in anecdotes
     }
     return ReportCharts(gauge, radar, bars, matrix, trend, journeys)
+
+
+def _bars_description(t: Translator, rows: list[DimensionRow]) -> str:
+    """What the bar chart shows, naming only the markers it has."""
+    _ = t.gettext
+    marked = [text for text, shown in (
+        (_("the previous audit"), any(r.previous is not None for r in rows)),
+        (_("the sector median"), any(r.benchmark is not None for r in rows)),
+    ) if shown]
+    text = _("The assessed dimensions from 1 to 5, highest first.")
+    if marked:
+        text += " " + _("Marked: {markers}.").format(markers=format_list(marked, locale=t.language))
+    return text
 
 
 @dataclass(frozen=True)

@@ -512,3 +512,28 @@ def test_report_bars_hold_the_assessed_dimensions_highest_first(small_portfolio)
                           audience="client")
     assert [row[1] for row in report.charts.bars.table_rows] == ["4,0", "3,0", "2,0"]
     assert report.charts.radar is None  # 3 of 9 assessed: no radar
+
+
+def test_the_bar_charts_description_names_only_the_markers_it_draws(small_portfolio):
+    from klantspiegel.load import load_portfolio
+    from klantspiegel.report import build_report, latest_scores
+
+    portfolio, _ = load_portfolio(small_portfolio.root)
+    report = build_report(portfolio.organisations[0], portfolio, latest_scores(portfolio),
+                          "client")
+    description = report.charts.bars.description
+    assert description.startswith("De beoordeelde dimensies van 1 tot 5")
+    assert "vorige audit" not in description and "sectormediaan" not in description
+
+
+def test_the_bar_charts_description_names_the_previous_audit_when_it_draws_it(small_portfolio):
+    from test_numbers import two_audits
+
+    from klantspiegel.load import load_portfolio
+    from klantspiegel.report import build_report, latest_scores
+
+    two_audits(small_portfolio, {"bereikbaarheid": 2}, {"bereikbaarheid": 3})
+    portfolio, _ = load_portfolio(small_portfolio.root)
+    report = build_report(portfolio.organisations[0], portfolio, latest_scores(portfolio),
+                          "client")
+    assert report.charts.bars.description.endswith("Gemarkeerd: de vorige audit.")
