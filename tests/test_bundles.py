@@ -103,3 +103,13 @@ def test_the_consultant_site_shows_drafts_marked(built):
     html = (built / "site/zebrapost/index.html").read_text()
     assert f"{DRAFT_TEXT} at Zebrapost Holding" in html
     assert "tag-draft" in html
+
+
+def test_the_footer_says_who_may_read_the_pages(built):
+    internal = "Intern: het portfolio van het adviesbureau"
+    confidential = "Vertrouwelijk: alleen voor de geauditeerde organisatie"
+    for page in ("site/index.html", "site/zebrapost/index.html"):
+        html = (built / page).read_text()
+        assert internal in html and confidential not in html
+    bundle = (built / "clients/zebrapost/index.html").read_text()
+    assert confidential in bundle and internal not in bundle
