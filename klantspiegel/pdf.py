@@ -84,6 +84,7 @@ def render_pdf(
     import weasyprint  # here, not at the top: it takes 0.4 s to import and most runs need none
 
     from klantspiegel.fetch import GuardedFetcher
+    from klantspiegel.pdf_structure import finish
 
     html = pdf_html(report, portfolio, theme_dir)
     media = {theme_dir / url: source for text in (*report.findings, *report.anecdotes)
@@ -104,8 +105,9 @@ def render_pdf(
         name=Translator(report.organisation.report_language).gettext("findings.csv"),
         description=Translator(report.organisation.report_language).gettext("Findings (CSV)"),
     )
+    pdf_bytes = document.write_pdf(pdf_variant="pdf/ua-1", attachments=[attachment])
     target.parent.mkdir(parents=True, exist_ok=True)
-    document.write_pdf(target, pdf_variant="pdf/ua-1", attachments=[attachment])
+    target.write_bytes(finish(pdf_bytes))
     return len(document.pages)
 
 

