@@ -19,7 +19,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from klantspiegel.delivery import DeliveryFailed, PasswordError, read_passwords
 from klantspiegel.output import UnsafeOutput, check_output_location
+from klantspiegel.pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from klantspiegel.pipeline import UnknownOrganisation, build, check
 from klantspiegel.problems import ContentError, Problem
 from klantspiegel.render import DEFAULT_PDF_TIME_LIMIT, RenderFailed
@@ -65,6 +67,17 @@ def _parser() -> argparse.ArgumentParser:
                                                    f"(default: {DEFAULT_PDF_TIME_LIMIT:g})")
     build_cmd.add_argument("--clean", action="store_true",
                            help="ignore the build cache and render everything")
+    build_cmd.add_argument("--pdf-variant", choices=list(PDF_VARIANTS),
+                           default=DEFAULT_PDF_VARIANT,
+                           help="accessible: tagged PDF/UA-1 (default); archival: PDF/A-3a "
+                                "for long-term archives, also PDF/UA-1, the findings CSV as "
+                                "its associated file")
+    build_cmd.add_argument("--passwords", type=Path, metavar="FILE",
+                           help="YAML file outside the portfolio and the output, readable by "
+                                "you only: 'organisation-folder: \"password\"' per line; each "
+                                "organisation with a password (also from the variable "
+                                "KLANTSPIEGEL_PASSWORD_<ORGANISATION>) gets an encrypted PDF "
+                                "and bundle zip in delivery/<organisation>/")
     check_cmd = commands.add_parser(
         "check", parents=[common, one], help="validate only, write nothing",
         description="Validate the portfolio and report every problem at once.")
@@ -123,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         errors = sum(1 for p in error.problems if p.severity == "error")
         out.error(f"failed: {errors} error(s); nothing was written")
         return EXIT_CONTENT
-    except (UnknownOrganisation, UnsafeOutput) as error:
+    except (UnknownOrganisation, UnsafeOutput, PasswordError) as error:
         out.error(str(error))
         return EXIT_USAGE
 
@@ -157,11 +170,16 @@ def _check(args: argparse.Namespace, out: Output) -> int:
 
 
 def _build(args: argparse.Namespace, out: Output) -> int:
+    passwords = read_passwords(args.passwords, source=args.source, output=args.output)
     with out.progress("rendering organisations") as progress:
         try:
             result = build(args.source, args.output, pdf=not args.no_pdf, jobs=args.jobs,
                            only=args.only, pdf_time_limit=args.pdf_time_limit,
-                           cache=not args.clean, progress=progress)
+                           cache=not args.clean, progress=progress,
+                           pdf_variant=args.pdf_variant, passwords=passwords)
+        except DeliveryFailed as failed:
+            out.error(f"{failed}; {args.output} was left as it was")
+            return EXIT_CONTENT
         except RenderFailed as failed:
             for message in failed.messages:
                 out.error(message)
@@ -169,11 +187,14 @@ def _build(args: argparse.Namespace, out: Output) -> int:
                       f"{args.output} was left as it was")
             return EXIT_CONTENT
     out.problems(result.warnings, args.source)
+    if result.without_password:
+        out.say(f"no password, so no encrypted delivery for: {', '.join(result.without_password)}")
     what = f"built into {args.output}" if result.rendered else f"{args.output} is up to date"
+    delivered = {"encrypted deliveries": len(result.delivered)} if passwords else {}
     out.summary(what, {
         "organisations": result.organisations, "findings": result.findings,
         "warnings": len(result.warnings), "pages": result.pages, "PDFs": result.pdfs,
-        "rendered": len(result.rendered),
+        "rendered": len(result.rendered), **delivered,
     }, result.seconds)
     return EXIT_OK
 

@@ -24,6 +24,11 @@ from klantspiegel.report import OrganisationReport
 from klantspiegel.templating import environment
 
 PDF_TEMPLATE = "pdf/report.html"
+# What `build --pdf-variant` offers, and the WeasyPrint variant each starts from: accessible is
+# tagged PDF/UA-1; archival is PDF/A-3a (tagged too) that also declares PDF/UA-1 (see
+# `_archival`), with the findings CSV as its associated file.
+PDF_VARIANTS = {"accessible": "pdf/ua-1", "archival": "pdf/a-3a"}
+DEFAULT_PDF_VARIANT = "accessible"
 
 
 # --- what the templates are given ---------------------------------------------------------------
@@ -78,9 +83,10 @@ def pdf_html(report: OrganisationReport, portfolio: Portfolio, theme_dir: Path) 
 
 
 def render_pdf(
-    report: OrganisationReport, portfolio: Portfolio, theme_dir: Path, target: Path
+    report: OrganisationReport, portfolio: Portfolio, theme_dir: Path, target: Path,
+    variant: str = DEFAULT_PDF_VARIANT,
 ) -> int:
-    """Write the organisation's PDF; returns its number of pages."""
+    """Write the organisation's PDF in one of `PDF_VARIANTS`; returns its number of pages."""
     import weasyprint  # here, not at the top: it takes 0.4 s to import and most runs need none
 
     from klantspiegel.fetch import GuardedFetcher
@@ -104,11 +110,55 @@ def render_pdf(
         base_url=None,
         name=Translator(report.organisation.report_language).gettext("findings.csv"),
         description=Translator(report.organisation.report_language).gettext("Findings (CSV)"),
+        relationship="Data",  # PDF/A-3 names the attachment's role in the document
     )
-    pdf_bytes = document.write_pdf(pdf_variant="pdf/ua-1", attachments=[attachment])
+    pdf_bytes = document.write_pdf(pdf_variant=PDF_VARIANTS[variant], attachments=[attachment])
+    if variant == "archival":
+        pdf_bytes = _archival(pdf_bytes)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(finish(pdf_bytes))
     return len(document.pages)
+
+
+def _archival(pdf_bytes: bytes) -> bytes:
+    """WeasyPrint's PDF/A-3a, claiming PDF/UA-1 too and listing its associated file once.
+
+    WeasyPrint writes one identification schema in the XMP metadata, so pdfuaid:part is added
+    beside pdfaid, with the extension schema PDF/A asks for a property outside XMP's own.
+    """
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        # WeasyPrint lists the attachment in /AF once from /Names and once as a file spec.
+        unique = {spec.objgen: spec for spec in pdf.Root.get("/AF", [])}
+        pdf.Root.AF = pikepdf.Array(unique.values())
+        packet = pdf.Root.Metadata.read_bytes()
+        # Inserted as text: validators want the prefixes as written, which a parser would rename.
+        assert packet.count(b"</rdf:RDF>") == 1, "WeasyPrint writes one rdf:RDF"
+        pdf.Root.Metadata.write(packet.replace(b"</rdf:RDF>", _PDF_UA_DECLARATION + b"</rdf:RDF>"))
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+_PDF_UA_DECLARATION = b"""<rdf:Description rdf:about="" \
+xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" \
+xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>The part of ISO 14289 the file conforms to</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+"""
 
 
 def findings_csv(report: OrganisationReport) -> str:

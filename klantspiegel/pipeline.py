@@ -23,9 +23,11 @@ from klantspiegel.cache import (
     forget,
     tree_digest,
 )
+from klantspiegel.delivery import Passwords, write_deliveries
 from klantspiegel.load import load_portfolio
 from klantspiegel.model import Portfolio
 from klantspiegel.output import prepare_output, staged_output
+from klantspiegel.pdf import DEFAULT_PDF_VARIANT
 from klantspiegel.plan import plan_build
 from klantspiegel.problems import ContentError, Problem
 from klantspiegel.render import (
@@ -53,6 +55,8 @@ class BuildResult:
     pdf_pages: int  # pages of the PDFs rendered in this build
     rendered: list[str] = field(default_factory=list)  # artifacts rendered (not kept)
     seconds: float = 0.0
+    delivered: list[str] = field(default_factory=list)  # organisations sent encrypted
+    without_password: list[str] = field(default_factory=list)  # when passwords are in use
 
 
 def check(
@@ -76,21 +80,28 @@ def build(
     pdf_time_limit: float = DEFAULT_PDF_TIME_LIMIT,
     cache: bool = True,
     progress: Progress | None = None,
+    pdf_variant: str = DEFAULT_PDF_VARIANT,
+    passwords: Passwords | None = None,
 ) -> BuildResult:
     """Build the portfolio at `source` into `output` (site/, pdf/, clients/, exports/).
 
     All or nothing: a failed build leaves the previous output as it was. With `cache`, only
     what changed since the previous build is rendered; the bytes are those of a clean build.
+    With `passwords`, each organisation that has one also gets an encrypted delivery.
     """
     started = time.perf_counter()
     prepare_output(output, source, theme_dir)  # refuses a bad output before touching it
     jobs = jobs or os.cpu_count() or 1
     cache_dir = cache_folder(output)
     code = code_digest()
+    passwords = passwords or Passwords()
     inputs = digest(code, str(pdf), str(only), str(source.resolve()), str(theme_dir.resolve()),
-                    tree_digest(source, skip=(CACHE_DIR,)), tree_digest(theme_dir))
+                    tree_digest(source, skip=(CACHE_DIR,)), tree_digest(theme_dir),
+                    pdf_variant, str(bool(passwords)))
     manifest = Manifest.load(cache_dir) if cache and output.is_dir() else None
-    if manifest and manifest.inputs == inputs and manifest.intact(output):
+    # With passwords, never "up to date": the delivery is encrypted anew, as nothing records
+    # which password made it.
+    if manifest and not passwords and manifest.inputs == inputs and manifest.intact(output):
         return _unchanged(manifest, time.perf_counter() - started)
 
     markdown = MarkdownCache(cache_dir if cache else None)
@@ -98,18 +109,22 @@ def build(
     if only is not None and only not in {o.slug for o in portfolio.organisations}:
         known = ", ".join(o.slug for o in portfolio.organisations)
         raise UnknownOrganisation(f"no organisation '{only}' in the portfolio (known: {known})")
+    passwords.check_organisations({o.slug for o in portfolio.organisations})
     peers = latest_scores(portfolio)
     reports = {o.slug: build_reports(o, portfolio, peers) for o in portfolio.organisations}
     consultant_reports = {slug: pair[0] for slug, pair in reports.items()}
     client_reports = {slug: pair[1] for slug, pair in reports.items()}
     with template_errors_as_problems():  # a broken template override is a file:line problem
         plan = plan_build(portfolio, consultant_reports, client_reports, theme_dir, code,
-                          pdf=pdf)
+                          pdf=pdf, pdf_variant=pdf_variant)
     previous = manifest.artifacts if manifest else {}
     with staged_output(output, source=source, theme=theme_dir,
                        keep_previous=bool(previous)) as staging:
         job = RenderJob(plan, portfolio, theme_dir, staging, previous, only, pdf_time_limit)
         outcome = render_plan(job, jobs, progress)
+        delivery = write_deliveries(
+            staging, [(o.slug, o.name, o.bundle.folder) for o in plan.organisations], passwords)
+        outcome.artifacts.update(delivery.artifacts)
         forget(cache_dir)  # from here until the new manifest, the output is not what it claims
     findings = sum(len(a.findings) for o in portfolio.organisations for a in o.audits)
     summary = {
@@ -125,7 +140,8 @@ def build(
     return BuildResult(
         len(portfolio.organisations), findings, warnings, summary["pages"], summary["pdfs"],
         sum(outcome.pdf_pages.values()), sorted(outcome.rendered),
-        time.perf_counter() - started,
+        time.perf_counter() - started, delivery.delivered,
+        delivery.without_password if passwords else [],
     )
 
 

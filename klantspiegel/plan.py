@@ -18,7 +18,7 @@ from typing import Any
 
 from klantspiegel.cache import Fingerprints, TemplateDigests, digest, tree_digest
 from klantspiegel.model import Portfolio
-from klantspiegel.pdf import PDF_TEMPLATE
+from klantspiegel.pdf import DEFAULT_PDF_VARIANT, PDF_TEMPLATE
 from klantspiegel.report import OrganisationReport
 from klantspiegel.site import PDF_DIR, SEARCH_DIR, Page, logo_name, site_pages
 from klantspiegel.templating import environment
@@ -58,6 +58,7 @@ class BuildPlan:
     organisations: tuple[OrganisationPlan, ...]
     exports_key: str
     keys: dict[str, str] = field(default_factory=dict)  # every artifact id -> key
+    pdf_variant: str = DEFAULT_PDF_VARIANT  # one of pdf.PDF_VARIANTS
 
 
 def plan_build(
@@ -68,6 +69,7 @@ def plan_build(
     code: str,
     *,
     pdf: bool,
+    pdf_variant: str = DEFAULT_PDF_VARIANT,
 ) -> BuildPlan:
     """Every artifact of the build with its key; computing keys renders nothing."""
     keyer = _Keyer(portfolio, theme_dir, code)
@@ -96,11 +98,11 @@ def plan_build(
                             every_page=[k for _, k in bundle_pages])
         organisations.append(OrganisationPlan(
             slug, report.organisation.name, report, tuple(by_organisation[slug]), bundle,
-            keyer.pdf(report) if pdf else None))
+            keyer.pdf(report, pdf_variant) if pdf else None))
     exports_key = digest(code, keyer.values.of(portfolio.config),
                          keyer.values.of(portfolio.scoring_model),
                          keyer.values.of(list(client_reports.values())))
-    plan = BuildPlan(site, tuple(organisations), exports_key)
+    plan = BuildPlan(site, tuple(organisations), exports_key, pdf_variant=pdf_variant)
     plan.keys.update(_artifact_keys(plan))
     return plan
 
@@ -156,9 +158,9 @@ class _Keyer:
         search = digest(self.code, language, *sorted(every_page))
         return SitePlan(folder, pages, shared, self.assets, search, language, client)
 
-    def pdf(self, report: OrganisationReport) -> str:
+    def pdf(self, report: OrganisationReport, variant: str) -> str:
         language = report.organisation.report_language
         media = [digest(url, source.read_bytes())
                  for text in (*report.findings, *report.anecdotes) for url, source in text.media]
-        return digest(self.code, self.assets, self.templates[language].of(PDF_TEMPLATE),
+        return digest(self.code, variant, self.assets, self.templates[language].of(PDF_TEMPLATE),
                       self.values.of(report), self.values.of(self.shared(client=True)), *media)

@@ -255,7 +255,8 @@ def _render_pdf(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome
 
     def render() -> list[Path]:
         with time_limit(job.pdf_time_limit, PdfTimeout):
-            pages.append(render_pdf(organisation.report, job.portfolio, job.theme_dir, target))
+            pages.append(render_pdf(organisation.report, job.portfolio, job.theme_dir, target,
+                                    job.plan.pdf_variant))
         return [target]
 
     outcome = _artifact(job, f"{PDF_DIR}/{organisation.slug}.pdf", organisation.pdf_key, render)
