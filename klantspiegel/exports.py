@@ -41,6 +41,9 @@ DIGITS = 4  # scores are means: enough decimals to recompute, without float nois
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 (and so XLSX) cannot hold; removed from every text so all formats agree.
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Excel and LibreOffice read a CSV as UTF-8 only when it starts with the byte order mark; without
+# it, Dutch Excel reads "Geïntegreerd" as Windows-1252 ("GeÃ¯ntegreerd").
+CSV_BOM = "\ufeff"
 # Zip entries get this fixed time so two exports of the same portfolio are byte-identical.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -402,9 +405,10 @@ def table_rows(tables: ExportTables, name: str) -> list[list[Any]]:
 
 
 def table_csv(tables: ExportTables, name: str) -> str:
-    """A table as CSV (RFC 4180): empty for no value, true/false, ISO dates, and a leading
-    apostrophe on text a spreadsheet would run as a formula."""
+    """A table as CSV (RFC 4180, after a byte order mark): empty for no value, true/false, ISO
+    dates, and a leading apostrophe on text a spreadsheet would run as a formula."""
     out = io.StringIO()
+    out.write(CSV_BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     for row in table_rows(tables, name):
         writer.writerow([csv_cell(value) for value in row])
@@ -517,6 +521,23 @@ def exports_markdown() -> str:
         "spreadsheet never runs it as a formula (the XLSX stores such text as text).",
         "Names (sectors, dimensions, levels, KPIs) are in the portfolio's language; fixed",
         "values (`kind`, `horizon`, `priority`, ...) are codes, the same in every language.",
+        "",
+        "**For Excel, hand over `scores.xlsx`.** Its cells are typed (numbers, dates, text), so",
+        "it opens the same with Dutch, Belgian or English settings. The CSV files are for",
+        "programs (pandas, R, Power BI, a database) and follow RFC 4180 whatever the locale:",
+        "`,` between fields, `.` in numbers, lines ending in CRLF. Each starts with a UTF-8",
+        "byte order mark, so that Excel and LibreOffice read `Geïntegreerd` as written (without",
+        "it, Excel takes the file for Windows-1252); pandas and readr skip the mark, Python's",
+        "`csv` module does with `encoding=\"utf-8-sig\"`. The same holds for the findings CSV",
+        "attached to each PDF. Why not `;`, the list separator of Dutch Excel: Excel would then",
+        "split the columns, but also read the numbers by its locale, where `.` groups",
+        "thousands, so a score of `3.125` would silently become 3125; a file that opens wrongly",
+        "in plain sight is safer than one that opens with wrong numbers. Why not a `sep=,`",
+        "first line: Excel is known not to honour it together with the byte order mark (the",
+        "text is mangled again), and every other program reads it as a row of data. To open a",
+        "CSV in Excel anyway, use *Data > From Text/CSV* with delimiter *Comma* and locale",
+        "*English*; LibreOffice asks in its import dialog (character set *Unicode (UTF-8)*,",
+        "separator *Comma*).",
         "",
         "`scores.json` is one object: "
         + ", ".join(

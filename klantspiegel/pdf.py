@@ -16,7 +16,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from klantspiegel.exports import csv_cell
+from klantspiegel.exports import CSV_BOM, csv_cell
 from klantspiegel.i18n import N_, Translator
 from klantspiegel.model import Portfolio
 from klantspiegel.presentation import contents
@@ -166,6 +166,7 @@ def findings_csv(report: OrganisationReport) -> str:
     filled in the report's language, with text a spreadsheet would run as a formula quoted."""
     t = Translator(report.organisation.report_language)
     out = io.StringIO()
+    out.write(CSV_BOM)  # so that Excel and LibreOffice read it as UTF-8
     writer = csv.writer(out)
     writer.writerow([t.gettext(column) for column in (
         N_("Reference"), N_("Finding"), N_("Dimension"), N_("Score"), N_("Type"),

@@ -277,7 +277,7 @@ def json_tables(files: dict[str, Path]) -> dict[str, list[dict[str, Any]]]:
 
 
 def open_csv(files: dict[str, Path], table: str) -> io.StringIO:
-    return io.StringIO(files[f"{table}.csv"].read_text(encoding="utf-8"), newline="")
+    return io.StringIO(files[f"{table}.csv"].read_text(encoding="utf-8-sig"), newline="")
 
 
 def xlsx_values(files: dict[str, Path]) -> list[Any]:

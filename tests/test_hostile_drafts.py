@@ -345,7 +345,7 @@ def test_the_client_view_of_an_audit_keeps_its_final_texts_in_order(portfolio_wr
 def test_the_pdfs_findings_csv_counts_no_draft_story(built):
     case = next(c for c in CASES if c.plant is draft_story_listed_by_a_final_finding)
     attachments = PdfReader(built / "pdf" / f"{case.org}.pdf").attachments
-    rows = list(csv.DictReader(io.StringIO(attachments["bevindingen.csv"][0].decode())))
+    rows = list(csv.DictReader(io.StringIO(attachments["bevindingen.csv"][0].decode("utf-8-sig"))))
     assert [(r["Kenmerk"], r["Waarnemingen"]) for r in rows] == [("final", "1")]
 
 
