@@ -77,6 +77,8 @@ TEMPLATES_DIR = "templates"
 # The site's own top folders: an organisation of that web name would be written over them
 # (tests/test_hostile_files.py checks this list against what the site writes).
 SITE_FOLDERS = frozenset({"assets", "dimensions", "pagefind"})
+# A client bundle's own pages: its single-file report, `<organisation>.html`, would replace one.
+BUNDLE_PAGES = frozenset({"index", "method", "404"})
 MAX_NAME_BYTES = 255  # the longest file name common file systems (ext4, APFS, NTFS) hold
 
 
@@ -413,6 +415,11 @@ class _Reader:
                 self.error(path, None, "", (
                     f"organisation folder '{path.name}' has the web name '{slug}', which the "
                     "site uses for its own pages; rename the folder"))
+            if what == "organisation" and slug in BUNDLE_PAGES:
+                self.error(path, None, "", (
+                    f"organisation folder '{path.name}' has the web name '{slug}': its "
+                    f"single-file report '{slug}.html' would replace the client bundle's own "
+                    f"page '{slug}.html'; rename the folder"))
         return folders
 
     def templates(self) -> None:

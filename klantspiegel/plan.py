@@ -20,7 +20,15 @@ from klantspiegel.cache import Fingerprints, TemplateDigests, digest, tree_diges
 from klantspiegel.model import Portfolio
 from klantspiegel.pdf import DEFAULT_PDF_VARIANT, PDF_TEMPLATE
 from klantspiegel.report import OrganisationReport
-from klantspiegel.site import PDF_DIR, SEARCH_DIR, Page, logo_name, site_pages
+from klantspiegel.single_file import TEMPLATE as SINGLE_FILE_TEMPLATE
+from klantspiegel.site import (
+    INLINE_SEARCH_FILE,
+    PDF_DIR,
+    SEARCH_DIR,
+    Page,
+    logo_name,
+    site_pages,
+)
 from klantspiegel.templating import environment
 
 SITE_DIR = "site"
@@ -41,6 +49,12 @@ class SitePlan:
     language: str
     client: bool
 
+    @property
+    def search_index(self) -> str:
+        """The search index's place in the site: Pagefind's folder, or a bundle's inline index
+        (a bundle is opened from disk, where Pagefind cannot load)."""
+        return INLINE_SEARCH_FILE if self.client else SEARCH_DIR
+
 
 @dataclass(frozen=True)
 class OrganisationPlan:
@@ -50,6 +64,12 @@ class OrganisationPlan:
     pages: tuple[tuple[Page, str], ...]  # its pages in the consultant's site
     bundle: SitePlan
     pdf_key: str | None  # None when the build makes no PDFs
+    single_file_key: str = ""  # clients/<org>/<org>.html, made from the bundle
+
+    @property
+    def single_file(self) -> str:
+        """The single-file report's place in the output, beside the bundle's PDF."""
+        return f"{self.bundle.folder}/{self.slug}.html"
 
 
 @dataclass(frozen=True)
@@ -98,7 +118,7 @@ def plan_build(
                             every_page=[k for _, k in bundle_pages])
         organisations.append(OrganisationPlan(
             slug, report.organisation.name, report, tuple(by_organisation[slug]), bundle,
-            keyer.pdf(report, pdf_variant) if pdf else None))
+            keyer.pdf(report, pdf_variant) if pdf else None, keyer.single_file(bundle)))
     exports_key = digest(code, keyer.values.of(portfolio.config),
                          keyer.values.of(portfolio.scoring_model),
                          keyer.values.of(list(client_reports.values())))
@@ -112,9 +132,10 @@ def _artifact_keys(plan: BuildPlan) -> dict[str, str]:
     for site in [plan.site] + [o.bundle for o in plan.organisations]:
         keys.update({f"{site.folder}/{page.path}": key for page, key in site.pages})
         keys[f"{site.folder}/{ASSETS_DIR}"] = site.assets_key
-        keys[f"{site.folder}/{SEARCH_DIR}"] = site.search_key
+        keys[f"{site.folder}/{site.search_index}"] = site.search_key
     for organisation in plan.organisations:
         keys.update({f"{SITE_DIR}/{page.path}": key for page, key in organisation.pages})
+        keys[organisation.single_file] = organisation.single_file_key
         if organisation.pdf_key:
             keys[f"{PDF_DIR}/{organisation.slug}.pdf"] = organisation.pdf_key
             keys[f"{organisation.bundle.folder}/{organisation.slug}.pdf"] = organisation.pdf_key
@@ -145,7 +166,8 @@ class _Keyer:
 
     def shared(self, *, client: bool) -> dict[str, Any]:
         return {"config": self.portfolio.config, "model": self.portfolio.scoring_model,
-                "logo": logo_name(self.portfolio), "client": client, "search": True}
+                "logo": logo_name(self.portfolio), "client": client,
+                "search": "inline" if client else "pagefind"}
 
     def page(self, page: Page, shared: Mapping[str, Any]) -> str:
         media = [digest(url, source.read_bytes()) for url, source in page.media]
@@ -157,6 +179,11 @@ class _Keyer:
              language: str, *, client: bool, every_page: list[str]) -> SitePlan:
         search = digest(self.code, language, *sorted(every_page))
         return SitePlan(folder, pages, shared, self.assets, search, language, client)
+
+    def single_file(self, bundle: SitePlan) -> str:
+        """The single-file report is made from the bundle's pages, assets and search index."""
+        return digest(self.code, bundle.search_key, bundle.assets_key,
+                      self.templates[bundle.language].of(SINGLE_FILE_TEMPLATE))
 
     def pdf(self, report: OrganisationReport, variant: str) -> str:
         language = report.organisation.report_language

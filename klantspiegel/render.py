@@ -38,7 +38,14 @@ from klantspiegel.plan import (
     SitePlan,
 )
 from klantspiegel.problems import ContentError, Problem
-from klantspiegel.site import SEARCH_DIR, Page, build_search_index, copy_assets, render_page
+from klantspiegel.single_file import render_single_file
+from klantspiegel.site import (
+    Page,
+    build_search_index,
+    copy_assets,
+    render_page,
+    write_inline_search_index,
+)
 from klantspiegel.templating import (
     TemplateTooSlow,
     template_errors_as_problems,
@@ -241,10 +248,12 @@ def _render_search(job: RenderJob, site: SitePlan) -> RenderOutcome:
     out_dir = job.staging / site.folder
 
     def index() -> list[Path]:
+        if site.client:
+            return [write_inline_search_index(out_dir, [page.path for page, _ in site.pages])]
         build_search_index(out_dir, site.language)
-        return files_under(out_dir / SEARCH_DIR)
+        return files_under(out_dir / site.search_index)
 
-    return _artifact(job, f"{site.folder}/{SEARCH_DIR}", site.search_key, index)
+    return _artifact(job, f"{site.folder}/{site.search_index}", site.search_key, index)
 
 
 def _render_pdf(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome:
@@ -278,6 +287,15 @@ def _render_bundle(job: RenderJob, organisation: OrganisationPlan) -> RenderOutc
     bundle = organisation.bundle
     outcome = _render_site_pages(job, bundle, bundle.pages)
     outcome.merge(_render_search(job, bundle))
+    target = job.staging / organisation.single_file
+
+    def single_file() -> list[Path]:  # from the bundle's pages, rendered above
+        pages = [page for page, _ in bundle.pages]
+        return [render_single_file(job.staging / bundle.folder, pages, job.portfolio,
+                                   job.theme_dir, bundle.shared, target)]
+
+    outcome.merge(_artifact(job, organisation.single_file, organisation.single_file_key,
+                            single_file))
     return outcome
 
 

@@ -6,15 +6,28 @@ works under any sub-path and opened straight from disk.
 
 from __future__ import annotations
 
+import html.parser
+import json
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
 from klantspiegel.archive import AUDITS_DIR, audit_folder, audit_links
 from klantspiegel.audit_method import audit_method
+from klantspiegel.descriptions import (
+    anecdote_description,
+    dimension_description,
+    finding_description,
+    forwarding_description,
+    method_description,
+    not_found_description,
+    organisation_description,
+    portfolio_description,
+)
 from klantspiegel.i18n import VALUE_LABELS, Translator
 from klantspiegel.model import Language, Portfolio
 from klantspiegel.presentation import contents, site_sections
@@ -23,7 +36,14 @@ from klantspiegel.templating import environment
 from klantspiegel.walk import entry, walk
 
 SEARCH_DIR = "pagefind"
+# A client bundle is opened from disk, where Pagefind cannot fetch its index: its index is a
+# script that sets this global, loaded by a <script> tag (see `write_inline_search_index`).
+INLINE_SEARCH_FILE = "search/index.js"
+INLINE_SEARCH_GLOBAL = "KLANTSPIEGEL_SEARCH"
 PDF_DIR = "pdf"  # the output's folder of PDFs, beside the site
+# Assets no HTML page uses (patterns): WeasyPrint reads the print stylesheet from the theme
+# itself, the single-file report the font subsets (web_fonts.py).
+UNUSED_ASSETS = frozenset({"css/pdf.css", "fonts/*.subset.woff2"})
 
 
 class SearchIndexError(RuntimeError):
@@ -61,26 +81,30 @@ def site_pages(
     home_language = portfolio.config.language
     if client:  # a single organisation: its own language, no portfolio or cross-client pages
         home_language = next(iter(reports.values())).organisation.report_language
-    else:
+    t = Translator(home_language)
+    if not client:
         # each sector once, by the key its peers share, named in the site's language
         names = {r.organisation.sector_key: r.organisation.sector_label[home_language]
                  for r in reports.values()}
         sectors = sorted(names.items(), key=lambda sector: sector[1].casefold())
         pages.append(Page("index.html", "site/index.html", home_language,
-                          {"reports": list(reports.values()), "sectors": sectors}))
+                          {"reports": list(reports.values()), "sectors": sectors,
+                           "description": portfolio_description(
+                               portfolio.config.consultancy, len(reports), t)}))
         for dimension in portfolio.scoring_model.dimensions:
             overview = dimension_overview(dimension, reports, home_language)
             pages.append(Page(f"dimensions/{dimension.key}.html", "site/dimension.html",
                               home_language, {"dimension": dimension, "entries": overview.entries,
-                                              "chart": overview.chart}))
-    evidence = [
-        Translator(home_language).gettext(label) for label in VALUE_LABELS["evidence"].values()
-    ]
+                                              "chart": overview.chart,
+                                              "description": dimension_description(dimension, t)}))
+    evidence = [t.gettext(label) for label in VALUE_LABELS["evidence"].values()]
     # In a client bundle the way home is the organisation's report, not the portfolio.
     home = {"home_label": next(iter(reports.values())).organisation.name if client else None}
+    method = method_description(portfolio.config.consultancy, portfolio.scoring_model, t)
     pages.append(Page("method.html", "site/method.html", home_language,
-                      {**home, "evidence_labels": evidence}))
-    pages.append(Page("404.html", "site/404.html", home_language, home))
+                      {**home, "evidence_labels": evidence, "description": method}))
+    pages.append(Page("404.html", "site/404.html", home_language,
+                      {**home, "description": not_found_description(t)}))
     for slug, report in reports.items():
         # the PDF is written to pdf/<org>.pdf, and its copy beside the bundle's report page
         pdf_href = (f"{slug}.pdf" if client else f"../../{PDF_DIR}/{slug}.pdf") if pdf else None
@@ -94,18 +118,22 @@ def _organisation_pages(
     prefix: str, report: OrganisationReport, pdf_href: str | None
 ) -> list[Page]:
     language = report.organisation.report_language
+    t = Translator(language)
     # the organisation page's sections and its navigation follow the PDF's contents
-    sections = site_sections(contents(report, Translator(language)))
+    sections = site_sections(contents(report, t))
     base = {"report": report, "organisation": report.organisation, "site_sections": sections}
     pages = [Page(f"{prefix}index.html", "site/organisation.html", language,
                   {**base, "org_root": "", "pdf_href": pdf_href,
-                   "method": audit_method(report), "audit_links": audit_links(report)})]
+                   "method": audit_method(report), "audit_links": audit_links(report),
+                   "description": organisation_description(report, t)})]
     for finding in report.findings:
         pages.append(Page(f"{prefix}findings/{finding.slug}.html", "site/finding.html", language,
-                          {**base, "finding": finding, "org_root": "../"}))
+                          {**base, "finding": finding, "org_root": "../",
+                           "description": finding_description(report, finding, t)}))
     for anecdote in report.anecdotes:
         pages.append(Page(f"{prefix}anecdotes/{anecdote.slug}.html", "site/anecdote.html",
-                          language, {**base, "anecdote": anecdote, "org_root": "../"}))
+                          language, {**base, "anecdote": anecdote, "org_root": "../",
+                                     "description": anecdote_description(report, anecdote, t)}))
     return pages
 
 
@@ -128,10 +156,12 @@ def _forwarding_pages(prefix: str, report: OrganisationReport) -> list[Page]:
     targets = [("index.html", report.audit.title)]
     targets += [(f"findings/{f.slug}.html", f.title) for f in report.findings]
     targets += [(f"anecdotes/{a.slug}.html", a.title) for a in report.anecdotes]
+    t = Translator(report.organisation.report_language)
     return [
         Page(f"{folder}{path}", "site/forward.html", report.organisation.report_language,
              {"organisation": report.organisation, "title": title,
-              "target": "../" * (path.count("/") + 2) + path})
+              "target": "../" * (path.count("/") + 2) + path,
+              "description": forwarding_description(title, report.organisation, t)})
         for path, title in targets
     ]
 
@@ -145,15 +175,17 @@ def render_site(
     Returns the number of pages written.
     """
     logo = copy_assets(theme_dir, portfolio, out_dir / "assets")
+    kind = ("inline" if client else "pagefind") if search else None
     shared = {"config": portfolio.config, "model": portfolio.scoring_model, "logo": logo,
-              "client": client, "search": search}
-    count = 0
+              "client": client, "search": kind}
+    pages = list(pages)
     for page in pages:
         render_page(page, portfolio, theme_dir, out_dir, shared)
-        count += 1
-    if search:
+    if kind == "inline":
+        write_inline_search_index(out_dir, [page.path for page in pages])
+    elif kind == "pagefind":
         build_search_index(out_dir, portfolio.config.language)
-    return count
+    return len(pages)
 
 
 def render_page(
@@ -186,8 +218,9 @@ def copy_assets(theme_dir: Path, portfolio: Portfolio, target: Path) -> str | No
 
     Returns the logo's file name inside the assets folder, if there is one.
     """
-    copy_tree(theme_dir / "assets", theme_dir.resolve(), target)
-    copy_tree(portfolio.root / "templates" / "assets", portfolio.root, target)
+    copy_tree(theme_dir / "assets", theme_dir.resolve(), target, leave_out=UNUSED_ASSETS)
+    copy_tree(portfolio.root / "templates" / "assets", portfolio.root, target,
+              leave_out=UNUSED_ASSETS)
     # The accent colour lives in a stylesheet: a strict CSP allows no inline styles.
     accent = portfolio.config.accent_colour
     (target / "css").mkdir(parents=True, exist_ok=True)
@@ -201,14 +234,19 @@ def copy_assets(theme_dir: Path, portfolio: Portfolio, target: Path) -> str | No
     return name
 
 
-def copy_tree(source: Path, root: Path, target: Path) -> None:
-    """Copy every file below `source` that the walker lets be read (inside `root`) into target.
+def copy_tree(
+    source: Path, root: Path, target: Path, *, leave_out: Collection[str] = ()
+) -> None:
+    """Copy every file below `source` that the walker lets be read (inside `root`) into target,
+    except those whose path below `source` (with forward slashes) matches a pattern of
+    `leave_out` (`*` for any part of a name).
 
     Links out, FIFOs and editor files are never opened (loading has reported them).
     """
     for found in walk(source, root):
-        if found.is_file:
-            copy = target / found.path.relative_to(source)
+        relative = found.path.relative_to(source)
+        if found.is_file and not any(fnmatchcase(relative.as_posix(), p) for p in leave_out):
+            copy = target / relative
             copy.parent.mkdir(parents=True, exist_ok=True)
             _replace(copy, found.path.read_bytes())
 
@@ -232,3 +270,101 @@ def build_search_index(site_dir: Path, language: Language) -> None:
         raise SearchIndexError(
             f"pagefind failed on {site_dir}: {result.stderr.strip() or result.stdout}"
         )
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """One page in the inline search index: what a result shows and what it matches."""
+
+    url: str  # relative to the site's root
+    title: str
+    context: str  # the page's eyebrow: organisation, kind, earlier audit
+    text: str
+
+
+def search_entries(site_dir: Path, page_paths: Iterable[str]) -> list[SearchEntry]:
+    """The indexable pages among page_paths, read from the rendered files in site_dir.
+
+    The same pages and regions as Pagefind indexes (`data-pagefind-body`, without
+    `data-pagefind-ignore`), so both searches find what the pages show, as they show it.
+    """
+    entries = []
+    for path in page_paths:
+        reader = _IndexedText()
+        reader.feed((site_dir / path).read_text(encoding="utf-8"))
+        reader.close()
+        if reader.found:
+            entries.append(SearchEntry(path, _squash(reader.title), _squash(reader.context),
+                                       _squash(reader.text)))
+    return entries
+
+
+def inline_search_script(entries: Iterable[SearchEntry]) -> str:
+    """The index as a script setting `INLINE_SEARCH_GLOBAL`; safe inside an inline <script>."""
+    data = [{"url": e.url, "title": e.title, "context": e.context, "text": e.text}
+            for e in entries]
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"window.{INLINE_SEARCH_GLOBAL} = {payload.replace('<', chr(92) + 'u003c')};\n"
+
+
+def write_inline_search_index(site_dir: Path, page_paths: Iterable[str]) -> Path:
+    """Write the site's inline search index (a client bundle's); returns the file."""
+    target = site_dir / INLINE_SEARCH_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _replace(target, inline_search_script(search_entries(site_dir, page_paths)).encode())
+    return target
+
+
+def _squash(parts: list[str]) -> str:
+    return " ".join("".join(parts).split())
+
+
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})
+# Text in these runs on; every other element separates words ("</p><p>" is a space).
+_INLINE = frozenset({"a", "abbr", "b", "cite", "code", "em", "i", "mark", "q", "s", "small",
+                     "span", "strong", "sub", "sup", "time", "u"})
+
+
+class _IndexedText(html.parser.HTMLParser):
+    """The title (h1), eyebrow (`data-pagefind-meta`) and text of a page's indexed region."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found = False
+        self.title: list[str] = []
+        self.context: list[str] = []
+        self.text: list[str] = []
+        self._open: list[str] = []  # what each open element inside the body is for
+        self._skip = 0  # open elements that are ignored (or script/style)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = dict(attrs)
+        if not self._open and "data-pagefind-body" not in names:
+            return
+        self.found = True
+        if tag not in _INLINE:
+            self.text.append(" ")
+        if tag in _VOID:
+            return
+        ignored = "data-pagefind-ignore" in names or tag in ("script", "style", "template", "svg")
+        role = "skip" if ignored else "h1" if tag == "h1" else \
+            "meta" if "data-pagefind-meta" in names else "text"
+        self._skip += role == "skip"
+        self._open.append(role)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and tag not in _VOID:
+            self._skip -= self._open.pop() == "skip"
+            if tag not in _INLINE:
+                self.text.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._open or self._skip:
+            return
+        if "h1" in self._open:
+            self.title.append(data)
+        elif "meta" in self._open:
+            self.context.append(data)
+        else:
+            self.text.append(data)

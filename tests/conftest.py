@@ -125,7 +125,11 @@ def portfolio_writer(tmp_path: Path) -> PortfolioWriter:
 @pytest.fixture
 def small_portfolio(portfolio_writer: PortfolioWriter) -> PortfolioWriter:
     """One organisation, one audit: two findings (one linked to a story) and one story."""
-    w = portfolio_writer
+    return write_small_portfolio(portfolio_writer)
+
+
+def write_small_portfolio(w: PortfolioWriter) -> PortfolioWriter:
+    """The small portfolio written by `w` (for fixtures shared by a module's tests)."""
     w.organisation("postbedrijf", name="Postbedrijf Noord")
     w.audit("postbedrijf")
     w.anecdote("postbedrijf", "gemist-pakje")

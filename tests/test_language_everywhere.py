@@ -77,7 +77,10 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def plain(text: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    """The text a reader sees: tags dropped, and scripts and styles (code, not text; the
+    single-file report carries its script inline)."""
+    shown = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", shown)).split())
 
 
 @cache
@@ -97,7 +100,7 @@ def texts(output: Path, language: str) -> dict[str, str]:
         found[f"{name} XMP"] = plain(xmp)
         for attachment, contents in reader.attachments.items():
             found[f"{name} attachment name"] = attachment
-            found[f"{name} {attachment}"] = contents[0].decode()
+            found[f"{name} {attachment}"] = contents[0].decode("utf-8-sig")
     return found
 
 
@@ -141,7 +144,7 @@ def test_the_attached_csv_is_named_headed_and_filled_in_the_reports_language(
 ):
     slug = ORGANISATIONS[language]
     [(attachment, contents)] = PdfReader(output / "pdf" / f"{slug}.pdf").attachments.items()
-    rows = list(csv.reader(io.StringIO(contents[0].decode())))
+    rows = list(csv.reader(io.StringIO(contents[0].decode("utf-8-sig"))))
     assert attachment == name
     assert rows[0][:5] == header
     assert set(values) <= {cell for row in rows[1:] for cell in row}

@@ -79,3 +79,16 @@ def test_search_finds_a_finding_by_a_word_from_its_body(
     expect(page).to_have_url(re.compile(re.escape(site_url + rare.finding) + r"([?#].*)?$"))
     if page_problems.messages:
         pytest.fail("while searching:\n" + "\n".join(page_problems.messages), pytrace=False)
+
+
+def test_search_results_label_the_organisation_in_the_pages_language(
+    page, page_problems, site_url, built_site, page_text
+):
+    rare = rarest_finding_word(built_site, page_text)
+    page.goto(site_url + "index.html")  # the example's home page is Dutch
+    search = page.locator("#search")
+    search.get_by_role("searchbox").or_(search.get_by_role("textbox")).first.fill(rare.word)
+    expect(search.get_by_role("link", name=rare.title).first).to_be_visible(timeout=15_000)
+    expect(search).to_contain_text("Organisatie: ")
+    expect(search).not_to_contain_text(re.compile("organisation:", re.IGNORECASE))
+    assert page_problems.messages == []

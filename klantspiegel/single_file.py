@@ -1,0 +1,294 @@
+"""The single-file report: one organisation's client bundle as one self-contained HTML file.
+
+A report that travels as an e-mail attachment opens with nothing beside it, so everything is
+inside: the stylesheet, the fonts (WOFF2 subsets, see web_fonts.py), images as
+`data:` URIs, the search index and the site's script. Its Content-Security-Policy allows no
+request at all. Like Quarto's `embed-resources`, it is made from the rendered pages, so it
+shows exactly what the bundle shows (sanitised and escaped as there):
+
+- each page (the report, every finding and story, the method) becomes a section whose id is
+  the page's path without `.html`, dots for slashes (`findings.x`: SVG ids must be XML names);
+  the stylesheet shows the section the address points at, and the report when it points at none;
+- the ids inside a section get its id as prefix (`findings.x.evidence-title`), and so does
+  every reference to them (links, `aria-labelledby`, `for`, `url(#...)` in SVG);
+- links between pages become links between sections; a link to a file that is not inside
+  (the PDF, an earlier audit) keeps its text and loses its address.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import html.parser
+import mimetypes
+import posixpath
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from klantspiegel.model import Portfolio
+from klantspiegel.site import Page, inline_search_script, search_entries
+from klantspiegel.templating import environment
+from klantspiegel.web_fonts import subset_path, web_font
+
+TEMPLATE = "site/single_file.html"
+SCRIPT = "assets/js/site.js"
+STYLESHEETS = ("assets/css/site.css", "assets/css/theme.css")
+ID_LISTS = frozenset({"aria-labelledby", "aria-describedby", "aria-controls", "aria-owns",
+                      "aria-flowto", "aria-details", "aria-activedescendant", "headers", "for",
+                      "list"})
+_LOCAL_URL = re.compile(r"url\(\s*(['\"]?)#([^)'\"]+)\1\s*\)")
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)([^)'\"]+)\1\s*\)(\s*format\(\s*['\"]?[\w-]+['\"]?\s*\))?")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})
+
+
+def single_file_pages(pages: Iterable[Page]) -> list[str]:
+    """The bundle pages the single file holds: the latest report, its findings and stories,
+    the method; in that order. Earlier audits stay in the bundle."""
+    paths = [page.path for page in pages]
+    wanted = ["index.html"]
+    wanted += [p for p in paths if p.startswith(("findings/", "anecdotes/")) and p.count("/") == 1]
+    wanted += ["method.html"]
+    return [p for p in wanted if p in paths]
+
+
+def section_id(path: str) -> str:
+    """The id of a page's section: its path without `.html`, with dots for slashes."""
+    return path.removesuffix(".html").replace("/", ".")
+
+
+def render_single_file(
+    bundle_dir: Path, pages: Sequence[Page], portfolio: Portfolio, theme_dir: Path,
+    shared: Mapping[str, Any], target: Path,
+) -> Path:
+    """Write the single-file report of the client bundle rendered in bundle_dir."""
+    paths = single_file_pages(pages)
+    inside = {path: section_id(path) for path in paths}
+    sections = [_section(bundle_dir, path, inside) for path in paths]
+    index = [replace(entry, url="#" + inside[entry.url])
+             for entry in search_entries(bundle_dir, paths)]
+    scripts = [inline_search_script(index), (bundle_dir / SCRIPT).read_text(encoding="utf-8")]
+    language = next(p.language for p in pages if p.path == "index.html")
+    env = environment(theme_dir, portfolio.root, language)
+    context = {**shared, "search": "inline", "root": "", "page_path": target.name,
+               "sections": sections, "org_nav": Markup(sections[0].org_nav),
+               "title": sections[0].title, "scripts": [Markup(s) for s in scripts],
+               "description": next(p.context["description"] for p in pages
+                                   if p.path == "index.html"),  # the report's own
+               "logo_uri": _data_uri(bundle_dir / "assets" / shared["logo"])
+               if shared.get("logo") else None,
+               "favicon_uri": _data_uri(bundle_dir / "assets" / "favicon.svg")}
+    draft = env.get_template(TEMPLATE).render(**context, style_uri="", csp="")
+    style = _stylesheet(bundle_dir, theme_dir, html.unescape(draft))
+    # a data: stylesheet rather than <style>: validators check inline CSS with an old grammar
+    csp = ("default-src 'none'; img-src data:; font-src data:; style-src data:; "
+           f"script-src {' '.join(_hash(s) for s in scripts)}; "
+           "base-uri 'none'; form-action 'none'")
+    style_uri = "data:text/css;base64," + base64.b64encode(style.encode()).decode()
+    document = env.get_template(TEMPLATE).render(**context, style_uri=style_uri, csp=csp)
+    target.unlink(missing_ok=True)
+    target.write_text(document, encoding="utf-8")
+    return target
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    breadcrumbs: Markup
+    main: Markup
+    org_nav: str = ""
+
+
+def _section(bundle_dir: Path, path: str, inside: Mapping[str, str]) -> Section:
+    reader = _PageParts(bundle_dir, path, inside)
+    reader.feed((bundle_dir / path).read_text(encoding="utf-8"))
+    reader.close()
+    if "main" not in reader.parts:
+        raise ValueError(f"{path}: the page has no <main> to put in the single-file report")
+    return Section(inside[path], " ".join("".join(reader.title).split()),
+                   Markup(reader.parts.get("breadcrumbs", "")), Markup(reader.parts["main"]),
+                   reader.parts.get("org-nav", ""))
+
+
+@dataclass
+class _Capture:
+    name: str
+    keep_tag: bool  # the element itself, or only what is inside it
+    depth: int = 0
+    out: list[str] = field(default_factory=list)
+
+
+class _PageParts(html.parser.HTMLParser):
+    """Reads a rendered page: the inside of <main>, the breadcrumbs and the report's
+    navigation, each with ids, links and images made to work inside the single file."""
+
+    def __init__(self, bundle_dir: Path, path: str, inside: Mapping[str, str]) -> None:
+        super().__init__(convert_charrefs=False)
+        self.bundle_dir, self.path, self.inside = bundle_dir, path, inside
+        self.prefix = inside[path] + "."
+        self.parts: dict[str, str] = {}
+        self.title: list[str] = []
+        self._in_title = False
+        self._capture: _Capture | None = None
+
+    def _starts(self, tag: str, attrs: Mapping[str, str | None]) -> _Capture | None:
+        classes = (attrs.get("class") or "").split()
+        if tag == "main" and "main" not in self.parts:
+            return _Capture("main", keep_tag=False)
+        if tag == "nav" and "breadcrumbs" in classes and "breadcrumbs" not in self.parts:
+            return _Capture("breadcrumbs", keep_tag=True)
+        if tag == "nav" and "org-nav" in classes and "org-nav" not in self.parts:
+            return _Capture("org-nav", keep_tag=True)
+        return None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs, closed=False)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs, closed=True)
+
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+        self._in_title = tag == "title" and not closed
+        capture = self._capture
+        if capture is None:
+            capture = self._capture = self._starts(tag, dict(attrs))
+            if capture is None:
+                return
+            if not capture.keep_tag:
+                capture.depth = 1
+                return
+        if tag not in _VOID and not closed:
+            capture.depth += 1
+        rewritten = self._rewrite(tag, attrs)
+        capture.out.append(self.get_starttag_text() or "" if rewritten is None
+                           else _start_tag(tag, rewritten, closed))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+        capture = self._capture
+        if capture is None or tag in _VOID:
+            return
+        capture.depth -= 1
+        if capture.depth > 0 or capture.keep_tag:
+            capture.out.append(f"</{tag}>")
+        if capture.depth == 0:
+            self._finish()
+
+    def _finish(self) -> None:
+        assert self._capture is not None
+        self.parts[self._capture.name] = "".join(self._capture.out)
+        self._capture = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title.append(html.unescape(data))
+        self._raw(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self._raw(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self._raw(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self._raw(f"<!--{data}-->")
+
+    def _raw(self, text: str) -> None:
+        if self._capture is not None:
+            self._capture.out.append(text)
+
+    def _rewrite(self, tag: str, attrs: list[tuple[str, str | None]]
+                 ) -> list[tuple[str, str | None]] | None:
+        """The attributes made to work inside the single file, or None if they already do."""
+        changed = False
+        result: list[tuple[str, str | None]] = []
+        for name, value in attrs:
+            new: str | None = value
+            if name.startswith("data-pagefind"):
+                changed = True
+                continue
+            if value is not None:
+                if name == "id":
+                    new = self.prefix + value
+                elif name in ID_LISTS:
+                    new = " ".join(self.prefix + ref for ref in value.split())
+                elif name in ("href", "xlink:href"):
+                    new = self._link(value)
+                    if new is None:
+                        changed = True
+                        continue
+                elif name == "src" and tag == "img":
+                    new = self._image(value)
+                elif "url(#" in value:
+                    new = _LOCAL_URL.sub(lambda m: f"url(#{self.prefix}{m.group(2)})", value)
+            changed |= new != value
+            result.append((name, new))
+        return result if changed else None
+
+    def _link(self, href: str) -> str | None:
+        """Where a link leads inside the single file; None for a file that is not inside."""
+        if href.startswith("#"):
+            return "#" + self.prefix + href[1:] if len(href) > 1 else href
+        if re.match(r"^[a-zA-Z][\w+.-]*:|^//", href):
+            return href  # another site or an e-mail address: followed only when clicked
+        url, _, fragment = href.partition("#")
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(self.path), url))
+        if target not in self.inside:
+            return None
+        section = self.inside[target]
+        return f"#{section}.{fragment}" if fragment else f"#{section}"
+
+    def _image(self, src: str) -> str:
+        if src.startswith("data:"):
+            return src
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(self.path), src))
+        # the bundle holds only images that loading checked and this page shows
+        return _data_uri(self.bundle_dir / target)
+
+
+def _start_tag(tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> str:
+    shown = "".join(f' {name}="{html.escape(value)}"' if value is not None else f" {name}"
+                    for name, value in attrs)
+    return f"<{tag}{shown}{' /' if closed else ''}>"
+
+
+def _data_uri(path: Path) -> str:
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+
+def _hash(text: str) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'"
+
+
+def _stylesheet(bundle_dir: Path, theme_dir: Path, shown: str) -> str:
+    """The bundle's stylesheets as one, with every font and image inside: each font as the
+    theme's committed subset, or subset now if the document shows what that lacks."""
+    assets = bundle_dir.resolve() / "assets"
+    sheets = {name: (bundle_dir / name).read_text(encoding="utf-8") for name in STYLESHEETS}
+    shown += "".join(sheets.values())  # generated content: `content: "→"`
+    parts = []
+    for name, css in sheets.items():
+        folder = (bundle_dir / name).parent
+
+        def inline(match: re.Match[str], folder: Path = folder) -> str:
+            url = match.group(2)
+            if url.startswith(("data:", "#")):
+                return match.group(0)
+            source = (folder / url).resolve()
+            if source.suffix.lower() in (".otf", ".ttf", ".woff", ".woff2"):
+                committed = (subset_path(theme_dir / "assets" / source.relative_to(assets))
+                             if source.is_relative_to(assets) else None)
+                data = base64.b64encode(web_font(source, committed, shown)).decode()
+                return f'url("data:font/woff2;base64,{data}") format("woff2")'
+            return f'url("{_data_uri(source)}"){match.group(3) or ""}'
+
+        parts.append(_CSS_URL.sub(inline, css))
+    return "\n".join(parts)
