@@ -44,6 +44,8 @@ ID_LISTS = frozenset({"aria-labelledby", "aria-describedby", "aria-controls", "a
                       "list"})
 _LOCAL_URL = re.compile(r"url\(\s*(['\"]?)#([^)'\"]+)\1\s*\)")
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)([^)'\"]+)\1\s*\)(\s*format\(\s*['\"]?[\w-]+['\"]?\s*\))?")
+# Attributes of <a> that HTML allows only with an href
+_LINK_ONLY = frozenset({"type", "download", "hreflang", "ping", "referrerpolicy", "rel", "target"})
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "source", "track", "wbr"})
 
@@ -221,7 +223,7 @@ class _PageParts(html.parser.HTMLParser):
                     new = " ".join(self.prefix + ref for ref in value.split())
                 elif name in ("href", "xlink:href"):
                     new = self._link(value)
-                    if new is None:
+                    if new is None:  # a file the single file does not carry: no link
                         changed = True
                         continue
                 elif name == "src" and tag == "img":
@@ -230,6 +232,9 @@ class _PageParts(html.parser.HTMLParser):
                     new = _LOCAL_URL.sub(lambda m: f"url(#{self.prefix}{m.group(2)})", value)
             changed |= new != value
             result.append((name, new))
+        if tag == "a" and len(result) < len(attrs) and not any(n == "href" for n, _ in result):
+            # the link was dropped: what only means something on a link is invalid without it
+            result = [(name, value) for name, value in result if name not in _LINK_ONLY]
         return result if changed else None
 
     def _link(self, href: str) -> str | None:

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from klantspiegel.pipeline import build
 from tests.browser.test_accessibility import BLOCKING, describe
 from tests.browser.test_html_valid import VNU
+from tests.conftest import PortfolioWriter, write_small_portfolio
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +25,20 @@ def single_file(built_site) -> Path:
     return built_site.output / "clients" / ORGANISATION / f"{ORGANISATION}.html"
 
 
-def test_the_single_file_report_is_valid_html(single_file):
+@pytest.fixture(scope="module")
+def single_file_beside_a_pdf(tmp_path_factory) -> Path:
+    """Built with its PDF (the session's example site has none), so the report's links to the
+    PDF exist in the bundle and must become valid non-links in the single file."""
+    root = tmp_path_factory.mktemp("single-file-with-pdf")
+    portfolio = write_small_portfolio(PortfolioWriter(root / "audits"))
+    build(portfolio.root, root / "output", jobs=1)
+    return root / "output/clients/postbedrijf/postbedrijf.html"
+
+
+@pytest.mark.parametrize("which", ["example", "beside a PDF"])
+def test_the_single_file_report_is_valid_html(request, which):
+    single_file = request.getfixturevalue(
+        "single_file" if which == "example" else "single_file_beside_a_pdf")
     java = shutil.which("java")
     assert java and VNU.is_file(), "the Nu checker needs java and `npm ci` (scripts/test.sh)"
     result = subprocess.run(
