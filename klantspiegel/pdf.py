@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -22,6 +23,9 @@ from klantspiegel.model import Portfolio
 from klantspiegel.presentation import contents
 from klantspiegel.report import OrganisationReport
 from klantspiegel.templating import environment
+
+if TYPE_CHECKING:
+    import pikepdf
 
 PDF_TEMPLATE = "pdf/report.html"
 # What `build --pdf-variant` offers, and the WeasyPrint variant each starts from: accessible is
@@ -113,32 +117,32 @@ def render_pdf(
         relationship="Data",  # PDF/A-3 names the attachment's role in the document
     )
     pdf_bytes = document.write_pdf(pdf_variant=PDF_VARIANTS[variant], attachments=[attachment])
-    if variant == "archival":
-        pdf_bytes = _archival(pdf_bytes)
+    edits = [_declare_archival] if variant == "archival" else []
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(finish(pdf_bytes))
+    target.write_bytes(finish(pdf_bytes, *edits))
     return len(document.pages)
 
 
-def _archival(pdf_bytes: bytes) -> bytes:
-    """WeasyPrint's PDF/A-3a, claiming PDF/UA-1 too and listing its associated file once.
+class UnexpectedMetadata(Exception):
+    """WeasyPrint's XMP metadata is not shaped as the archival variant expects."""
+
+
+def _declare_archival(pdf: pikepdf.Pdf) -> None:
+    """WeasyPrint's PDF/A-3a, made to claim PDF/UA-1 too and to list its associated file once.
 
     WeasyPrint writes one identification schema in the XMP metadata, so pdfuaid:part is added
     beside pdfaid, with the extension schema PDF/A asks for a property outside XMP's own.
     """
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        # WeasyPrint lists the attachment in /AF once from /Names and once as a file spec.
-        unique = {spec.objgen: spec for spec in pdf.Root.get("/AF", [])}
-        pdf.Root.AF = pikepdf.Array(unique.values())
-        packet = pdf.Root.Metadata.read_bytes()
-        # Inserted as text: validators want the prefixes as written, which a parser would rename.
-        assert packet.count(b"</rdf:RDF>") == 1, "WeasyPrint writes one rdf:RDF"
-        pdf.Root.Metadata.write(packet.replace(b"</rdf:RDF>", _PDF_UA_DECLARATION + b"</rdf:RDF>"))
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
-    return out.getvalue()
+    # WeasyPrint lists the attachment in /AF once from /Names and once as a file spec.
+    unique = {spec.objgen: spec for spec in pdf.Root.get("/AF", [])}
+    pdf.Root.AF = pikepdf.Array(unique.values())
+    packet = pdf.Root.Metadata.read_bytes()
+    if packet.count(b"</rdf:RDF>") != 1:
+        raise UnexpectedMetadata("WeasyPrint's XMP packet should hold exactly one rdf:RDF")
+    # Inserted as text: validators want the prefixes as written, which a parser would rename.
+    pdf.Root.Metadata.write(packet.replace(b"</rdf:RDF>", _PDF_UA_DECLARATION + b"</rdf:RDF>"))
 
 
 _PDF_UA_DECLARATION = b"""<rdf:Description rdf:about="" \

@@ -7,19 +7,22 @@ function per kind of repair, each applied to every structure element of that kin
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pikepdf
 
 
-def finish(pdf_bytes: bytes) -> bytes:
-    """The PDF with its structure tree mended; the same input gives the same bytes."""
+def finish(pdf_bytes: bytes, *edits: Callable[[pikepdf.Pdf], None]) -> bytes:
+    """The PDF with its structure tree mended and `edits` applied, in one pass (opening and
+    saving a PDF is the costly part); the same input gives the same bytes."""
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         for element in list(structure_elements(pdf)):
             _give_header_cells_a_scope(element)
             _dissolve_groups_in_lists(element)
             _put_list_item_content_in_a_body(pdf, element)
         _gather_link_parts(pdf)
+        for edit in edits:
+            edit(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
     return out.getvalue()

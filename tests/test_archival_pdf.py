@@ -10,7 +10,7 @@ import pytest
 import verapdf
 from conftest import PortfolioWriter
 
-from klantspiegel.pdf import findings_csv, render_pdf
+from klantspiegel.pdf import UnexpectedMetadata, _declare_archival, findings_csv, render_pdf
 from klantspiegel.pipeline import build, check
 from klantspiegel.report import build_reports, latest_scores
 from klantspiegel.templating import THEME_DIR
@@ -78,3 +78,10 @@ def test_switching_the_pdf_variant_renders_the_pdf_again(tmp_path: Path) -> None
         part = pdf.open_metadata().get("pdfaid:part")
     assert ("pdf/postbedrijf.pdf", part) == (
         next(a for a in result.rendered if a.startswith("pdf/")), "3")
+
+
+def test_metadata_not_shaped_as_weasyprint_writes_it_is_a_named_error() -> None:
+    pdf = pikepdf.new()
+    pdf.Root.Metadata = pdf.make_stream(b"<x:xmpmeta xmlns:x='adobe:ns:meta/'/>")
+    with pytest.raises(UnexpectedMetadata, match="exactly one rdf:RDF"):
+        _declare_archival(pdf)
