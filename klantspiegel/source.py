@@ -126,6 +126,30 @@ def dotted(key_path: KeyPath, context: str = "") -> str:
 
 def read_text(path: Path, problems: list[Problem], max_bytes: int) -> str | None:
     """Read a UTF-8 text file, or record why it cannot be read."""
+    raw = read_bytes(path, problems, max_bytes)
+    if raw is None:
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        problems.append(
+            Problem(
+                path,
+                line,
+                "",
+                (
+                    f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start}); "
+                    "save the file with UTF-8 encoding"
+                ),
+            )
+        )
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_bytes(path: Path, problems: list[Problem], max_bytes: int) -> bytes | None:
+    """The bytes of a regular file of at most `max_bytes`, or None with the reason recorded."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -153,23 +177,7 @@ def read_text(path: Path, problems: list[Problem], max_bytes: int) -> str | None
     except OSError as error:
         problems.append(Problem(path, None, "", f"cannot read file: {error.strerror}"))
         return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        problems.append(
-            Problem(
-                path,
-                line,
-                "",
-                (
-                    f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start}); "
-                    "save the file with UTF-8 encoding"
-                ),
-            )
-        )
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return raw
 
 
 def parse_yaml(

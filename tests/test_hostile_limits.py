@@ -11,7 +11,7 @@ import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from hostile_kit import assert_nothing_leaked
@@ -142,28 +142,36 @@ class SurveyCase:
     error: str = ""  # the message, or "" when the answers are read as `scores`
     line: int = 0
     scores: tuple[int, ...] = ()
+    excluded: dict[str, int] = field(default_factory=dict)
 
 
+# An answer that is no whole number from 0 to 10 beside readable ones is a respondent left
+# out (counted); a column of mostly such answers is the wrong column: an error at the first.
+NOT_AN_ANSWER = "answers in column 'score' are not whole numbers from 0 to 10"
+OUT = {"out_of_range": 1}
 SURVEYS = [
     SurveyCase("a value over the CSV field limit", "score,comment\n5," + "x" * 200_000 + "\n",
                "longer than 131,072 characters", 2),
-    SurveyCase("a NUL byte", "score\n5\n7\x00\n", "is not a survey answer", 3),
-    SurveyCase("a superscript digit", "score\n5\n\u00b2\n", "'²' is not a survey answer", 3),
-    SurveyCase("an Arabic-Indic digit", "score\n\u0663\n", "is not a survey answer", 2),
-    SurveyCase("a fullwidth digit", "score\n\uff15\n", "is not a survey answer", 2),
-    SurveyCase("a plus sign", "score\n+5\n", "'+5' is not a survey answer", 2),
-    SurveyCase("a decimal point", "score\n7.0\n", "'7.0' is not a survey answer", 2),
-    SurveyCase("an exponent", "score\n1e1\n", "'1e1' is not a survey answer", 2),
-    SurveyCase("5,000 digits", "score\n" + "9" * 5_000 + "\n", "is not a survey answer", 2),
-    SurveyCase("out of range", "score\r\n5\r\n11\r\n", "'11' is not a survey answer", 3),
+    SurveyCase("a NUL byte", "score\n5\n7\x00\n", scores=(5,), excluded=OUT),
+    SurveyCase("a superscript digit", "score\n5\n\u00b2\n", scores=(5,), excluded=OUT),
+    SurveyCase("an Arabic-Indic digit", "score\n\u0663\n", NOT_AN_ANSWER, 2),
+    SurveyCase("a fullwidth digit", "score\n\uff15\n", NOT_AN_ANSWER, 2),
+    SurveyCase("a plus sign", "score\n+5\n", NOT_AN_ANSWER, 2),
+    SurveyCase("a decimal point", "score\n7.0\n", NOT_AN_ANSWER, 2),
+    SurveyCase("an exponent", "score\n1e1\n", NOT_AN_ANSWER, 2),
+    SurveyCase("5,000 digits", "score\n" + "9" * 5_000 + "\n", NOT_AN_ANSWER, 2),
+    SurveyCase("out of range", "score\r\n5\r\n11\r\n", scores=(5,), excluded=OUT),
     SurveyCase("a row whose quoted value spans three lines",
-               'comment,score\n"a\nb\nc",x\n', "'x' is not a survey answer", 2),
-    SurveyCase("old Mac line ends", "score\r5\rx\r", "'x' is not a survey answer", 3),
+               'comment,score\n"a\nb\nc",x\n', NOT_AN_ANSWER, 2),
+    SurveyCase("old Mac line ends", "score\r5\rx\ry\r", "2 of 3 " + NOT_AN_ANSWER, 3),
     SurveyCase("only a header", "score\n", "survey has no answers", 2),
-    SurveyCase("an empty file", "", "no 'score' column", 1),
-    SurveyCase("two score columns", "score,score\n1,2\n", "2 'score' columns", 1),
+    SurveyCase("only blank answers", "score,channel\n,web\n,web\n",
+               "survey has no answers left (2 blank)", 2),
+    SurveyCase("an empty file", "", "the survey file is empty", 1),
+    SurveyCase("two score columns", "score,score\n1,2\n",
+               "2 columns could be the recommend question", 1),
     SurveyCase("a thousand wrong answers", "score\n" + "x\n" * 1_000,
-               "and 980 more answers", 22),
+               "1,000 of 1,000 " + NOT_AN_ANSWER, 2),
     SurveyCase("spaces around an answer", "score\n 7 \n", scores=(7,)),
     SurveyCase("a byte order mark", "\ufeffscore\n5\n", scores=(5,)),
     SurveyCase("Windows line ends and blank lines", "score\r\n5\r\n\r\n0010\r\n", scores=(5, 10)),
@@ -176,7 +184,8 @@ def test_a_hostile_survey_is_read_or_a_located_error(case, small_portfolio):
     portfolio, problems = load_portfolio(small_portfolio.root)
     if not case.error:
         assert [p.format() for p in problems if p.severity == "error"] == []
-        assert portfolio.organisations[0].audits[0].survey.scores == case.scores
+        survey = portfolio.organisations[0].audits[0].survey
+        assert (survey.scores, survey.excluded) == (case.scores, case.excluded)
         return
     located = [p for p in problems if case.error in p.message]
     assert portfolio is None and located, [p.format() for p in problems]
