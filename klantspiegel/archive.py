@@ -43,3 +43,13 @@ def audit_links(report: OrganisationReport) -> tuple[AuditLink, ...]:
                   point.audit.status == "draft")
         for point in reversed(report.history)
     )
+
+
+def previous_folder(report: OrganisationReport) -> str:
+    """The folder of the previous audit's report seen from this report ('' when none), where
+    the follow-up links the findings whose recommendations it follows up."""
+    previous = report.previous_audit
+    if previous is None:
+        return ""
+    back = "" if not audit_folder(report.organisation, report.audit) else "../../"
+    return f"{back}{audit_folder(report.organisation, previous)}"

@@ -6,12 +6,14 @@ every draft finding and draft story dropped from every audit, and every referenc
 dropped from the final texts that remain: a finding's `anecdotes:` list, and links in the
 rendered Markdown of findings and stories. Counts, charts and the action plan then follow.
 Internal notes are emptied too, so no template can show one to a client even by mistake.
-Draft audits before the latest are dropped, and peers are compared on final audits only.
+Draft audits before the latest are dropped (and the follow-up of their recommendations with
+them), and peers are compared on final audits only.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import TypeVar
 
 from markupsafe import Markup
@@ -38,7 +40,12 @@ def client_view(organisation: Organisation) -> Organisation:
     """
     latest = organisation.latest_audit
     kept = tuple(a for a in organisation.audits if a.status == "final" or a is latest)
-    audits = tuple(client_audit(a) for a in kept)
+    # the follow-up of a draft audit's recommendations: the client was never given them
+    gone = {id(a) for a in organisation.audits} - {id(a) for a in kept}
+    orphans = {id(after) for before, after in pairwise(organisation.audits)
+               if id(before) in gone and after.follow_up}
+    audits = tuple(client_audit(a).model_copy(update={"follow_up": []}) if id(a) in orphans
+                   else client_audit(a) for a in kept)
     if len(audits) == len(organisation.audits) and all(
             new is old for new, old in zip(audits, organisation.audits, strict=True)):
         return organisation

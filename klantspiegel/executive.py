@@ -186,6 +186,9 @@ def _key_figures(report: OrganisationReport, t: Translator) -> tuple[KeyFigure, 
         figures.append(KeyFigure(
             _("Net Promoter Score"), t.signed(report.nps_kpi.value, 0), report.nps_kpi.source,
         ))
+    follow = report.follow_up
+    if follow and follow.rate.rate is not None:
+        figures.append(KeyFigure(follow.label, follow.rate_text, follow.note))
     return tuple(figures)
 
 

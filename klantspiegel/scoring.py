@@ -8,11 +8,12 @@ assessed dimensions, and a level applies from its minimum upwards.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from klantspiegel.model import Audit, Finding, Level, ScoringModel
+from klantspiegel.model import Audit, Finding, FollowUp, Level, ScoringModel
 
 Quadrant = Literal["quick_win", "major_project", "fill_in", "thankless"]
 MIN_BENCHMARK_PEERS = 3
@@ -145,6 +146,37 @@ def action_plan(findings: Iterable[Finding]) -> list[Finding]:
         )
 
     return sorted(actions, key=order)
+
+
+@dataclass(frozen=True)
+class ImplementationRate:
+    """How far the previous audit's recommendations were carried out, by follow-up status."""
+
+    done: int
+    in_progress: int
+    not_started: int
+    dropped: int
+
+    @property
+    def pursued(self) -> int:
+        """The recommendations the organisation still meant to carry out: all but dropped."""
+        return self.done + self.in_progress + self.not_started
+
+    @property
+    def rate(self) -> float | None:
+        """Done as a percentage of the pursued recommendations; None when none is pursued."""
+        return 100 * self.done / self.pursued if self.pursued else None
+
+
+def implementation_rate(follow_ups: Iterable[FollowUp]) -> ImplementationRate:
+    """The implementation rate of followed-up recommendations: done / (all - dropped), in %.
+
+    A dropped recommendation is a decision, not a failure to act, so it leaves the base; one in
+    progress counts as not (yet) implemented and is reported beside the rate, never half.
+    """
+    statuses = Counter(f.status for f in follow_ups)
+    return ImplementationRate(statuses["done"], statuses["in_progress"],
+                              statuses["not_started"], statuses["dropped"])
 
 
 def change_since(current: AuditScore, previous: AuditScore | None) -> Change | None:
