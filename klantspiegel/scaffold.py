@@ -1,10 +1,11 @@
-"""New source files: an organisation, audit, finding or customer story to fill in.
+"""New source files: a portfolio, organisation, audit, finding or customer story to fill in.
 
 Every field of the schema is written, each under a comment with its meaning and allowed
-values, and with a placeholder that validates: the example from model.py, today for dates,
-the portfolio's first dimension, and `draft` status so that nothing reaches a client
-unfinished. Comments and placeholders come from the same field descriptions as
-docs/authoring.md (klantspiegel.guide), so the two always agree.
+values, and with a placeholder that validates: a text in the report's language
+(klantspiegel.placeholders, which `check` also uses to find the ones left), the model.py
+example for a value that has no language (a score, a choice), today for dates, the
+portfolio's first dimension, and `draft` status so that nothing reaches a client unfinished.
+Comments come from the same field descriptions as docs/authoring.md (klantspiegel.guide).
 
 A scaffold only creates: it refuses to overwrite a file and never touches another one.
 """
@@ -21,6 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from klantspiegel.guide import DATE_WORDS, FieldDoc, documented_fields, yaml_value
+from klantspiegel.i18n import available_languages, default_locale, language_of
 from klantspiegel.load import (
     AUDIT_FILE,
     NOT_CONTENT,
@@ -28,6 +30,7 @@ from klantspiegel.load import (
     PORTFOLIO_FILE,
     _content_folders,
     _Reader,
+    load_portfolio,
 )
 from klantspiegel.model import (
     AnecdoteFields,
@@ -37,6 +40,7 @@ from klantspiegel.model import (
     PortfolioConfig,
     ScoringModel,
 )
+from klantspiegel.placeholders import BODY, Placeholders, placeholders
 from klantspiegel.source import DEFAULT_MAX_FILE_BYTES, read_yaml_file
 from klantspiegel.text import slugify
 from klantspiegel.validate import suggestion
@@ -45,17 +49,6 @@ Kind = Literal["organisation", "audit", "finding", "anecdote"]
 KINDS: tuple[Kind, ...] = typing.get_args(Kind)
 FINDINGS_DIR, ANECDOTES_DIR = "findings", "anecdotes"
 COMMENT_WIDTH = 95
-
-BODIES = {
-    "finding": (
-        "What we saw, where and how often, and why it matters to the customer: the finding "
-        "in Markdown. Replace this text; the report shows it under the title.\n"
-    ),
-    "anecdote": (
-        "The customer's story in a few paragraphs of Markdown: what they needed, what "
-        "happened at each step, and how it ended. Replace this text.\n"
-    ),
-}
 
 
 class ScaffoldError(Exception):
@@ -71,11 +64,14 @@ def scaffold(
     name: str,
     *,
     today: dt.date | None = None,
+    language: str | None = None,
 ) -> Path:
     """Write a new organisation, audit, finding or anecdote into the portfolio.
 
     `name` is the human name (the title); its slug names the file or folder. An audit needs
     `organisation`; a finding or anecdote needs `organisation` and `audit` (folder names).
+    Placeholders are in the report language: `language` or the portfolio's for a new
+    organisation, the organisation's for the rest.
     Returns the file written; raises ScaffoldError, having written nothing, when it cannot.
     """
     if kind not in KINDS:
@@ -90,19 +86,35 @@ def scaffold(
     if kind == "organisation":
         if slug in NOT_CONTENT:
             raise ScaffoldError(f"'{slug}' is a reserved folder name; choose another name")
-        values = {"name": name, "language": config.language}
+        texts = placeholders(_known_language(language or config.language))
+        portfolio_locale = config.locale or default_locale(config.language)
+        same = language_of(portfolio_locale) == texts.language
+        values = {"name": name, "language": texts.language,
+                  "locale": portfolio_locale if same else default_locale(texts.language)}
         notes = {"sector": _sectors_note(root)}
-        text = front_matter(OrganisationFields, values, dates, notes, "organisation")
+        text = _file_text(OrganisationFields, "organisation", values, notes, dates, texts)
         return _create(root / slug / ORGANISATION_FILE, text)
+    if language is not None:
+        raise ScaffoldError(f"a new {kind} is in its organisation's language; --language is "
+                            "for a new portfolio or organisation")
     organisation_folder = _find(root, organisation, ORGANISATION_FILE, "organisation", kind)
+    texts = placeholders(_organisation_language(organisation_folder, config.language))
     if kind == "audit":
         keys = [d.key for d in model.dimensions]
-        values = {"title": name, "status": "draft", "dimensions": keys}
+        follow_up = _follow_up(root, organisation_folder, dates,
+                               texts.of("audit")["follow_up"]["comment"])
+        values = {"title": name, "status": "draft", "dimensions": keys, "survey": None,
+                  "follow_up": follow_up}
         notes = {"dimensions": "In this portfolio: " + ", ".join(keys) + "; remove the ones "
                  "this audit does not examine.",
                  "key_messages": "What a reader must remember, in your own words; delete the "
-                 "field to have them written from the scores."}
-        text = front_matter(AuditFields, values, dates, notes, "audit")
+                 "field to have them written from the scores.",
+                 "survey": "Leave it null for a survey.csv whose questions are found by their "
+                 "header text.",
+                 "follow_up": "One entry per recommendation of the audit before: give each "
+                 "its status and say what was done." if follow_up else "Empty: there are no "
+                 "recommendations of an earlier audit to follow up."}
+        text = _file_text(AuditFields, "audit", values, notes, dates, texts)
         path = _create(organisation_folder / slug / AUDIT_FILE, text)
         for folder in (FINDINGS_DIR, ANECDOTES_DIR):
             (path.parent / folder).mkdir(exist_ok=True)
@@ -118,13 +130,60 @@ def scaffold(
             "anecdotes": ("Stories in this audit: " + ", ".join(stories) + ".") if stories
             else "This audit has no stories yet.",
         }
-        text = front_matter(FindingFields, values, dates, notes, "finding")
+        text = _file_text(FindingFields, kind, values, notes, dates, texts)
     else:
         folder = audit_folder / ANECDOTES_DIR
         values = {"title": name, "status": "draft"}
-        text = front_matter(AnecdoteFields, values, dates, {}, "customer story (anecdote)")
+        text = _file_text(AnecdoteFields, kind, values, {}, dates, texts)
     _refuse_same_web_name(folder, slug)
-    return _create(folder / f"{slug}.md", f"---\n{text}---\n{BODIES[kind]}")
+    body = str(texts.of(kind)[BODY]).strip()
+    return _create(folder / f"{slug}.md", f"---\n{text}---\n{body}\n")
+
+
+def scaffold_portfolio(
+    folder: Path,
+    language: str,
+    consultancy: str | None = None,
+    *,
+    today: dt.date | None = None,
+) -> list[Path]:
+    """Start a portfolio in `folder`, which must be new or empty: portfolio.yaml and one
+    organisation with one audit, one finding and one customer story, with every
+    placeholder in `language`. It builds at once; `check` lists what is left to fill in.
+
+    Returns the files written; raises ScaffoldError, having written nothing, when it cannot.
+    """
+    texts = placeholders(_known_language(language))
+    if folder.is_symlink() or (folder.exists() and (not folder.is_dir() or any(folder.iterdir()))):
+        raise ScaffoldError(f"{folder} already exists and is not an empty folder; a new "
+                            "portfolio needs a new or empty one (nothing was written)")
+    dates = today or dt.date.today()
+    values = {"language": language, "locale": default_locale(language), "logo": None}
+    if consultancy:
+        values["consultancy"] = consultancy
+    notes = {"sectors": "Organisations name their sector by its key; add the sectors of your "
+                        "clients."}
+    written = [_create(folder / PORTFOLIO_FILE,
+                       _file_text(PortfolioConfig, "portfolio", values, notes, dates, texts))]
+    organisation = scaffold("organisation", folder, None, None,
+                            texts.of("organisation")["name"], today=dates, language=language)
+    audit = scaffold("audit", folder, organisation.parent.name, None, texts.of("audit")["title"],
+                     today=dates)
+    where = (organisation.parent.name, audit.parent.name)
+    written += [organisation, audit]
+    for kind in ("anecdote", "finding"):  # the story first, so the finding's note names it
+        written.append(scaffold(kind, folder, *where, texts.of(kind)["title"], today=dates))
+    return written
+
+
+def _file_text(schema: type[BaseModel], kind: str, values: Mapping[str, Any],
+               notes: Mapping[str, str], today: dt.date, texts: Placeholders) -> str:
+    """The front matter of one kind of file, its English placeholders marked as such."""
+    marks = texts.marks(kind)
+    joined = {field: " ".join(n for n in (notes.get(field), marks.get(field)) if n)
+              for field in {*notes, *marks}}
+    what = {"anecdote": "customer story (anecdote)"}.get(kind, kind)
+    return front_matter(schema, values, today, joined, what, texts.of(kind))
 
 
 def front_matter(
@@ -133,27 +192,49 @@ def front_matter(
     today: dt.date,
     notes: Mapping[str, str],
     what: str,
+    texts: Mapping[str, Any] | None = None,
 ) -> str:
-    """YAML with every field of `model`, each under a comment; `values` win over examples."""
+    """YAML with every field of `model`, each under a comment; `values` win over `texts`
+    (the placeholders in the report's language), and those over the model's examples."""
     intro = f"A new {what}: replace the example values. Each field is explained in " \
             "docs/authoring.md."
     lines = [*textwrap.wrap(intro, COMMENT_WIDTH, initial_indent="# ", subsequent_indent="# "),
              ""]
     for doc in documented_fields(model):
         lines += _comment(doc, notes.get(doc.name, ""), "")
-        value = values[doc.name] if doc.name in values else placeholder(doc, today)
+        value = values[doc.name] if doc.name in values else placeholder(doc, today, texts)
         lines += _field_lines(doc, value, "")
     return "\n".join(lines) + "\n"
 
 
-def placeholder(doc: FieldDoc, today: dt.date) -> Any:
-    """A value that validates: today for a date, one example item for a list of mappings,
-    else the model's example, else the default."""
+def placeholder(doc: FieldDoc, today: dt.date, texts: Mapping[str, Any] | None = None) -> Any:
+    """A value that validates: today for a date, one item for a list of mappings, else the
+    text in `texts` (a language's placeholders), else the model's example, else the default."""
+    texts = texts or {}
     if doc.kind == DATE_WORDS:
         return today
     if doc.item_model is not None and doc.kind.startswith("list"):
-        return [{d.name: placeholder(d, today) for d in documented_fields(doc.item_model)}]
+        own = texts.get(doc.name)
+        own = own if isinstance(own, Mapping) else {}
+        return [{d.name: placeholder(d, today, own) for d in documented_fields(doc.item_model)}]
+    if doc.name in texts:
+        return texts[doc.name]
     return doc.example if doc.example is not None else doc.default
+
+
+def _known_language(language: str) -> str:
+    if language not in available_languages():
+        raise ScaffoldError(f"no report language '{language}'"
+                            f"{suggestion(language, list(available_languages()))}")
+    return language
+
+
+def _organisation_language(folder: Path, default: str) -> str:
+    """The organisation's report language as its file says, else the portfolio's."""
+    document = read_yaml_file(folder / ORGANISATION_FILE, [], DEFAULT_MAX_FILE_BYTES)
+    language = document.data.get("language") if document else None
+    return language if isinstance(language, str) and language in available_languages() \
+        else default
 
 
 def _field_lines(doc: FieldDoc, value: Any, indent: str) -> list[str]:
@@ -189,7 +270,7 @@ def _portfolio_settings(root: Path) -> tuple[PortfolioConfig, ScoringModel]:
     config = reader.config()
     model = reader.scoring_model(config.scoring_model) if config else None
     if config is None or model is None:
-        found = "\n".join(p.format(root.resolve()) for p in reader.problems)
+        found = "\n".join(p.format(relative_to=Path.cwd()) for p in reader.problems)
         raise ScaffoldError(f"the portfolio's configuration has problems; fix them first:\n"
                             f"{found}")
     return config, model
@@ -206,6 +287,22 @@ def _find(parent: Path, wanted: str | None, marker: str, what: str, kind: str) -
             return parent / candidate
     hint = suggestion(slugify(wanted) or wanted, known) if known else listing
     raise ScaffoldError(f"no {what} '{wanted}' in {parent}{hint}")
+
+
+def _follow_up(root: Path, organisation_folder: Path, today: dt.date, comment: str
+               ) -> list[dict[str, str]]:
+    """An entry per final recommendation of the organisation's latest audit before `today`
+    (the follow-up check wants one each), with the placeholder comment; none when the
+    portfolio does not load."""
+    portfolio, _ = load_portfolio(root)
+    folder = organisation_folder.resolve()
+    organisation = next((o for o in portfolio.organisations if o.source.parent == folder),
+                        None) if portfolio else None
+    earlier = [a for a in organisation.audits if a.date <= today] if organisation else []
+    if not earlier:
+        return []
+    return [{"recommendation": f.slug, "status": "not_started", "comment": comment}
+            for f in earlier[-1].findings if f.recommendation and f.is_final]
 
 
 def _sectors_note(root: Path) -> str:

@@ -150,7 +150,7 @@ def test_a_broken_copy_of_the_example_fails_check_with_three_located_messages(tm
     lines = ["score: 7" if ln.startswith("score:") else ln for ln in lines]
     lines.insert(lines.index("---", 1), "anecdotes: [bestaat-niet]")
     finding.write_text("\n".join(lines))
-    result = run_cli("check", "--source", str(tmp_path / "audits"))
+    result = run_cli("check", "--source", "audits", cwd=tmp_path)  # paths relative to the cwd
     assert result.returncode == 1
     messages = [ln for ln in result.stderr.splitlines() if ln.startswith("audits/")]
     assert len(messages) == 3, result.stderr

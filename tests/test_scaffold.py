@@ -18,9 +18,11 @@ from klantspiegel.model import (
     FindingFields,
     JourneyStep,
     OrganisationFields,
+    PortfolioConfig,
 )
 from klantspiegel.pipeline import build, check
-from klantspiegel.scaffold import ScaffoldError, scaffold
+from klantspiegel.placeholders import placeholder_warnings, placeholders, texts_languages
+from klantspiegel.scaffold import ScaffoldError, scaffold, scaffold_portfolio
 
 TODAY = dt.date(2026, 11, 2)
 SCHEMAS = {
@@ -224,3 +226,136 @@ def test_a_copy_of_the_example_portfolio_takes_a_new_finding(tmp_path):
     path = scaffold("finding", root, "vlaspost", "2026-najaar", "Nieuwe bevinding", today=TODAY)
     _, problems = check(root)
     assert [p for p in problems if p.path == path] == []
+
+
+def _texts(language: str) -> dict:
+    path = Path(__file__).resolve().parent.parent / f"klantspiegel/scaffold_texts/{language}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _leaves(value) -> list[str]:
+    """Every text in a placeholder file's value: strings, list items, mapping values."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _leaves(item)]
+    return [text for item in value for text in _leaves(item)]
+
+
+def _english_portfolio(tmp_path: Path) -> Path:
+    root = tmp_path / "portfolio"
+    scaffold_portfolio(root, "en", "Northwind Consulting", today=TODAY)
+    organisation = next(p.parent.name for p in root.glob("*/organisation.yaml"))
+    audit = next(p.parent.name for p in root.glob("*/*/audit.yaml"))
+    scaffold("finding", root, organisation, audit, "Second finding", today=TODAY)
+    scaffold("anecdote", root, organisation, audit, "Second story", today=TODAY)
+    scaffold("audit", root, organisation, None, "Follow-up 2027", today=TODAY)
+    scaffold("organisation", root, None, None, "Second client", today=TODAY)
+    return root
+
+
+def test_an_english_portfolios_scaffolds_hold_no_dutch_placeholder(tmp_path):
+    root = _english_portfolio(tmp_path)
+    dutch = [t for t in _leaves(_texts("nl")) if t not in _leaves(_texts("en"))]
+    for path in root.rglob("*.*"):
+        text = path.read_text(encoding="utf-8")
+        assert [t for t in dutch if t in text] == [], path
+    audit = root / "example-organisation/customer-centricity-audit/audit.yaml"
+    assert front_matter(audit)["scope"] == _texts("en")["audit"]["scope"]
+
+
+def test_a_dutch_portfolio_gets_the_dutch_placeholders(tmp_path):
+    scaffold_portfolio(tmp_path / "p", "nl", today=TODAY)
+    audit = next((tmp_path / "p").glob("*/*/audit.yaml"))
+    data = front_matter(audit)
+    assert (data["scope"], data["auditors"]) == (_texts("nl")["audit"]["scope"],
+                                                 _texts("nl")["audit"]["auditors"])
+
+
+def test_every_placeholder_language_has_the_keys_of_the_english_one():
+    def keys(value, prefix=()):
+        if not isinstance(value, dict) or prefix[:2] == ("portfolio", "sectors"):
+            return {prefix}
+        return {k for key, item in value.items() for k in keys(item, (*prefix, key))}
+
+    english = keys(_texts("en"))
+    for language in texts_languages():
+        assert keys(_texts(language)) == english, language
+
+
+def test_a_new_finding_takes_the_placeholders_of_its_organisations_language(root):
+    new("organisation", root, organisation=None, audit=None, name="Bank Zuid")
+    scaffold("organisation", root, None, None, "North Bank", today=TODAY, language="en")
+    new("audit", root, organisation="north-bank", name="Autumn 2026")
+    data = front_matter(new("finding", root, organisation="north-bank", audit="autumn-2026"))
+    assert data["recommendation"] == _texts("en")["finding"]["recommendation"]
+    assert front_matter(root / "north-bank/organisation.yaml")["locale"] == "en-GB"
+    assert front_matter(root / "bank-zuid/organisation.yaml")["language"] == "nl"
+
+
+def test_a_language_without_placeholder_texts_gets_the_english_ones_marked(root, monkeypatch):
+    import klantspiegel.scaffold
+
+    monkeypatch.setattr(klantspiegel.scaffold, "available_languages", lambda: ("en", "fr", "nl"))
+    path = scaffold("organisation", root, None, None, "Banque Sud", today=TODAY, language="fr")
+    assert front_matter(path)["description"] == _texts("en")["organisation"]["description"]
+    assert "The placeholder is English: there is no 'fr' text" in comments(path)
+    assert placeholders("fr").borrowed and not placeholders("nl").borrowed
+
+
+def test_a_new_audit_lists_the_previous_recommendations_to_follow_up(root):
+    data = front_matter(new("audit", root, name="Voorjaar 2027"))
+    comment = _texts("nl")["audit"]["follow_up"]["comment"]
+    assert data["follow_up"] == [
+        {"recommendation": slug, "status": "not_started", "comment": comment}
+        for slug in ("centrale-lijn", "postbode-keert-terug")]
+
+
+def test_a_new_portfolio_refuses_a_folder_that_is_not_empty(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ScaffoldError, match="not an empty folder"):
+        scaffold_portfolio(tmp_path, "en")
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_a_new_portfolio_in_an_unknown_language_is_refused(tmp_path):
+    with pytest.raises(ScaffoldError, match="no report language 'english'"):
+        scaffold_portfolio(tmp_path / "p", "english")
+    assert not (tmp_path / "p").exists()
+
+
+def test_check_flags_every_placeholder_left_of_a_new_portfolio(tmp_path):
+    root = tmp_path / "p"
+    scaffold_portfolio(root, "en", today=TODAY)
+    portfolio, _ = check(root)
+    left = {(p.path.name, p.field) for p in placeholder_warnings(portfolio)}
+    assert {("portfolio.yaml", "consultancy"), ("organisation.yaml", "sector"),
+            ("audit.yaml", "auditors[2]"), ("the-missed-delivery.md", "journey[1].happened"),
+            ("the-missed-delivery.md", "text")} <= left
+    finding = next(p for p in placeholder_warnings(portfolio) if p.field == "text"
+                   and p.path.parent.name == "findings")
+    assert finding.line == finding.path.read_text().splitlines().index(
+        _texts("en")["finding"]["text"]) + 1
+
+
+def test_a_replaced_placeholder_is_no_longer_flagged(tmp_path):
+    root = tmp_path / "p"
+    scaffold_portfolio(root, "nl", today=TODAY)
+    audit = next(root.glob("*/*/audit.yaml"))
+    audit.write_text(audit.read_text(encoding="utf-8").replace(
+        _texts("nl")["audit"]["scope"], "Drie winkels, oktober."), encoding="utf-8")
+    portfolio, _ = check(root)
+    fields = {p.field for p in placeholder_warnings(portfolio) if p.path == audit.resolve()}
+    assert "scope" not in fields and "title" in fields
+
+
+def test_the_example_portfolio_holds_no_placeholder_of_new():
+    portfolio, _ = check(Path(__file__).resolve().parent.parent / "audits")
+    assert [p.format() for p in placeholder_warnings(portfolio)] == []
+
+
+def test_a_new_portfolio_file_has_every_field_of_its_schema(tmp_path):
+    scaffold_portfolio(tmp_path / "p", "en", today=TODAY)
+    data = yaml.safe_load((tmp_path / "p/portfolio.yaml").read_text(encoding="utf-8"))
+    assert list(data) == list(PortfolioConfig.model_fields)
+    assert (data["language"], data["locale"]) == ("en", "en-GB")
