@@ -13,8 +13,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from klantspiegel.i18n import LOCALE_DIR
-from klantspiegel.model import LANGUAGES
+from klantspiegel.i18n import LOCALE_DIR, SOURCE_LANGUAGE, available_languages
 from klantspiegel.templating import THEME_DIR
 
 PACKAGE_DIR = Path(__file__).parent
@@ -49,7 +48,7 @@ def catalog_path(language: str) -> Path:
 
 def missing_translations(language: str) -> list[str]:
     """Message ids without a translation in the language's catalog (English needs none)."""
-    if language == "en":
+    if language == SOURCE_LANGUAGE:
         return []
     path = catalog_path(language)
     translated: set[str] = set()
@@ -79,12 +78,12 @@ def update_catalog(language: str) -> None:
         new.add(message, kept or empty)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
-        write_po(handle, new, width=100, omit_header=True)
+        write_po(handle, new, width=0, omit_header=True)  # one line per text: greppable
 
 
 if __name__ == "__main__":
-    for lang in LANGUAGES:
-        if lang != "en":
+    for lang in available_languages():
+        if lang != SOURCE_LANGUAGE:
             update_catalog(lang)
             for message in missing_translations(lang):
                 print(f"{lang}: missing translation: {message}", file=sys.stderr)

@@ -20,17 +20,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from klantspiegel.delivery import DeliveryFailed, PasswordError, read_passwords
+from klantspiegel.i18n import available_languages, language_name
+from klantspiegel.model import PortfolioConfig
 from klantspiegel.output import UnsafeOutput, check_output_location
 from klantspiegel.pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from klantspiegel.pipeline import UnknownOrganisation, build, check
-from klantspiegel.problems import ContentError, Problem
+from klantspiegel.placeholders import placeholder_warnings
+from klantspiegel.problems import ContentError, Problem, shown
 from klantspiegel.render import DEFAULT_PDF_TIME_LIMIT, RenderFailed
 from klantspiegel.templating import THEME_DIR
 from klantspiegel.validate import coverage_warnings
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("build", "check", "serve", "new")
-NEW_KINDS = ("organisation", "audit", "finding", "anecdote")
+NEW_KINDS = ("portfolio", "organisation", "audit", "finding", "anecdote")
+_DEFAULT_LANGUAGE = PortfolioConfig.model_fields["language"].default
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,10 +96,20 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--pdf", action="store_true",
                            help="also rebuild the PDFs on every change (slower)")
     new_cmd = commands.add_parser(
-        "new", parents=[common], help="start a new organisation, audit, finding or story",
-        description="Write a new file with every field, commented, in the right folder.")
+        "new", parents=[common],
+        help="start a new portfolio, organisation, audit, finding or story",
+        description="Write a new file with every field, commented, in the right folder; "
+                    "'new portfolio DIR' starts a whole portfolio in a new folder.")
     new_cmd.add_argument("kind", choices=NEW_KINDS)
-    new_cmd.add_argument("name", help="the name or title; its web name names the file or folder")
+    new_cmd.add_argument("name", help="the name or title; its web name names the file or "
+                                      "folder (for a portfolio: the folder to create)")
+    languages = available_languages()
+    new_cmd.add_argument("--language", choices=languages, metavar="LANG",
+                         help="report language of a new portfolio or organisation, and of "
+                              f"its placeholders ({', '.join(languages)}; default: the "
+                              "portfolio's)")
+    new_cmd.add_argument("--name", dest="consultancy", metavar="CONSULTANCY",
+                         help="the consultancy's name, for a new portfolio")
     new_cmd.add_argument("--organisation", metavar="ORG",
                          help="the organisation's folder (for an audit, finding or story)")
     new_cmd.add_argument("--audit", metavar="AUDIT",
@@ -132,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             return run(source, args.output, port=args.port, pdf=args.pdf)
         return _build(args, out)
     except ContentError as error:
-        out.problems(error.problems, source)
+        out.problems(error.problems)
         errors = sum(1 for p in error.problems if p.severity == "error")
         out.error(f"failed: {errors} error(s); nothing was written")
         return EXIT_CONTENT
@@ -144,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
 def _check(args: argparse.Namespace, out: Output) -> int:
     started = time.perf_counter()
     portfolio, warnings = check(args.source)
-    warnings += coverage_warnings(portfolio)
+    warnings += coverage_warnings(portfolio) + placeholder_warnings(portfolio)
     if args.only:
         if args.only not in {o.slug for o in portfolio.organisations}:
             raise UnknownOrganisation(f"no organisation '{args.only}' in the portfolio")
@@ -152,12 +166,13 @@ def _check(args: argparse.Namespace, out: Output) -> int:
         warnings = [w for w in warnings if w.path.resolve().is_relative_to(folder)]
     from klantspiegel.catalogs import catalog_path, missing_translations  # Babel's extractor
 
-    warnings += [Problem(catalog_path("nl"), None, "msgid",
-                         f"no Dutch translation for {msgid!r}", "warning")
-                 for msgid in missing_translations("nl")]
+    used = {portfolio.config.language, *(o.report_language for o in portfolio.organisations)}
+    warnings += [Problem(catalog_path(language), None, "msgid",
+                         f"no {language_name(language)} translation for {msgid!r}", "warning")
+                 for language in sorted(used) for msgid in missing_translations(language)]
     if args.strict:
         warnings = [Problem(w.path, w.line, w.field, w.message, "error") for w in warnings]
-    out.problems(warnings, args.source)
+    out.problems(warnings)
     organisations = [o for o in portfolio.organisations if args.only in (None, o.slug)]
     findings = sum(len(a.findings) for o in organisations for a in o.audits)
     out.summary("checked", {"organisations": len(organisations), "findings": findings,
@@ -186,7 +201,7 @@ def _build(args: argparse.Namespace, out: Output) -> int:
             out.error(f"failed: {len(failed.messages)} organisation(s) could not be rendered; "
                       f"{args.output} was left as it was")
             return EXIT_CONTENT
-    out.problems(result.warnings, args.source)
+    out.problems(result.warnings)
     if result.without_password:
         out.say(f"no password, so no encrypted delivery for: {', '.join(result.without_password)}")
     what = f"built into {args.output}" if result.rendered else f"{args.output} is up to date"
@@ -200,14 +215,26 @@ def _build(args: argparse.Namespace, out: Output) -> int:
 
 
 def _new(args: argparse.Namespace, out: Output) -> int:
-    from klantspiegel.scaffold import ScaffoldError, scaffold
+    from klantspiegel.scaffold import ScaffoldError, scaffold, scaffold_portfolio
 
     try:
-        path = scaffold(args.kind, args.source, args.organisation, args.audit, args.name)
+        if args.kind == "portfolio":
+            folder = Path(args.name)
+            paths = scaffold_portfolio(folder, args.language or _DEFAULT_LANGUAGE,
+                                       args.consultancy)
+        else:
+            if args.consultancy:
+                raise ScaffoldError("--name names the consultancy of a new portfolio")
+            paths = [scaffold(args.kind, args.source, args.organisation, args.audit, args.name,
+                              language=args.language)]
     except ScaffoldError as error:
         out.error(str(error))
         return EXIT_USAGE
-    out.say(f"wrote {path}")
+    for path in paths:
+        out.say(f"wrote {shown_path(path)}")
+    if args.kind == "portfolio":
+        out.say(f"next: fill in the placeholders; 'check --source {shown_path(folder)}' "
+                "lists the ones left")
     return EXIT_OK
 
 
@@ -229,12 +256,11 @@ class Output:
         else:
             print(f"error: {message}", file=sys.stderr)
 
-    def problems(self, problems: list[Problem], source: Path) -> None:
-        root = source.resolve()
+    def problems(self, problems: list[Problem]) -> None:
         for problem in sorted(problems):
             if problem.severity == "warning" and self.quiet:
                 continue
-            line = problem.format(root)
+            line = problem.format(relative_to=Path.cwd())
             if self.stderr.is_terminal:
                 colour = "yellow" if problem.severity == "warning" else "red"
                 self.stderr.print(f"[{colour}]{_escape(line)}[/]", soft_wrap=True)
@@ -268,6 +294,11 @@ class Output:
                 bar.update(task, completed=done, total=total, description=f"{label}: {name}")
 
             yield advance
+
+
+def shown_path(path: Path) -> Path:
+    """A path as the user reads it best: relative to the current folder when inside it."""
+    return shown(path, Path.cwd())
 
 
 def _escape(text: str) -> str:

@@ -25,7 +25,6 @@ from klantspiegel.model import (
     FindingKind,
     Horizon,
     KpiKind,
-    Language,
     Level,
     OrganisationSize,
     Portfolio,
@@ -51,6 +50,7 @@ Number = float | None
 ScoreMean = Annotated[float, Field(ge=1, le=5)]
 ScoreValue = Annotated[int, Field(ge=1, le=5)]
 NpsValue = Annotated[float, Field(ge=-100, le=100)]
+Percentage = Annotated[float, Field(ge=0, le=100)]
 
 
 class Row(BaseModel):
@@ -67,7 +67,7 @@ class OrganisationRow(Row):
         description="key of its sector (in portfolio.yaml's sectors); peers share it"
     )
     size: OrganisationSize = Field(description="small, medium or large")
-    language: Language = Field(description="language of its reports")
+    language: str = Field(description="language of its reports")
     audit: str = Field(description="folder name of the latest audit")
     audit_title: str = Field(description="title of the latest audit")
     audit_date: dt.date = Field(description="date of the latest audit")
@@ -90,6 +90,17 @@ class OrganisationRow(Row):
     nps_low: NpsValue | None = Field(description="lower bound of the NPS 95% interval")
     nps_high: NpsValue | None = Field(description="upper bound of the NPS 95% interval")
     survey_answers: int | None = Field(description="answers in the survey behind the NPS")
+    csat: Percentage | None = Field(description="customer satisfaction: % of answers 4-5 on 1-5")
+    csat_low: Percentage | None = Field(description="lower bound of the CSAT 95% interval")
+    csat_high: Percentage | None = Field(description="upper bound of the CSAT 95% interval")
+    ces: Annotated[float, Field(ge=1, le=7)] | None = Field(
+        description="customer effort score: mean of 1-7 answers (7 very easy)")
+    ces_low: Number = Field(description="lower bound of the CES 95% interval")
+    ces_high: Number = Field(description="upper bound of the CES 95% interval")
+    implementation_rate: Percentage | None = Field(
+        description="recommendations of the audit before that are done, in % of all those it "
+        "followed up except the dropped ones; empty without a follow-up"
+    )
 
 
 class AuditRow(Row):
@@ -180,7 +191,7 @@ class ExportTables(Row):
     generated_from: str = Field(description="the consultancy whose portfolio this is")
     scoring_model: str = Field(description="name of the scoring model")
     scoring_model_version: str = Field(description="version of the scoring model")
-    language: Language = Field(description="language of the names: sectors, dimensions, levels")
+    language: str = Field(description="language of the names: sectors, dimensions, levels")
     organisations: tuple[OrganisationRow, ...]
     audits: tuple[AuditRow, ...]
     dimension_scores: tuple[DimensionScoreRow, ...]
@@ -228,7 +239,7 @@ def export_tables(
     )
 
 
-def _organisation_row(report: OrganisationReport, language: Language) -> OrganisationRow:
+def _organisation_row(report: OrganisationReport, language: str) -> OrganisationRow:
     o, audit, score = report.organisation, report.audit, report.score
     previous = report.previous_audit
     nps = report.nps
@@ -257,10 +268,25 @@ def _organisation_row(report: OrganisationReport, language: Language) -> Organis
         nps_low=_number(nps.low) if nps else None,
         nps_high=_number(nps.high) if nps else None,
         survey_answers=nps.n if nps else None,
+        **_survey_columns(report),
+        implementation_rate=_number(report.follow_up.rate.rate) if report.follow_up else None,
     )
 
 
-def _audit_rows(report: OrganisationReport, language: Language) -> list[AuditRow]:
+def _survey_columns(report: OrganisationReport) -> dict[str, float | None]:
+    """CSAT and CES with their intervals; empty where the survey did not ask them."""
+    csat, ces = (report.survey.csat, report.survey.ces) if report.survey else (None, None)
+    return {
+        "csat": _number(csat.score) if csat else None,
+        "csat_low": _number(csat.low) if csat else None,
+        "csat_high": _number(csat.high) if csat else None,
+        "ces": _number(ces.score) if ces else None,
+        "ces_low": _number(ces.low) if ces and ces.low is not None else None,
+        "ces_high": _number(ces.high) if ces and ces.high is not None else None,
+    }
+
+
+def _audit_rows(report: OrganisationReport, language: str) -> list[AuditRow]:
     return [
         AuditRow(
             organisation=report.organisation.slug,
@@ -278,7 +304,7 @@ def _audit_rows(report: OrganisationReport, language: Language) -> list[AuditRow
     ]
 
 
-def _dimension_rows(report: OrganisationReport, language: Language) -> list[DimensionScoreRow]:
+def _dimension_rows(report: OrganisationReport, language: str) -> list[DimensionScoreRow]:
     """Every dimension of every audit; the latest audit also gets the sector median."""
     rows = []
     before = None
@@ -329,7 +355,7 @@ def _finding_row(report: OrganisationReport, finding: Finding) -> FindingRow:
     )
 
 
-def _kpi_row(report: OrganisationReport, row: KpiRow, language: Language) -> KpiValueRow:
+def _kpi_row(report: OrganisationReport, row: KpiRow, language: str) -> KpiValueRow:
     kpi = row.kpi
     return KpiValueRow(
         organisation=report.organisation.slug,
@@ -362,7 +388,7 @@ def _optional_text(value: str | None) -> str | None:
     return _text(value or "") or None
 
 
-def _level_name(level: Level | None, language: Language) -> str | None:
+def _level_name(level: Level | None, language: str) -> str | None:
     return _text(level.name[language]) if level else None
 
 

@@ -26,22 +26,23 @@ from annotated_types import Ge, Gt, Le, MinLen
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from klantspiegel.i18n import Translator, available_languages, check_language, check_locale
 from klantspiegel.kpis import STANDARD_KPIS
 from klantspiegel.load import DEFAULT_SCORING_MODEL
 from klantspiegel.model import (
     AnecdoteFields,
     AuditFields,
-    Bilingual,
     Dimension,
     Evidence,
     FindingFields,
+    FollowUp,
     JourneyStep,
     KpiFields,
+    Labels,
     Level,
     OrganisationFields,
     PortfolioConfig,
     ScoringModel,
-    SectorLabels,
     _hex_colour,
 )
 
@@ -53,6 +54,7 @@ DATE_WORDS = "date (YYYY-MM-DD)"
 ITEM_NAMES: dict[type[BaseModel], str] = {
     Evidence: "evidence item",
     JourneyStep: "journey step",
+    FollowUp: "follow-up",
     KpiFields: "KPI",
     Dimension: "dimension",
     Level: "level",
@@ -128,10 +130,8 @@ def type_words(annotation: Any, metadata: Sequence[Any] = ()) -> str:
         return _number_words(annotation, metadata)
     if annotation is str:
         return _text_words(metadata)
-    if annotation is Bilingual:
-        return "text in nl and en"
-    if annotation is SectorLabels:
-        return "text in nl and en (one at least)"
+    if annotation is Labels:
+        return "text per language (see [Text per language](#text-per-language))"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return ITEM_NAMES.get(annotation, annotation.__name__)
     return str(annotation)
@@ -164,6 +164,10 @@ def _number_words(annotation: type, metadata: Sequence[Any]) -> str:
 def _text_words(metadata: Sequence[Any]) -> str:
     if any(getattr(m, "func", None) is _hex_colour for m in metadata):
         return "colour as #rrggbb"
+    if any(getattr(m, "func", None) is check_language for m in metadata):
+        return f"report language: {', '.join(available_languages())}"
+    if any(getattr(m, "func", None) is check_locale for m in metadata):
+        return "locale, such as nl-NL, nl-BE, en-GB or en-US"
     pattern = next((m.pattern for m in metadata if getattr(m, "pattern", None)), None)
     if pattern:
         match = re.fullmatch(r"\^\[a-z0-9(.*)\]\+\$", pattern)
@@ -252,8 +256,10 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind(
         "audit.yaml", "audits/<organisation>/<audit>/audit.yaml",
         "One per audit. The latest audit (by date) is the organisation's report; earlier "
-        "ones show the trend.",
-        AuditFields,
+        "ones show the trend. A second or later audit follows up every recommendation of "
+        "the audit before it in `follow_up` (one left out is a warning): the report shows "
+        "what became of each, and the share implemented.",
+        AuditFields, (FollowUp,),
     ),
     FileKind(
         "Finding", "audits/<organisation>/<audit>/findings/<name>.md",
@@ -277,7 +283,22 @@ FILE_KINDS: tuple[FileKind, ...] = (
     ),
 )
 
-SCORING_MODEL_PARTS: tuple[type[BaseModel], ...] = (ScoringModel, Dimension, Level, Bilingual)
+SCORING_MODEL_PARTS: tuple[type[BaseModel], ...] = (ScoringModel, Dimension, Level)
+LABELS_TEXT = [
+    "A name or description is a mapping from language code to text, one line per language:",
+    "", "```yaml", "label:", "  nl: Bereikbaarheid & kanalen", "  en: Reachability & channels",
+    "```", "",
+    "Give the languages your reports use: the portfolio's `language` and each organisation's. "
+    "`check` names every text missing in one of them (an English-only portfolio needs only "
+    "`en:`). A sector without a name in a report's language shows its first name, with a "
+    "warning. A report language is English or any language with a message catalog in "
+    "`klantspiegel/locale/<language>/LC_MESSAGES/messages.po`: adding French is that "
+    "catalog and `fr:` texts, nothing else.", "",
+    "`locale` (portfolio.yaml, organisation.yaml) sets how dates and numbers are written: "
+    "nl-NL, nl-BE, en-GB, en-US, or any locale of an available language. Left out, it is "
+    "nl-NL for Dutch and en-GB for English (our clients are European), and an organisation "
+    "in the portfolio's language takes the portfolio's locale.", "",
+]
 
 
 def render_guide(kinds: Iterable[FileKind] = FILE_KINDS) -> str:
@@ -303,10 +324,12 @@ def render_guide(kinds: Iterable[FileKind] = FILE_KINDS) -> str:
         "  <organisation>/<audit>/survey.csv         optional",
         "```",
         "",
-        "Start a new file with every field filled in and explained, and a placeholder that "
-        "validates:",
+        "Start a portfolio, or a new file in one, with every field filled in and explained, "
+        "and placeholders in the report's language that validate; `check` lists every "
+        "placeholder still left (`check --strict` refuses them):",
         "",
         "```sh",
+        'python build.py new portfolio my-portfolio --language en --name "Consultancy"',
         'python build.py new organisation "Name of the organisation"',
         'python build.py new audit --organisation <organisation> "Najaar 2026"',
         'python build.py new finding --organisation <organisation> --audit <audit> "Title"',
@@ -378,40 +401,73 @@ def _standard_kpis() -> list[str]:
         "### Standard KPIs", "",
         "Result KPIs measure what the customer gets, work KPIs how busy the organisation is.",
         "",
-        "| Key | Name (nl) | Name (en) | Kind | Higher is better |",
-        "|---|---|---|---|---|",
+        "| Key | " + " | ".join(f"Name ({lang})" for lang in available_languages())
+        + " | Kind | Higher is better |",
+        "|---|" + "---|" * len(available_languages()) + "---|---|",
     ]
+    translators = [Translator(lang) for lang in available_languages()]
     for key, kpi in STANDARD_KPIS.items():
         better = "yes" if kpi.higher_is_better else "no"
-        rows.append(f"| `{key}` | {kpi.nl} | {kpi.en} | {kpi.kind} | {better} |")
+        names = " | ".join(t.gettext(kpi.name) for t in translators)
+        rows.append(f"| `{key}` | {names} | {kpi.kind} | {better} |")
     return [*rows, ""]
 
 
 def _survey() -> list[str]:
     return [
         "## survey.csv", "",
-        "`audits/<organisation>/<audit>/survey.csv`", "",
-        "Optional: raw answers to the 0-10 recommendation question, one respondent a row, in a "
-        "column headed `score` (other columns are ignored). The report computes the NPS and "
-        "its 95% interval from it.",
+        "`audits/<organisation>/<audit>/survey.csv` (or the file `survey: {file: ...}` in "
+        "audit.yaml names)", "",
+        "Optional: the customer survey, saved as it comes from the survey tool. The report "
+        "computes the NPS from the 0-10 recommend question, and when the survey asks them, "
+        "CSAT from a 1-5 satisfaction question and CES from a 1-7 effort question, each with "
+        "its 95% interval, and a breakdown per segment.", "",
+        "Read as they are: Qualtrics CSV (numeric or choice text, three header rows; the "
+        "`_NPS_GROUP` column is ignored), SurveyMonkey (two header rows), Google Forms (Dutch "
+        "or English), Typeform, Excel with Dutch settings (semicolons, Windows-1252, or "
+        "\"Unicode text\": UTF-16 with tabs) and plain CRM exports with one header row, with "
+        "or without a byte order mark. The recommend question is found by its header "
+        "(\"How likely are you to recommend ...\", \"Hoe waarschijnlijk is het dat u ... "
+        "aanbeveelt\", `NPS`, `score`), satisfaction by \"satisfied\"/\"tevreden\", effort "
+        "by \"easy\"/\"gemakkelijk\"; answers may be numbers or choice text "
+        "(\"10 - Extremely likely\"). Columns named channel, kanaal, region, regio, segment "
+        "and the like become segments.", "",
+        "Left out and counted, not errors: blank recommend answers, unfinished responses "
+        "(Qualtrics `Finished` 0 or `Progress` under 100, Typeform partials), answers off the "
+        "scale, and respondents the mapping's filter drops. A survey with nothing left, or "
+        "whose recommend column mostly holds no 0-10 answers, is an error.", "",
+        "Personal data never leaves the file: only the answer and segment columns are read. "
+        "Names, e-mail and IP addresses, coordinates, respondent ids and open answers are "
+        "dropped, and a segment column whose header or values are personal, or that has "
+        "more than 20 different values, is refused.", "",
+        "When a header does not say what it holds, or two columns could be the same "
+        "question, name the columns in audit.yaml (any header row's text or the short name):",
         "",
+        "```yaml", "survey:", "  file: export-oktober.csv", "  nps: Q7", "  csat: Q8",
+        "  ces: Q9", "  segments: [Q12]", "  filter: {column: Finished, keep: ['1', 'True']}",
+        "  min_segment_answers: 30", "```", "",
+        "The simplest file is one column:", "",
         "```csv", "score", "9", "6", "10", "```", "",
     ]
 
 
 def _scoring_model() -> list[str]:
     model = _default_scoring_model()
+    languages = model.name.languages
     lines = [
         "## Scoring model", "",
         "A finding's `dimension` is a key of the scoring model. The default model's "
         "dimensions:", "",
-        "| Key | Label (nl) | Label (en) | Weight |", "|---|---|---|---|",
+        "| Key | " + "".join(f"Label ({lang}) | " for lang in languages) + "Weight |",
+        "|---|" + "---|" * len(languages) + "---|",
     ]
-    lines += [f"| `{d.key}` | {_cell(d.label.nl)} | {_cell(d.label.en)} | {d.weight:g} |"
-              for d in model.dimensions]
+    lines += [f"| `{d.key}` | " + "".join(f"{_cell(d.label[lang])} | " for lang in languages)
+              + f"{d.weight:g} |" for d in model.dimensions]
     lines += ["", "and its levels, reached from an overall index of at least the minimum:", "",
-              "| Level | Minimum | Name (nl) | Name (en) |", "|---|---|---|---|"]
-    lines += [f"| {lv.level} | {lv.minimum:g} | {_cell(lv.name.nl)} | {_cell(lv.name.en)} |"
+              "| Level | Minimum | " + " | ".join(f"Name ({lang})" for lang in languages) + " |",
+              "|---|---|" + "---|" * len(languages)]
+    lines += [f"| {lv.level} | {lv.minimum:g} | "
+              + " | ".join(_cell(lv.name[lang]) for lang in languages) + " |"
               for lv in model.levels]
     lines += [
         "",
@@ -420,10 +476,9 @@ def _scoring_model() -> list[str]:
         "",
     ]
     for part in SCORING_MODEL_PARTS:
-        heading = "The model file" if part is ScoringModel else \
-            "Text in two languages" if part is Bilingual else ITEM_NAMES[part].capitalize()
+        heading = "The model file" if part is ScoringModel else ITEM_NAMES[part].capitalize()
         lines += [f"### {heading}", "", *field_table(part)]
-    return lines
+    return [*lines, "### Text per language", "", *LABELS_TEXT]
 
 
 def _default_scoring_model() -> ScoringModel:

@@ -3,6 +3,11 @@
 Templates write English message ids, `{{ _("Management summary") }}`; each report language
 has a catalog in klantspiegel/locale/<lang>/LC_MESSAGES/messages.po. English is the source
 language, so its catalog only holds entries whose English text differs from the id.
+
+Languages are data: a report language is English or any language with a catalog, and adding
+one is adding its catalog. A report's locale ("en-GB", "nl-BE") sets how its dates and numbers
+are written; it defaults from the language (nl-NL for nl, en-GB for en: our clients are
+European; any other language gets Babel's most likely region, fr-FR for fr).
 """
 
 from __future__ import annotations
@@ -15,14 +20,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
+from babel.core import Locale, UnknownLocaleError, get_global
 from babel.dates import format_date
 from babel.messages.catalog import Catalog as BabelCatalog
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-
-from klantspiegel.model import Language
+from pydantic_core import PydanticCustomError
 
 LOCALE_DIR = Path(__file__).parent / "locale"
+SOURCE_LANGUAGE = "en"  # the language of the message ids: it needs no catalog
+# Where Babel's most likely region is not the one our (European) clients use.
+DEFAULT_REGIONS = {"en": "GB"}
 
 
 MINUS = "\u2212"  # a true minus sign: "−0,2", never the hyphen "-0,2"
@@ -37,10 +45,71 @@ class Catalog:
     plural_index: Callable[[int], int]  # the catalog's Plural-Forms rule: count -> form
 
 
+def available_languages() -> tuple[str, ...]:
+    """Every report language: English, and each language with a catalog in LOCALE_DIR."""
+    found = {SOURCE_LANGUAGE}
+    if LOCALE_DIR.is_dir():
+        found.update(d.name for d in LOCALE_DIR.iterdir()
+                     if (d / "LC_MESSAGES" / "messages.po").is_file())
+    return tuple(sorted(found))
+
+
+def language_of(tag: str) -> str:
+    """The bare language of a language or locale tag: "en" for "en-GB", "nl" for "nl"."""
+    return tag.replace("_", "-").split("-", 1)[0].lower()
+
+
+def check_language(code: str) -> str:
+    """A report language code, or a validation error that lists the available ones."""
+    if code not in available_languages():
+        raise PydanticCustomError(
+            "report_language", "'{code}' is not a report language (available: {available}; "
+            "another needs its catalog in klantspiegel/locale/{code}/LC_MESSAGES/messages.po)",
+            {"code": code, "available": ", ".join(available_languages())})
+    return code
+
+
+def check_locale(tag: str) -> str:
+    """A locale Babel knows in an available language, written as a tag ("en-GB"); else a
+    validation error that says why."""
+    try:
+        locale = Locale.parse(tag.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        raise PydanticCustomError(
+            "report_locale", "'{tag}' is not a locale (expected a tag such as nl-NL, nl-BE, "
+            "en-GB or en-US)", {"tag": tag}) from None
+    check_language(locale.language)
+    return "-".join(p for p in (locale.language, locale.script, locale.territory) if p)
+
+
+def language_name(code: str) -> str:
+    """The language's name in English, for messages to the consultant: "Dutch" for nl."""
+    try:
+        return Locale.parse(code).get_language_name("en") or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def default_locale(language: str) -> str:
+    """The locale a report in `language` has when none is set: nl-NL, en-GB, fr-FR."""
+    region = DEFAULT_REGIONS.get(language)
+    if region is None:
+        likely = get_global("likely_subtags").get(language, language)
+        region = Locale.parse(likely).territory
+    return f"{language}-{region}" if region else language
+
+
+def locale_tag(language_or_locale: str) -> str:
+    """The locale tag of a language ("en" -> "en-GB") or of a locale ("en_gb" -> "en-GB")."""
+    if "-" in language_or_locale or "_" in language_or_locale:
+        return check_locale(language_or_locale)
+    return default_locale(language_or_locale)
+
+
 @cache
-def catalog(language: Language) -> Catalog:
+def catalog(language: str, locale_dir: Path | None = None) -> Catalog:
     """The language's catalog (empty translations are left out; English ids are the source)."""
-    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    path = (locale_dir or LOCALE_DIR) / language / "LC_MESSAGES" / "messages.po"
     po = BabelCatalog(locale=language)
     if path.is_file():
         with path.open("rb") as handle:
@@ -62,15 +131,18 @@ def rounded(value: float, digits: int) -> Decimal:
 
 
 class Translator:
-    """Translates message ids and formats numbers and dates for one report language.
+    """Translates message ids and formats numbers and dates for one report locale.
 
-    Numbers have one style everywhere: rounded half-up, a true minus sign, and no sign at all
-    on a value that rounds to zero ("0", never "-0", "−0" or "±0").
+    It takes a language ("nl": its default locale) or a locale ("en-GB"); `language` is the
+    bare language, `locale` the tag. Numbers have one style everywhere: rounded half-up, a true
+    minus sign, and no sign at all on a value that rounds to zero ("0", never "-0" or "±0").
     """
 
-    def __init__(self, language: Language):
-        self.language = language
-        self._catalog = catalog(language)
+    def __init__(self, language_or_locale: str):
+        self.locale = locale_tag(language_or_locale)
+        self.language = language_of(self.locale)
+        self._babel_locale = self.locale.replace("-", "_")
+        self._catalog = catalog(self.language, LOCALE_DIR)
 
     def gettext(self, message: str) -> str:
         return self._catalog.messages.get(message, message)
@@ -89,7 +161,7 @@ class Translator:
             return "–"
         shown = rounded(value, digits)
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        text = format_decimal(abs(shown), format=pattern, locale=self.language)
+        text = format_decimal(abs(shown), format=pattern, locale=self._babel_locale)
         return MINUS + text if shown < 0 else text
 
     def signed(self, value: float | None, digits: int = 1) -> str:
@@ -100,7 +172,8 @@ class Translator:
         return "+" + text if rounded(value, digits) > 0 else text
 
     def date(self, value: dt.date, style: str = "long") -> str:
-        return format_date(value, format=style, locale=self.language)
+        """A date written the locale's way: "29 November 2026" in en-GB."""
+        return format_date(value, format=style, locale=self._babel_locale)
 
     def value(self, group: str, key: str | None) -> str:
         """The label of one of the format's fixed values, e.g. value("evidence", "call")."""
@@ -155,5 +228,11 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "major_project": N_("Major projects"),
         "fill_in": N_("Fill-ins"),
         "thankless": N_("Thankless tasks"),
+    },
+    "follow_up": {
+        "done": N_("Done"),
+        "in_progress": N_("In progress"),
+        "not_started": N_("Not started"),
+        "dropped": N_("Dropped"),
     },
 }

@@ -6,16 +6,17 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from klantspiegel.i18n import N_
-from klantspiegel.model import Kpi, KpiKind
+from klantspiegel.i18n import N_, Translator, available_languages
+from klantspiegel.model import Kpi, KpiKind, Labels
 
 Z_95 = 1.96
 
 
 @dataclass(frozen=True)
 class KpiDefinition:
-    nl: str
-    en: str
+    """A standard KPI: its English name (a message id the catalogs translate) and nature."""
+
+    name: str
     kind: KpiKind
     higher_is_better: bool
 
@@ -23,30 +24,31 @@ class KpiDefinition:
 # Result KPIs measure what the customer gets; work KPIs measure how busy the organisation is
 # (DOMAIN.md, story 004). First contact resolution sits between the two.
 STANDARD_KPIS: dict[str, KpiDefinition] = {
-    "nps": KpiDefinition("Net Promoter Score", "Net Promoter Score", "result", True),
-    "csat": KpiDefinition(
-        "Klanttevredenheid (CSAT)", "Customer satisfaction (CSAT)", "result", True
-    ),
-    "ces": KpiDefinition("Klantinspanning (CES)", "Customer effort score (CES)", "result", True),
-    "retention": KpiDefinition("Klantbehoud", "Retention", "result", True),
-    "churn": KpiDefinition("Klantverloop", "Churn", "result", False),
-    "complaint_volume": KpiDefinition("Aantal klachten", "Complaint volume", "result", False),
-    "cost_to_serve": KpiDefinition("Kosten per klant", "Cost to serve", "result", False),
-    "upsell_value": KpiDefinition("Upsellwaarde", "Upsell value", "result", True),
-    "fcr": KpiDefinition(
-        "Opgelost bij eerste contact (FCR)", "First contact resolution (FCR)", "between", True
-    ),
-    "aht": KpiDefinition(
-        "Gemiddelde afhandeltijd (AHT)", "Average handle time (AHT)", "work", False
-    ),
-    "contact_rate": KpiDefinition("Contactratio", "Contact rate", "work", False),
-    "speed_of_answer": KpiDefinition("Wachttijd tot antwoord", "Speed of answer", "work", False),
-    "service_level": KpiDefinition("Servicelevel", "Service level", "work", True),
-    "files_per_day": KpiDefinition("Dossiers per dag", "Files per day", "work", True),
-    "backlog": KpiDefinition("Werkvoorraad", "Backlog", "work", False),
-    "first_time_right": KpiDefinition("First time right", "First time right", "work", True),
-    "lead_time": KpiDefinition("Doorlooptijd", "Lead time", "work", False),
+    "nps": KpiDefinition(N_("Net Promoter Score"), "result", True),
+    "csat": KpiDefinition(N_("Customer satisfaction (CSAT)"), "result", True),
+    "ces": KpiDefinition(N_("Customer effort score (CES)"), "result", True),
+    "retention": KpiDefinition(N_("Retention"), "result", True),
+    "churn": KpiDefinition(N_("Churn"), "result", False),
+    "complaint_volume": KpiDefinition(N_("Complaint volume"), "result", False),
+    "cost_to_serve": KpiDefinition(N_("Cost to serve"), "result", False),
+    "upsell_value": KpiDefinition(N_("Upsell value"), "result", True),
+    "fcr": KpiDefinition(N_("First contact resolution (FCR)"), "between", True),
+    "aht": KpiDefinition(N_("Average handle time (AHT)"), "work", False),
+    "contact_rate": KpiDefinition(N_("Contact rate"), "work", False),
+    "speed_of_answer": KpiDefinition(N_("Speed of answer"), "work", False),
+    "service_level": KpiDefinition(N_("Service level"), "work", True),
+    "files_per_day": KpiDefinition(N_("Files per day"), "work", True),
+    "backlog": KpiDefinition(N_("Backlog"), "work", False),
+    "first_time_right": KpiDefinition(N_("First time right"), "work", True),
+    "lead_time": KpiDefinition(N_("Lead time"), "work", False),
 }
+
+
+def standard_label(key: str) -> Labels:
+    """A standard KPI's name in every report language, from the message catalogs."""
+    name = STANDARD_KPIS[key].name
+    return Labels({language: Translator(language).gettext(name)
+                   for language in available_languages()})
 
 
 @dataclass(frozen=True)

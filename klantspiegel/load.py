@@ -7,7 +7,7 @@
       <organisation>/<audit>/findings/*.md     front matter + Markdown
       <organisation>/<audit>/anecdotes/*.md    front matter (with the journey) + Markdown
       <organisation>/<audit>/kpis.yaml         optional
-      <organisation>/<audit>/survey.csv        optional: a `score` column of 0-10 answers
+      <organisation>/<audit>/survey.csv        optional: a survey tool's export (survey_import)
 
 Folders named templates/ or assets/, or starting with '.' or '_', are not organisations.
 Every folder and file is listed and checked through `walk` (links out, FIFOs and the like are
@@ -17,32 +17,34 @@ output can hold.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup
 
 from klantspiegel.cache import MarkdownCache, digest
+from klantspiegel.follow_up import follow_up_problems
+from klantspiegel.i18n import language_of
 from klantspiegel.images import IMAGE_SUFFIXES, image_problem
-from klantspiegel.kpis import STANDARD_KPIS
+from klantspiegel.kpis import STANDARD_KPIS, standard_label
+from klantspiegel.languages import missing_labels, report_locale, settled_config
 from klantspiegel.model import (
     Anecdote,
     AnecdoteFields,
     Audit,
     AuditFields,
-    Bilingual,
     Finding,
     FindingFields,
     Kpi,
     KpiFile,
+    Labels,
     Organisation,
     OrganisationFields,
     Portfolio,
     PortfolioConfig,
     ScoringModel,
     Survey,
+    SurveyMapping,
 )
 from klantspiegel.problems import Problem
 from klantspiegel.references import line_of, resolve
@@ -50,10 +52,11 @@ from klantspiegel.sectors import Sectors, sector_problems
 from klantspiegel.source import (
     DEFAULT_MAX_FILE_BYTES,
     Document,
+    read_bytes,
     read_markdown_file,
-    read_text,
     read_yaml_file,
 )
+from klantspiegel.survey_import import MappingSource, read_survey
 from klantspiegel.text import TextTooComplex, render_markdown, slugify
 from klantspiegel.validate import (
     check_references,
@@ -95,6 +98,7 @@ def load_portfolio(
     problems = reader.problems
     if portfolio is not None:
         problems += cross_check(portfolio)
+        problems += [p for o in portfolio.organisations for p in follow_up_problems(o)]
     if portfolio is None or any(p.severity == "error" for p in problems):
         return None, problems
     return portfolio, problems
@@ -107,11 +111,12 @@ class _Reader:
     root: Path
     problems: list[Problem] = field(default_factory=list)
     limit: int = DEFAULT_MAX_FILE_BYTES
-    default_language: str = "nl"
+    portfolio_locale: str = "nl-NL"  # of an organisation without language or locale
     dimension_keys: list[str] | None = None
     markdown_cache: MarkdownCache | None = None
     sectors: Sectors = field(default_factory=lambda: Sectors({}))
     config_document: Document | None = None
+    model_document: Document | None = None
     walker: Walker = field(init=False)
 
     def __post_init__(self) -> None:
@@ -123,7 +128,7 @@ class _Reader:
     def portfolio(self) -> Portfolio | None:
         config = self.config()
         if config:
-            self.limit, self.default_language = config.max_file_bytes, config.language
+            self.limit, self.portfolio_locale = config.max_file_bytes, config.report_locale
             self.sectors = Sectors(config.sectors)
         model = self.scoring_model(config.scoring_model if config else "default")
         self.dimension_keys = [d.key for d in model.dimensions] if model else None
@@ -132,6 +137,9 @@ class _Reader:
         self.templates()
         if config is None or model is None:
             return None
+        if self.model_document:
+            languages = {config.language, *(o.report_language for o in organisations if o)}
+            self.problems += missing_labels(model, self.model_document, languages)
         if self.config_document:
             self.problems += sector_problems(self.sectors, self.config_document,
                                              [o for o in organisations if o], config.language)
@@ -146,6 +154,9 @@ class _Reader:
         document = read_yaml_file(path, self.problems, DEFAULT_MAX_FILE_BYTES)
         config = fields_of(PortfolioConfig, document, self.problems) if document else None
         self.config_document = document
+        if config and document:
+            config, problems = settled_config(config, document)
+            self.problems += problems
         problem = self.logo_problem(config.logo) if config and config.logo else None
         if problem and document:
             self.error(path, document.line_of(("logo",)), "logo", f"logo '{config.logo}' {problem}")
@@ -173,6 +184,7 @@ class _Reader:
             return None
         model_problems = check_scoring_model(model, document)
         self.problems += model_problems
+        self.model_document = document
         return None if model_problems else model
 
     def organisation(self, folder: Path) -> Organisation | None:
@@ -190,9 +202,11 @@ class _Reader:
         if fields is None or not audits:
             return None
         sector = self.sectors.resolve(fields.sector)
+        locale, problems = report_locale(fields, self.portfolio_locale, document)
+        self.problems += problems
         return Organisation.model_construct(
             **dict(fields), slug=self.slug(folder, folder.name, ".pdf"), source=path,
-            report_language=fields.language or self.default_language,
+            report_language=fields.language or language_of(locale), report_locale=locale,
             sector_key=sector.key, sector_label=sector.label,
             audits=tuple(sorted(audits, key=lambda a: a.date)),
             key_lines=document.key_lines if document else {},
@@ -213,12 +227,12 @@ class _Reader:
         if document:
             self.problems += check_scope(document, finding_docs, self.dimension_keys)
         kpis = self.kpis(folder / KPI_FILE)
-        survey = self.survey(folder / SURVEY_FILE)
+        survey = self.survey(folder, fields.survey if fields else None, document)
         if fields is None:
             return None
         return Audit.model_construct(
-            **dict(fields), slug=self.slug(folder, folder.name), source=path,
-            findings=tuple(findings), anecdotes=tuple(anecdotes), kpis=tuple(kpis), survey=survey,
+            **{**dict(fields), "survey": survey}, slug=self.slug(folder, folder.name),
+            source=path, findings=tuple(findings), anecdotes=tuple(anecdotes), kpis=tuple(kpis),
             key_lines=document.key_lines if document else {},
         )
 
@@ -317,65 +331,45 @@ class _Reader:
             name = entry.name
             kpis.append(Kpi.model_construct(**{
                 **dict(entry),
-                "label": Bilingual(nl=name, en=name) if name else Bilingual(nl=standard.nl,
-                                                                            en=standard.en),
+                "label": Labels.same(name) if name else standard_label(entry.key),
                 "kind": entry.kind or standard.kind,
                 "higher_is_better": standard.higher_is_better if entry.higher_is_better is None
                 else entry.higher_is_better,
             }))
         return kpis
 
-    def survey(self, path: Path) -> Survey | None:
-        """A survey CSV whose `score` column holds 0-10 answers, one respondent a row.
+    def survey(self, folder: Path, mapping: SurveyMapping | None,
+               document: Document | None) -> Survey | None:
+        """The audit's survey export (survey.csv, or the file its mapping names), if any.
 
-        Each problem names the physical line its row starts on (a quoted value may span
-        lines); what the CSV reader cannot parse is a located error, never a traceback.
+        The file is judged by the walker and read within max_file_bytes; `survey_import`
+        reads the export and keeps only answers and segments.
         """
-        text = read_text(path, self.problems, self.limit) \
-            if self.walker.check(path).is_file else None
+        audit_file = folder / AUDIT_FILE
+        where = MappingSource(audit_file, document.line_of if document else lambda _: 1)
+        name = mapping.file if mapping else SURVEY_FILE
+        relative = Path(name)
+        if relative.is_absolute() or any(p in ("..", "") or p.startswith(".")
+                                         for p in relative.parts):
+            self.error(audit_file, where.line_of(("survey", "file")), "survey.file", (
+                f"'{name}' is not a file in the audit folder (expected a file name such as "
+                "'export-oktober.csv', next to audit.yaml)"))
+            return None
+        path = folder / relative
+        found = self.walker.check(path)
+        if not found.is_file:
+            if mapping and found.kind == "missing":
+                files = [e.path.name for e in self.walker.listing(folder) if e.is_file]
+                self.error(audit_file, where.line_of(("survey", "file")), "survey.file",
+                           f"no survey file '{name}' in the audit folder"
+                           f"{suggestion(name, files)}")
+            return None
+        text = read_bytes(path, self.problems, self.limit)
         if text is None:
             return None
-        reader, rows, start = csv.reader(io.StringIO(text, newline="")), [], 1
-        try:
-            while (row := next(reader, None)) is not None:
-                if any(cell.strip() for cell in row):  # a blank row holds no respondent
-                    rows.append((start, row))
-                start = reader.line_num + 1
-        except csv.Error as error:
-            reason = (f"a value is longer than {csv.field_size_limit():,} characters"
-                      if "field limit" in str(error) else f"not a readable CSV row ({error})")
-            self.error(path, reader.line_num, "", reason)
-            return None
-        header = [cell.strip().lower() for cell in rows[0][1]] if rows else []
-        columns = [index for index, name in enumerate(header) if name == "score"]
-        if not columns:
-            found = ", ".join(name[:40] for name in header[:10]) or "nothing"
-            self.error(path, rows[0][0] if rows else 1, "score",
-                       f"no 'score' column (expected a header row with 'score'; found {found})")
-        elif len(columns) > 1:
-            self.error(path, rows[0][0], "score", f"{len(columns)} 'score' columns "
-                                                  "(expected one: which holds the answers?)")
-        if len(columns) != 1:
-            return None
-        scores, wrong = [], []
-        for line, row in rows[1:]:
-            value = row[columns[0]].strip() if columns[0] < len(row) else ""
-            # ASCII digits only: '²'.isdigit() is True and int('²') raises; '٣' is 3 to int().
-            digits = value.lstrip("0") or "0" if value.isascii() and value.isdigit() else "x"
-            if len(digits) <= 2 and digits.isdigit() and int(digits) <= 10:
-                scores.append(int(digits))
-            else:
-                wrong.append((line, value))
-        shown = 20  # a file of wrong answers says so without a screen per row
-        for line, value in wrong[:shown]:
-            self.error(path, line, "score", f"{value[:40]!r} is not a survey answer "
-                                            "(expected a whole number from 0 to 10)")
-        if len(wrong) > shown:
-            self.error(path, wrong[shown][0], "score", f"and {len(wrong) - shown:,} more "
-                                                       "answers that are not from 0 to 10")
-        if not scores and not wrong:
-            self.error(path, 2, "score", "survey has no answers")
-        return Survey(source=path, scores=tuple(scores)) if scores and not wrong else None
+        survey, problems = read_survey(path, text, mapping, where)
+        self.problems += problems
+        return survey
 
     def slug(self, path: Path, name: str, suffix: str = "") -> str:
         """The web name of `name`; an error when there is none or the output cannot hold it.

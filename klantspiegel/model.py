@@ -18,12 +18,27 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    model_validator,
+    RootModel,
 )
 from pydantic_core import PydanticCustomError
 
-Language = Literal["nl", "en"]
-LANGUAGES: tuple[Language, ...] = ("nl", "en")
+from klantspiegel.i18n import (
+    available_languages,
+    check_language,
+    check_locale,
+    default_locale,
+    language_of,
+)
+
+# A report language: English or any language with a catalog (see i18n.available_languages).
+Language = Annotated[str, AfterValidator(check_language),
+                     Field(description="a report language such as nl or en")]
+# A locale Babel knows in a report language, written as a tag: nl-NL, nl-BE, en-GB, en-US.
+LocaleTag = Annotated[str, AfterValidator(check_locale),
+                      Field(description="a locale such as nl-NL, nl-BE, en-GB or en-US")]
+# A key of a label: any language code, so a model may carry languages no report uses yet.
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$",
+                                    description="a language code such as nl, en or fr")]
 Status = Literal["draft", "final"]
 FindingKind = Literal["strength", "weakness"]
 EvidenceType = Literal[
@@ -92,32 +107,36 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class Bilingual(Schema):
-    nl: Text = Field(description="the text in Dutch", examples=["Bereikbaarheid & kanalen"])
-    en: Text = Field(description="the text in English", examples=["Reachability & channels"])
+class Labels(RootModel[dict[LanguageCode, Text]]):
+    """A text per language, keyed by language code (`nl: ...`, `en: ...`): one at least.
+
+    `labels["en"]` (or `labels["en-GB"]`) is the English text; where a language has none, the
+    first text written stands in (validation says where that is not allowed).
+    """
+
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+    root: dict[LanguageCode, Text] = Field(min_length=1)
 
     def __getitem__(self, language: str) -> str:
-        return self.en if language == "en" else self.nl
+        return self.root.get(language_of(language)) or next(iter(self.root.values()))
+
+    def has(self, language: str) -> bool:
+        """Whether there is a text of its own in `language` (a language or locale tag)."""
+        return language_of(language) in self.root
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.root)
+
+    @classmethod
+    def same(cls, text: str) -> Labels:
+        """One text in every report language: a name as the consultant wrote it."""
+        return cls({language: text for language in available_languages()})
 
 
 SectorKey = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")]
-
-
-class SectorLabels(Schema):
-    """A sector's name per report language: one at least; a missing one shows the other."""
-
-    nl: Text | None = Field(
-        None, description="the sector's name in Dutch", examples=["Post & logistiek"]
-    )
-    en: Text | None = Field(
-        None, description="the sector's name in English", examples=["Postal and logistics"]
-    )
-
-    @model_validator(mode="after")
-    def _named(self) -> SectorLabels:
-        if self.nl is None and self.en is None:
-            raise ValueError("a sector needs its name in at least one language (nl, en)")
-        return self
+# A sector's name per report language: one at least; a missing one shows another, with a warning.
+SectorLabels = Labels
 
 
 # --- portfolio.yaml -------------------------------------------------------------------------
@@ -129,7 +148,16 @@ class PortfolioConfig(Schema):
         examples=["Spiegelbeeld Advies"],
     )
     language: Language = Field(
-        "nl", description="default report language (nl or en)", examples=["nl"]
+        "nl",
+        description="default report language: en, or a language with a catalog (nl); "
+        "the locale's language when only `locale` is given",
+        examples=["nl"],
+    )
+    locale: LocaleTag | None = Field(
+        None,
+        description="how dates and numbers are written (nl-NL, nl-BE, en-GB, en-US); "
+        "left out: nl-NL for nl, en-GB for en",
+        examples=["nl-BE"],
     )
     scoring_model: Text = Field(
         "default",
@@ -152,6 +180,11 @@ class PortfolioConfig(Schema):
         examples=[{"post-logistiek": {"nl": "Post & logistiek", "en": "Postal and logistics"}}],
     )
 
+    @property
+    def report_locale(self) -> str:
+        """The locale of the portfolio's own pages: `locale`, else its language's default."""
+        return self.locale or default_locale(self.language)
+
 
 # --- the scoring model ----------------------------------------------------------------------
 
@@ -161,11 +194,11 @@ class Dimension(Schema):
         description="short key that findings name in their dimension field",
         examples=["bereikbaarheid"],
     )
-    label: Bilingual = Field(
+    label: Labels = Field(
         description="the dimension's name in reports",
         examples=[{"nl": "Bereikbaarheid & kanalen", "en": "Reachability & channels"}],
     )
-    description: Bilingual = Field(
+    description: Labels = Field(
         description="the question the dimension answers",
         examples=[{"nl": "Kan een klant iemand bereiken?", "en": "Can customers reach someone?"}],
     )
@@ -177,17 +210,17 @@ class Level(Schema):
         ge=1, description="number of the level, counting up from 1", examples=[1]
     )
     minimum: Number = Field(description="lowest index that reaches this level", examples=[1.0])
-    name: Bilingual = Field(
+    name: Labels = Field(
         description="the level's name in reports", examples=[{"nl": "Reactief", "en": "Reactive"}]
     )
-    description: Bilingual = Field(
+    description: Labels = Field(
         description="what an organisation at this level is like",
         examples=[{"nl": "Reageert pas als een klant klaagt.", "en": "Acts only on complaints."}],
     )
 
 
 class ScoringModel(Schema):
-    name: Bilingual = Field(
+    name: Labels = Field(
         description="the model's name in reports",
         examples=[{"nl": "Ons model", "en": "Our model"}],
     )
@@ -219,13 +252,90 @@ class OrganisationFields(Schema):
     )
     language: Language | None = Field(
         None,
-        description="report language; the portfolio's language when left out",
+        description="report language; the locale's language, else the portfolio's, when left out",
         examples=["nl"],
+    )
+    locale: LocaleTag | None = Field(
+        None,
+        description="how the report writes dates and numbers (nl-NL, nl-BE, en-GB, en-US); "
+        "left out: the portfolio's locale if in the same language, else nl-NL for nl, en-GB for en",
+        examples=["nl-BE"],
     )
     description: str = Field(
         "",
         description="one or two sentences about the organisation",
         examples=["Vlaamse postoperator met postkantoren en dagelijkse uitreiking aan huis."],
+    )
+
+
+FollowUpStatus = Literal["done", "in_progress", "not_started", "dropped"]
+
+
+class FollowUp(Schema):
+    """What became of one recommendation of the previous audit, as the next audit found it."""
+
+    recommendation: Text = Field(
+        description="file name (without .md) of a finding of the previous audit that has a "
+        "recommendation",
+        examples=["lokale-kantoren-onbereikbaar"],
+    )
+    status: FollowUpStatus = Field(
+        description="what became of it; dropped: the organisation chose not to carry it out "
+        "(it then does not count in the implementation rate)",
+        examples=["in_progress"],
+    )
+    comment: str = Field(
+        "",
+        description="what was done or why not, shown to the client",
+        examples=["Een interne lijn werkt in twaalf van de dertig kantoren."],
+    )
+
+
+class SurveyFilter(Schema):
+    """Which respondents count: those whose `column` holds one of the `keep` values."""
+
+    column: Text = Field(description="a header of the export", examples=["Finished"])
+    keep: list[str] = Field(
+        min_length=1, description="the values of respondents to keep", examples=[["1", "True"]]
+    )
+
+
+class SurveyMapping(Schema):
+    """Where an export holds its answers, when the header text does not say it plainly."""
+
+    file: Text = Field(
+        "survey.csv",
+        description="the export's file name, in the audit folder",
+        examples=["export-oktober.csv"],
+    )
+    nps: Text | None = Field(
+        None,
+        description="header of the 0-10 recommend question (question text or short name)",
+        examples=["Q7"],
+    )
+    csat: Text | None = Field(
+        None, description="header of the 1-5 satisfaction question", examples=["Q8"]
+    )
+    ces: Text | None = Field(
+        None, description="header of the 1-7 'easy to handle' question", examples=["Q9"]
+    )
+    segments: list[Text] | None = Field(
+        None,
+        description="headers of columns that split respondents into groups (channel, region)",
+        examples=[["Q12"]],
+    )
+    segment: Text | None = Field(
+        None, description="one segment column (the same as segments with one header)",
+        examples=["Kanaal"],
+    )
+    filter: SurveyFilter | None = Field(
+        None,
+        description="keep only respondents with one of these values in a column",
+        examples=[{"column": "Finished", "keep": ["1", "True"]}],
+    )
+    min_segment_answers: WholeNumber = Field(
+        30, ge=1, description="a segment with fewer answers shows 'too few answers'",
+        examples=[30],
     )
 
 
@@ -260,8 +370,19 @@ class AuditFields(Schema):
             "Het lokale kantoor is onbereikbaar; de centrale lijn vangt alles op.",
         ]],
     )
+    survey: SurveyMapping | None = Field(
+        None,
+        description="where the survey export is and which columns hold what; only needed "
+        "when the file is not survey.csv or its columns are not found by their header text",
+        examples=[{"file": "export-oktober.csv", "nps": "Q7", "segments": ["Q12"]}],
+    )
     status: Status = Field(
         "final", description="a draft audit is marked as a draft on the site", examples=["final"]
+    )
+    follow_up: list[FollowUp] = Field(
+        default_factory=list,
+        description="in a second or later audit: what became of each recommendation of the "
+        "audit before, one entry per recommendation",
     )
 
     def examines(self, dimension_key: str) -> bool:
@@ -430,15 +551,33 @@ class KpiFile(Schema):
 
 
 class Kpi(KpiFields):
-    label: Bilingual
+    label: Labels
     kind: KpiKind
     higher_is_better: bool
 
 
 class Survey(BaseModel):
+    """A customer survey as the audit uses it: answers only, one position per kept respondent.
+
+    Nothing that identifies a respondent (name, e-mail, IP address, location, respondent id,
+    free text) is ever read into it. Each answer tuple is empty when the survey did not ask
+    the question, else as long as the survey has kept respondents; None is "not answered".
+    """
+
     model_config = ConfigDict(frozen=True)
     source: Path
-    scores: tuple[int, ...]
+    layout: str = "plain"  # the export layout it was read as: qualtrics, surveymonkey, ...
+    nps: tuple[int | None, ...] = ()  # 0-10 "how likely to recommend"
+    csat: tuple[int | None, ...] = ()  # 1-5 satisfaction
+    ces: tuple[int | None, ...] = ()  # 1-7 "easy to handle"
+    segments: dict[str, tuple[str | None, ...]] = Field(default_factory=dict)  # label -> values
+    excluded: dict[str, int] = Field(default_factory=dict)  # reason -> respondents left out
+    min_segment_answers: int = 30  # a segment with fewer answers shows "too few answers"
+
+    @property
+    def scores(self) -> tuple[int, ...]:
+        """The NPS answers given (0-10), in file order."""
+        return tuple(a for a in self.nps if a is not None)
 
 
 # --- the assembled portfolio ----------------------------------------------------------------
@@ -451,7 +590,7 @@ class Audit(AuditFields):
     findings: tuple[Finding, ...]
     anecdotes: tuple[Anecdote, ...]
     kpis: tuple[Kpi, ...]
-    survey: Survey | None
+    survey: Survey | None  # what AuditFields.survey's mapping (or survey.csv) read
 
     def anecdote(self, slug: str) -> Anecdote | None:
         return next((a for a in self.anecdotes if a.slug == slug), None)
@@ -461,9 +600,10 @@ class Organisation(OrganisationFields):
     slug: str
     source: Path
     key_lines: dict[tuple[str | int, ...], int] = Field(default_factory=dict, repr=False)
-    report_language: Language
+    report_language: str  # the bare language of report_locale
+    report_locale: str  # the tag its dates and numbers follow: "en-GB"
     sector_key: str  # peers share it: a key of portfolio.yaml's sectors, or the text normalised
-    sector_label: Bilingual  # the sector's name in each report language (see `sectors`)
+    sector_label: Labels  # the sector's name in each report language (see `sectors`)
     audits: tuple[Audit, ...]  # oldest first
 
     @property

@@ -61,9 +61,9 @@ def css_counter_text(message: str) -> Markup:
 
 def pdf_html(report: OrganisationReport, portfolio: Portfolio, theme_dir: Path) -> str:
     """The print HTML of a report (also what the benchmark feeds to bare WeasyPrint)."""
-    language = report.organisation.report_language
-    env = environment(theme_dir, portfolio.root, language)
-    t = Translator(language)
+    locale = report.organisation.report_locale
+    env = environment(theme_dir, portfolio.root, locale)
+    t = Translator(locale)
     logo = (portfolio.root / portfolio.config.logo).resolve() if portfolio.config.logo else None
     sections = contents(report, t)
     matrix_numbers = {
@@ -112,8 +112,8 @@ def render_pdf(
         modified=audit_day,
         string=findings_csv(report),
         base_url=None,
-        name=Translator(report.organisation.report_language).gettext("findings.csv"),
-        description=Translator(report.organisation.report_language).gettext("Findings (CSV)"),
+        name=Translator(report.organisation.report_locale).gettext("findings.csv"),
+        description=Translator(report.organisation.report_locale).gettext("Findings (CSV)"),
         relationship="Data",  # PDF/A-3 names the attachment's role in the document
     )
     pdf_bytes = document.write_pdf(pdf_variant=PDF_VARIANTS[variant], attachments=[attachment])
@@ -168,7 +168,7 @@ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
 def findings_csv(report: OrganisationReport) -> str:
     """The report's final findings as CSV, attached to the PDF for analysts: headed and
     filled in the report's language, with text a spreadsheet would run as a formula quoted."""
-    t = Translator(report.organisation.report_language)
+    t = Translator(report.organisation.report_locale)
     out = io.StringIO()
     out.write(CSV_BOM)  # so that Excel and LibreOffice read it as UTF-8
     writer = csv.writer(out)

@@ -46,7 +46,7 @@ class SitePlan:
     shared: Mapping[str, Any]  # what every page of this site is rendered with
     assets_key: str
     search_key: str
-    language: str
+    locale: str  # the tag of its pages' language and formats: "en-GB"
     client: bool
 
     @property
@@ -105,7 +105,7 @@ def plan_build(
         else:
             portfolio_pages.append(keyed)
     site = keyer.site(SITE_DIR, tuple(portfolio_pages), site_shared,
-                      portfolio.config.language, client=False,
+                      portfolio.config.report_locale, client=False,
                       every_page=[k for _, k in portfolio_pages]
                       + [k for pages in by_organisation.values() for _, k in pages])
     organisations = []
@@ -114,7 +114,7 @@ def plan_build(
         bundle_pages = tuple((p, keyer.page(p, client_shared))
                              for p in site_pages(portfolio, {slug: report}, client=True, pdf=pdf))
         bundle = keyer.site(f"{CLIENTS_DIR}/{slug}", bundle_pages, client_shared,
-                            report.organisation.report_language, client=True,
+                            report.organisation.report_locale, client=True,
                             every_page=[k for _, k in bundle_pages])
         organisations.append(OrganisationPlan(
             slug, report.organisation.name, report, tuple(by_organisation[slug]), bundle,
@@ -150,9 +150,11 @@ class _Keyer:
         self.theme_dir = theme_dir
         self.code = code
         self.values = Fingerprints()
+        locales = {portfolio.config.report_locale,
+                   *(o.report_locale for o in portfolio.organisations)}
         self.templates = {
-            language: TemplateDigests(environment(theme_dir, portfolio.root, language))
-            for language in ("nl", "en")
+            locale: TemplateDigests(environment(theme_dir, portfolio.root, locale))
+            for locale in sorted(locales)
         }
         own_assets = portfolio.root / "templates" / ASSETS_DIR
         logo = portfolio.root / portfolio.config.logo if portfolio.config.logo else None
@@ -171,23 +173,23 @@ class _Keyer:
 
     def page(self, page: Page, shared: Mapping[str, Any]) -> str:
         media = [digest(url, source.read_bytes()) for url, source in page.media]
-        return digest(self.code, page.path, page.template, page.language,
-                      self.templates[page.language].of(page.template),
+        return digest(self.code, page.path, page.template, page.locale,
+                      self.templates[page.locale].of(page.template),
                       self.values.of(shared), self.values.of(page.context), *media)
 
     def site(self, folder: str, pages: tuple[tuple[Page, str], ...], shared: Mapping[str, Any],
-             language: str, *, client: bool, every_page: list[str]) -> SitePlan:
-        search = digest(self.code, language, *sorted(every_page))
-        return SitePlan(folder, pages, shared, self.assets, search, language, client)
+             locale: str, *, client: bool, every_page: list[str]) -> SitePlan:
+        search = digest(self.code, locale, *sorted(every_page))
+        return SitePlan(folder, pages, shared, self.assets, search, locale, client)
 
     def single_file(self, bundle: SitePlan) -> str:
         """The single-file report is made from the bundle's pages, assets and search index."""
         return digest(self.code, bundle.search_key, bundle.assets_key,
-                      self.templates[bundle.language].of(SINGLE_FILE_TEMPLATE))
+                      self.templates[bundle.locale].of(SINGLE_FILE_TEMPLATE))
 
     def pdf(self, report: OrganisationReport, variant: str) -> str:
-        language = report.organisation.report_language
+        locale = report.organisation.report_locale
         media = [digest(url, source.read_bytes())
                  for text in (*report.findings, *report.anecdotes) for url, source in text.media]
-        return digest(self.code, variant, self.assets, self.templates[language].of(PDF_TEMPLATE),
+        return digest(self.code, variant, self.assets, self.templates[locale].of(PDF_TEMPLATE),
                       self.values.of(report), self.values.of(self.shared(client=True)), *media)

@@ -187,6 +187,7 @@ SITE_SECTIONS: dict[str, tuple[str, str]] = {
     "kpis": ("kpis", N_("KPIs")),
     "priorities": ("actions", N_("Action plan")),
     "trend": ("trend", N_("Trend")),
+    "follow_up": ("follow-up", N_("Follow-up")),
     "method": ("method", N_("Method")),
 }
 
@@ -208,7 +209,7 @@ def contents(report: OrganisationReport, t: Translator) -> tuple[Section, ...]:
     if report.anecdotes:
         stories = tuple((f"story-{a.slug}", a.title) for a in report.anecdotes)
         chapters.append(("journeys", N_("Customer journeys"), stories))
-    if report.kpis or report.nps:
+    if report.kpis or report.nps or report.survey:
         chapters.append(("kpis", N_("KPI scorecard"), ()))
     if report.actions:
         parts = (("matrix", _("Priority matrix")),) if report.charts.matrix else ()
@@ -216,6 +217,8 @@ def contents(report: OrganisationReport, t: Translator) -> tuple[Section, ...]:
                          (*parts, ("action-plan", _("Action plan")))))
     if report.previous_score is not None:
         chapters.append(("trend", N_("Trend since the previous audit"), ()))
+    if report.follow_up is not None:
+        chapters.append(("follow_up", N_("Follow-up of the previous recommendations"), ()))
     appendices = [("model", N_("Scoring model"), ())]
     if report.findings:
         appendices.append(("register", N_("Register of findings"), ()))

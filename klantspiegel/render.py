@@ -25,6 +25,7 @@ from typing import Any
 
 from klantspiegel.cache import files_under
 from klantspiegel.exports import export_tables, write_exports
+from klantspiegel.i18n import language_of
 from klantspiegel.limits import time_limit
 from klantspiegel.model import Portfolio
 from klantspiegel.pdf import render_pdf
@@ -250,7 +251,7 @@ def _render_search(job: RenderJob, site: SitePlan) -> RenderOutcome:
     def index() -> list[Path]:
         if site.client:
             return [write_inline_search_index(out_dir, [page.path for page, _ in site.pages])]
-        build_search_index(out_dir, site.language)
+        build_search_index(out_dir, language_of(site.locale))
         return files_under(out_dir / site.search_index)
 
     return _artifact(job, f"{site.folder}/{site.search_index}", site.search_key, index)

@@ -18,6 +18,7 @@ from babel.lists import format_list
 from klantspiegel import charts, charts_detail
 from klantspiegel.audience import client_view, final_audit
 from klantspiegel.executive import ExecutiveSummary, executive_summary
+from klantspiegel.follow_up import FollowUpReport, follow_up_report
 from klantspiegel.i18n import VALUE_LABELS, Translator
 from klantspiegel.kpis import KpiBalance, NpsResult, kpi_balance, net_promoter_score
 from klantspiegel.model import (
@@ -26,7 +27,6 @@ from klantspiegel.model import (
     Dimension,
     Finding,
     Kpi,
-    Language,
     Organisation,
     Portfolio,
     ScoringModel,
@@ -53,6 +53,7 @@ from klantspiegel.scoring import (
     top_improvements,
     top_strengths,
 )
+from klantspiegel.survey_view import SurveyView, survey_view
 
 Audience = Literal["consultant", "client"]
 
@@ -114,6 +115,8 @@ class OrganisationReport:
     finding_count: int  # the final findings in scope: those the scores rest on
     index_change: float | None  # from the shown indexes: 2,2 -> 3,1 is +0,9
     nps_trend: NpsTrend | None
+    survey: SurveyView | None  # CSAT, CES, segments, their trends, what was left out
+    follow_up: FollowUpReport | None  # the previous audit's recommendations: what became of them
     notes: ReportNotes
     history: tuple[HistoryPoint, ...]  # the audits up to and including this one, oldest first
     charts: ReportCharts
@@ -127,7 +130,7 @@ class OrganisationReport:
     @cached_property
     def executive(self) -> ExecutiveSummary:
         """What opens the PDF and the site's report: messages, index, coverage, first actions."""
-        return executive_summary(self, Translator(self.organisation.report_language))
+        return executive_summary(self, Translator(self.organisation.report_locale))
 
     @property
     def previous_audit(self) -> Audit | None:
@@ -181,7 +184,7 @@ def build_report(
     if audience == "client":
         organisation = client_view(organisation)
     model = portfolio.scoring_model
-    t = Translator(organisation.report_language)
+    t = Translator(organisation.report_locale)
     slugs = [a.slug for a in organisation.audits]
     audits = organisation.audits[: slugs.index(audit_slug) + 1 if audit_slug else None]
     audit, previous = audits[-1], audits[-2] if len(audits) > 1 else None
@@ -250,6 +253,8 @@ def build_report(
         finding_count=sum(r.score.finding_count for r in rows),
         index_change=shown_change(score.index, previous_score.index) if previous_score else None,
         nps_trend=nps_trend(nps, previous_nps),
+        survey=survey_view(audit.survey, previous.survey if previous else None, t),
+        follow_up=follow_up_report(audit, previous, model.dimensions, t),
         notes=report_notes(score, previous_score, benchmark,
                            sum(r.score.evidence_count for r in rows), sum(evidence.values()), t),
         history=history,
@@ -442,13 +447,13 @@ class DimensionOverview:
 
 
 def dimension_overview(
-    dimension: Dimension, reports: Mapping[str, OrganisationReport], language: Language
+    dimension: Dimension, reports: Mapping[str, OrganisationReport], locale: str
 ) -> DimensionOverview:
-    t = Translator(language)
+    t = Translator(locale)
     _ = t.gettext
     entries = tuple(
         DimensionEntry(report.organisation.slug, report.organisation.name,
-                       report.organisation.sector_label[language],
+                       report.organisation.sector_label[locale],
                        next(r for r in report.dimensions if r.dimension == dimension))
         for report in reports.values()
     )
@@ -456,7 +461,7 @@ def dimension_overview(
         charts.bars,
         f"chart-dimension-{dimension.key}",
         rows=[charts.BarRow(e.name, e.row.score.score) for e in entries],
-        title=_("{dimension}: score per organisation").format(dimension=dimension.label[language]),
+        title=_("{dimension}: score per organisation").format(dimension=dimension.label[locale]),
         description=_("Latest audit of each organisation, on a scale of 1 to 5."),
         not_assessed=_("Not assessed"),
         benchmark_label=_("Sector peers (median)"),

@@ -76,8 +76,8 @@ def render_single_file(
     index = [replace(entry, url="#" + inside[entry.url])
              for entry in search_entries(bundle_dir, paths)]
     scripts = [inline_search_script(index), (bundle_dir / SCRIPT).read_text(encoding="utf-8")]
-    language = next(p.language for p in pages if p.path == "index.html")
-    env = environment(theme_dir, portfolio.root, language)
+    locale = next(p.locale for p in pages if p.path == "index.html")
+    env = environment(theme_dir, portfolio.root, locale)
     context = {**shared, "search": "inline", "root": "", "page_path": target.name,
                "sections": sections, "org_nav": Markup(sections[0].org_nav),
                "title": sections[0].title, "scripts": [Markup(s) for s in scripts],

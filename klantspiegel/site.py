@@ -16,7 +16,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from klantspiegel.archive import AUDITS_DIR, audit_folder, audit_links
+from klantspiegel.archive import AUDITS_DIR, audit_folder, audit_links, previous_folder
 from klantspiegel.audit_method import audit_method
 from klantspiegel.descriptions import (
     anecdote_description,
@@ -29,7 +29,7 @@ from klantspiegel.descriptions import (
     portfolio_description,
 )
 from klantspiegel.i18n import VALUE_LABELS, Translator
-from klantspiegel.model import Language, Portfolio
+from klantspiegel.model import Portfolio
 from klantspiegel.presentation import contents, site_sections
 from klantspiegel.report import OrganisationReport, dimension_overview
 from klantspiegel.templating import environment
@@ -54,7 +54,7 @@ class SearchIndexError(RuntimeError):
 class Page:
     path: str  # relative to the site root, with forward slashes
     template: str
-    language: Language
+    locale: str  # the locale tag it is written in: "en-GB"
     context: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -78,32 +78,32 @@ def site_pages(
     With `pdf` the build writes each organisation's PDF, and its report page links to it.
     """
     pages = []
-    home_language = portfolio.config.language
-    if client:  # a single organisation: its own language, no portfolio or cross-client pages
-        home_language = next(iter(reports.values())).organisation.report_language
-    t = Translator(home_language)
+    home_locale = portfolio.config.report_locale
+    if client:  # a single organisation: its own locale, no portfolio or cross-client pages
+        home_locale = next(iter(reports.values())).organisation.report_locale
+    t = Translator(home_locale)
     if not client:
         # each sector once, by the key its peers share, named in the site's language
-        names = {r.organisation.sector_key: r.organisation.sector_label[home_language]
+        names = {r.organisation.sector_key: r.organisation.sector_label[home_locale]
                  for r in reports.values()}
         sectors = sorted(names.items(), key=lambda sector: sector[1].casefold())
-        pages.append(Page("index.html", "site/index.html", home_language,
+        pages.append(Page("index.html", "site/index.html", home_locale,
                           {"reports": list(reports.values()), "sectors": sectors,
                            "description": portfolio_description(
                                portfolio.config.consultancy, len(reports), t)}))
         for dimension in portfolio.scoring_model.dimensions:
-            overview = dimension_overview(dimension, reports, home_language)
+            overview = dimension_overview(dimension, reports, home_locale)
             pages.append(Page(f"dimensions/{dimension.key}.html", "site/dimension.html",
-                              home_language, {"dimension": dimension, "entries": overview.entries,
+                              home_locale, {"dimension": dimension, "entries": overview.entries,
                                               "chart": overview.chart,
                                               "description": dimension_description(dimension, t)}))
     evidence = [t.gettext(label) for label in VALUE_LABELS["evidence"].values()]
     # In a client bundle the way home is the organisation's report, not the portfolio.
     home = {"home_label": next(iter(reports.values())).organisation.name if client else None}
     method = method_description(portfolio.config.consultancy, portfolio.scoring_model, t)
-    pages.append(Page("method.html", "site/method.html", home_language,
+    pages.append(Page("method.html", "site/method.html", home_locale,
                       {**home, "evidence_labels": evidence, "description": method}))
-    pages.append(Page("404.html", "site/404.html", home_language,
+    pages.append(Page("404.html", "site/404.html", home_locale,
                       {**home, "description": not_found_description(t)}))
     for slug, report in reports.items():
         # the PDF is written to pdf/<org>.pdf, and its copy beside the bundle's report page
@@ -117,22 +117,23 @@ def site_pages(
 def _organisation_pages(
     prefix: str, report: OrganisationReport, pdf_href: str | None
 ) -> list[Page]:
-    language = report.organisation.report_language
-    t = Translator(language)
+    locale = report.organisation.report_locale
+    t = Translator(locale)
     # the organisation page's sections and its navigation follow the PDF's contents
     sections = site_sections(contents(report, t))
     base = {"report": report, "organisation": report.organisation, "site_sections": sections}
-    pages = [Page(f"{prefix}index.html", "site/organisation.html", language,
+    pages = [Page(f"{prefix}index.html", "site/organisation.html", locale,
                   {**base, "org_root": "", "pdf_href": pdf_href,
                    "method": audit_method(report), "audit_links": audit_links(report),
+                   "previous_folder": previous_folder(report),
                    "description": organisation_description(report, t)})]
     for finding in report.findings:
-        pages.append(Page(f"{prefix}findings/{finding.slug}.html", "site/finding.html", language,
+        pages.append(Page(f"{prefix}findings/{finding.slug}.html", "site/finding.html", locale,
                           {**base, "finding": finding, "org_root": "../",
                            "description": finding_description(report, finding, t)}))
     for anecdote in report.anecdotes:
         pages.append(Page(f"{prefix}anecdotes/{anecdote.slug}.html", "site/anecdote.html",
-                          language, {**base, "anecdote": anecdote, "org_root": "../",
+                          locale, {**base, "anecdote": anecdote, "org_root": "../",
                                      "description": anecdote_description(report, anecdote, t)}))
     return pages
 
@@ -156,9 +157,9 @@ def _forwarding_pages(prefix: str, report: OrganisationReport) -> list[Page]:
     targets = [("index.html", report.audit.title)]
     targets += [(f"findings/{f.slug}.html", f.title) for f in report.findings]
     targets += [(f"anecdotes/{a.slug}.html", a.title) for a in report.anecdotes]
-    t = Translator(report.organisation.report_language)
+    t = Translator(report.organisation.report_locale)
     return [
-        Page(f"{folder}{path}", "site/forward.html", report.organisation.report_language,
+        Page(f"{folder}{path}", "site/forward.html", report.organisation.report_locale,
              {"organisation": report.organisation, "title": title,
               "target": "../" * (path.count("/") + 2) + path,
               "description": forwarding_description(title, report.organisation, t)})
@@ -192,7 +193,7 @@ def render_page(
     page: Page, portfolio: Portfolio, theme_dir: Path, out_dir: Path, shared: Mapping[str, Any]
 ) -> list[Path]:
     """Write one page and the images it shows; returns the files written."""
-    env = environment(theme_dir, portfolio.root, page.language)
+    env = environment(theme_dir, portfolio.root, page.locale)
     html = env.get_template(page.template).render(
         **shared, **page.context, root=page.root, page_path=page.path)
     target = out_dir / page.path
@@ -258,7 +259,7 @@ def logo_name(portfolio: Portfolio) -> str | None:
     return f"logo{Path(portfolio.config.logo).suffix.lower()}"
 
 
-def build_search_index(site_dir: Path, language: Language) -> None:
+def build_search_index(site_dir: Path, language: str) -> None:
     """Index the finding and story pages with Pagefind, into site_dir/pagefind/.
 
     One language for the whole index, so a search from any page finds every report.

@@ -1,4 +1,4 @@
-"""The Jinja environments: one per report language, sandboxed, autoescaping, compiled once.
+"""The Jinja environments: one per report locale, sandboxed, autoescaping, compiled once.
 
 A portfolio may override any theme template by placing a file of the same name in its own
 `templates/` folder; the theme folder is searched after it. Overrides come with the portfolio,
@@ -31,7 +31,6 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, SecurityError
 
 from klantspiegel.i18n import Translator
-from klantspiegel.model import Language
 from klantspiegel.presentation import emotion
 from klantspiegel.problems import ContentError, Problem
 from klantspiegel.walk import entry, read_regular, walk
@@ -221,9 +220,10 @@ class _WalkedLoader(jinja2.BaseLoader):
 
 @cache
 def environment(
-    theme_dir: Path, portfolio_dir: Path | None, language: Language
+    theme_dir: Path, portfolio_dir: Path | None, locale: str
 ) -> jinja2.Environment:
-    """The sandboxed, autoescaping environment; Markdown never passes through it."""
+    """The sandboxed, autoescaping environment for one locale ("en-GB", or a bare language
+    for its default locale); Markdown never passes through it."""
     theme = theme_dir.resolve()
     search = [(portfolio_dir / "templates", portfolio_dir)] if portfolio_dir else []
     search.append((theme, theme))
@@ -235,11 +235,11 @@ def environment(
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    t = Translator(language)
+    t = Translator(locale)
     env.install_gettext_callables(t.gettext, t.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["range"] = _range
     env.globals["t"] = t
-    env.globals["lang"] = language
+    env.globals["lang"] = t.locale  # the tag for lang attributes; labels take it too
     env.filters["number"] = t.number
     env.filters["signed"] = t.signed
     env.filters["date"] = t.date

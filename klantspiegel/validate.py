@@ -69,6 +69,8 @@ def _describe(schema: type[BaseModel], location: KeyPath, detail: Any) -> str:
     hint = f" (expected {expected})" if expected else ""
     if kind == "missing":
         return f"required field is missing{hint}"
+    if kind in ("report_language", "report_locale"):  # the message lists what is available
+        return detail["msg"]
     if kind == "literal_error":
         choices = [str(c) for c in typing.get_args(_unwrap(field.annotation))] if field else []
         return f"'{value}' is not allowed{suggestion(str(value), choices)}{hint}"

@@ -10,8 +10,9 @@ from klantspiegel.kpis import (
     meets_target,
     net_promoter_score,
     nps_differs,
+    standard_label,
 )
-from klantspiegel.model import Bilingual, Kpi
+from klantspiegel.model import Kpi
 
 
 def test_nps_worked_example():
@@ -53,7 +54,7 @@ def kpi(key: str) -> Kpi:
         target=12.0,
         kind=standard.kind,
         higher_is_better=standard.higher_is_better,
-        label=Bilingual(nl=standard.nl, en=standard.en),
+        label=standard_label(key),
     )
 
 

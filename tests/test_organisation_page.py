@@ -105,7 +105,7 @@ def test_the_organisation_page_shows_scope_examined_and_not_examined_dimensions(
 
 def test_the_organisation_page_dates_the_observations_not_the_stories(with_pdf):
     text = method_text(with_pdf / "site" / "postbedrijf" / "index.html")
-    assert "Observations dated Aug 14, 2026 – Sep 3, 2026" in text
+    assert "Observations dated 14 Aug 2026 – 3 Sept 2026" in text  # en-GB, never US dates
 
 
 def test_the_organisation_page_shows_the_auditors_and_the_sources_by_type(with_pdf):

@@ -123,9 +123,9 @@ def test_pages_are_in_the_language_of_their_organisation(portfolio_writer, tmp_p
     w.finding("english", "one")
     site = build_site(w.root, tmp_path)
     html = (site / "english/index.html").read_text()
-    assert '<html lang="en">' in html
+    assert '<html lang="en-GB">' in html
     assert "Management summary" in html and "Managementsamenvatting" not in html
-    assert '<html lang="nl">' in (site / "index.html").read_text()
+    assert '<html lang="nl-NL">' in (site / "index.html").read_text()
 
 
 def test_every_fixed_label_has_a_dutch_translation():
