@@ -160,12 +160,13 @@ def _key_figures(report: OrganisationReport, t: Translator) -> tuple[KeyFigure, 
     figures = []
     change = report.index_change  # from the shown indexes
     if change is not None and report.previous_audit and report.previous_score:
+        other_dimensions = _("over other dimensions")  # outside the f-string: extracted
         figures.append(KeyFigure(
             _("Since the previous audit"),
             t.signed(change),
             f"{t.date(report.previous_audit.date, 'MMM yyyy')}: "
             f"{t.number(report.previous_score.index)}"
-            + (f" · {_('over other dimensions')}" if report.notes.trend else ""),
+            + (f" · {other_dimensions}" if report.notes.trend else ""),
         ))
     if report.benchmark and report.benchmark.index is not None:
         figures.append(KeyFigure(
@@ -180,7 +181,7 @@ def _key_figures(report: OrganisationReport, t: Translator) -> tuple[KeyFigure, 
         figures.append(KeyFigure(
             _("Net Promoter Score"),
             t.signed(nps.score, 0),
-            f"{t.signed(nps.low, 0)} {_('to')} {t.signed(nps.high, 0)}, n = {nps.n}",
+            " ".join((t.signed(nps.low, 0), _("to"), t.signed(nps.high, 0))) + f", n = {nps.n}",
         ))
     elif report.nps_kpi:
         figures.append(KeyFigure(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -131,3 +132,17 @@ def test_pages_are_in_the_language_of_their_organisation(portfolio_writer, tmp_p
 def test_every_fixed_label_has_a_dutch_translation():
     assert len(message_ids()) > 50
     assert missing_translations("nl") == []
+
+
+def test_no_message_is_hidden_in_an_f_string_where_the_catalog_tool_cannot_see_it():
+    # `f"{_('x')}"` translates at run time, but Babel's extractor skips f-string parts, so the
+    # catalog tool would drop its translation and the page would show English.
+    package = Path(__file__).parent.parent / "klantspiegel"
+    hidden = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                hidden += [f"{path.name}:{call.lineno}" for call in ast.walk(node)
+                           if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                           and call.func.id in {"_", "gettext", "ngettext", "N_"}]
+    assert hidden == []
