@@ -1,8 +1,9 @@
-"""The authoring guide, docs/authoring.md, generated from the schemas in model.py.
+"""The authoring guide, docs/authoring.md, generated from the schemas in schemas.py.
 
 Type, default, meaning and example of every front-matter field come from the pydantic models
 the loader validates against, so the guide cannot drift from what a build accepts. A field
 without a description stops the generator: a new field has to be documented to exist.
+The words for each field's type come from schema_fields, shared with validation and exports.
 
     python -m klantspiegel.guide            rewrite docs/authoring.md
     python -m klantspiegel.guide --check    exit 1 when docs/authoring.md is out of date
@@ -14,19 +15,15 @@ import argparse
 import datetime as dt
 import re
 import sys
-import types
-import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
-from annotated_types import Ge, Gt, Le, MinLen
 from pydantic import BaseModel
-from pydantic.fields import FieldInfo
 
-from klantspiegel.i18n import Translator, available_languages, check_language, check_locale
+from klantspiegel.i18n import Translator, available_languages
 from klantspiegel.kpis import STANDARD_KPIS
 from klantspiegel.load import DEFAULT_SCORING_MODEL
 from klantspiegel.model import (
@@ -38,172 +35,15 @@ from klantspiegel.model import (
     FollowUp,
     JourneyStep,
     KpiFields,
-    Labels,
     Level,
     OrganisationFields,
     PortfolioConfig,
     ScoringModel,
-    _hex_colour,
 )
+from klantspiegel.schema_fields import ITEM_NAMES, FieldDoc, documented_fields
 
 GUIDE_PATH = Path(__file__).resolve().parent.parent / "docs" / "authoring.md"
 GENERATOR = "python -m klantspiegel.guide"
-DATE_WORDS = "date (YYYY-MM-DD)"
-
-# What a list item or nested mapping is called in a sentence, and its heading in the guide.
-ITEM_NAMES: dict[type[BaseModel], str] = {
-    Evidence: "evidence item",
-    JourneyStep: "journey step",
-    FollowUp: "follow-up",
-    KpiFields: "KPI",
-    Dimension: "dimension",
-    Level: "level",
-}
-
-
-_SIGNS = {"_": "underscores", "-": "hyphens"}
-
-
-class UndocumentedField(Exception):
-    """A schema field without a description: document it in model.py."""
-
-
-@dataclass(frozen=True)
-class FieldDoc:
-    """One front-matter field as an author needs to know it."""
-
-    name: str
-    meaning: str
-    kind: str  # the type in words, with the allowed values of a choice
-    required: bool
-    default: Any  # None when there is none
-    example: Any  # None when the model gives none
-    item_model: type[BaseModel] | None  # the model of a nested mapping or of list items
-    choices: tuple[str, ...] = ()
-
-
-def documented_fields(model: type[BaseModel]) -> list[FieldDoc]:
-    """Every field of a schema in declaration order; raises UndocumentedField for a gap."""
-    docs = []
-    for name, field in model.model_fields.items():
-        if not field.description:
-            raise UndocumentedField(
-                f"{model.__name__}.{name} has no description: add description= to the field "
-                "in klantspiegel/model.py (the authoring guide and scaffolds are made from it)"
-            )
-        default = None if field.is_required() else field.get_default(call_default_factory=True)
-        docs.append(FieldDoc(
-            name=name,
-            meaning=field.description,
-            kind=type_words(field.annotation, field.metadata),
-            required=field.is_required(),
-            default=default,
-            example=field.examples[0] if field.examples else None,
-            item_model=_item_model(field),
-            choices=_choices(field.annotation),
-        ))
-    return docs
-
-
-def type_words(annotation: Any, metadata: Sequence[Any] = ()) -> str:
-    """A field's type in words: 'whole number from 1 to 5', 'one of: draft, final', ..."""
-    annotation, metadata = _strip(annotation, metadata)
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return type_words(options[0], metadata)
-    if origin is list:
-        item, item_metadata = _strip(typing.get_args(annotation)[0], ())
-        least = next((m.min_length for m in metadata if isinstance(m, MinLen)), 0)
-        words = f"list of {_plural(item, item_metadata)}"
-        return f"{words} (at least {least})" if least else words
-    if origin is Literal:
-        return "one of: " + ", ".join(str(c) for c in typing.get_args(annotation))
-    if origin is dict:
-        key, value = typing.get_args(annotation)
-        return f"mapping, each {type_words(key)}, with {type_words(value)}"
-    if annotation is bool:
-        return "true or false"
-    if annotation is dt.date:
-        return DATE_WORDS
-    if annotation in (int, float):
-        return _number_words(annotation, metadata)
-    if annotation is str:
-        return _text_words(metadata)
-    if annotation is Labels:
-        return "text per language (see [Text per language](#text-per-language))"
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return ITEM_NAMES.get(annotation, annotation.__name__)
-    return str(annotation)
-
-
-def _strip(annotation: Any, metadata: Sequence[Any]) -> tuple[Any, list[Any]]:
-    """Annotated[X, ...] -> X and its constraints, merged with those of the field."""
-    found = list(metadata)
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation, *extra = typing.get_args(annotation)
-        for item in extra:
-            found += item.metadata if isinstance(item, FieldInfo) else [item]
-    return annotation, found
-
-
-def _number_words(annotation: type, metadata: Sequence[Any]) -> str:
-    noun = "whole number" if annotation is int else "number"
-    low = next((m.ge for m in metadata if isinstance(m, Ge)), None)
-    high = next((m.le for m in metadata if isinstance(m, Le)), None)
-    above = next((m.gt for m in metadata if isinstance(m, Gt)), None)
-    if low is not None and high is not None:
-        return f"{noun} from {low} to {high}"
-    if low is not None:
-        return f"{noun} from {low} up"
-    if above is not None:
-        return f"{noun} above {above}"
-    return noun
-
-
-def _text_words(metadata: Sequence[Any]) -> str:
-    if any(getattr(m, "func", None) is _hex_colour for m in metadata):
-        return "colour as #rrggbb"
-    if any(getattr(m, "func", None) is check_language for m in metadata):
-        return f"report language: {', '.join(available_languages())}"
-    if any(getattr(m, "func", None) is check_locale for m in metadata):
-        return "locale, such as nl-NL, nl-BE, en-GB or en-US"
-    pattern = next((m.pattern for m in metadata if getattr(m, "pattern", None)), None)
-    if pattern:
-        match = re.fullmatch(r"\^\[a-z0-9(.*)\]\+\$", pattern)
-        if not match:
-            return f"text matching {pattern}"
-        names = ["lowercase letters", "digits"] + [_SIGNS.get(c, c) for c in match.group(1)]
-        return f"key: {', '.join(names[:-1])} and {names[-1]}"
-    if any(isinstance(m, MinLen) and m.min_length > 0 for m in metadata):
-        return "text"
-    return "text (may be empty)"
-
-
-def _plural(item: Any, metadata: Sequence[Any]) -> str:
-    if isinstance(item, type) and issubclass(item, BaseModel) and item in ITEM_NAMES:
-        return ITEM_NAMES[item] + "s"
-    if item is str:
-        return "texts"
-    return type_words(item, metadata)
-
-
-def _item_model(field: FieldInfo) -> type[BaseModel] | None:
-    annotation, _ = _strip(field.annotation, ())
-    if typing.get_origin(annotation) is list:
-        annotation, _ = _strip(typing.get_args(annotation)[0], ())
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    return None
-
-
-def _choices(annotation: Any) -> tuple[str, ...]:
-    annotation, _ = _strip(annotation, ())
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        annotation, _ = _strip(typing.get_args(annotation)[0], ())
-    if typing.get_origin(annotation) is Literal:
-        return tuple(str(c) for c in typing.get_args(annotation))
-    return ()
 
 
 # --- YAML as an author writes it --------------------------------------------------------------
@@ -307,7 +147,7 @@ def render_guide(kinds: Iterable[FileKind] = FILE_KINDS) -> str:
     lines = [
         "# Authoring guide",
         "",
-        f"<!-- Generated by `{GENERATOR}` from klantspiegel/model.py: do not edit by hand. -->",
+        f"<!-- Generated by `{GENERATOR}` from klantspiegel/schemas.py: do not edit by hand. -->",
         "",
         "Every file a consultant writes, and every field it may hold: its type, whether it is "
         "required (and its default when not), what it means and an example. Validation is "

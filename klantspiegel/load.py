@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
-from klantspiegel.cache import MarkdownCache, digest
+from klantspiegel.body_cache import BodyCache
 from klantspiegel.follow_up import follow_up_problems
 from klantspiegel.i18n import language_of
 from klantspiegel.images import IMAGE_SUFFIXES, image_problem
@@ -86,7 +87,7 @@ MAX_NAME_BYTES = 255  # the longest file name common file systems (ext4, APFS, N
 
 
 def load_portfolio(
-    root: Path, markdown_cache: MarkdownCache | None = None
+    root: Path, markdown_cache: BodyCache | None = None
 ) -> tuple[Portfolio | None, list[Problem]]:
     """Load and validate a whole portfolio; the portfolio is None when any error was found.
 
@@ -104,6 +105,17 @@ def load_portfolio(
     return portfolio, problems
 
 
+def load_settings(
+    root: Path,
+) -> tuple[PortfolioConfig | None, ScoringModel | None, list[Problem]]:
+    """The portfolio's configuration and scoring model as a build reads them, with the problems
+    found in those two files; either is None when it has an error. Reads no organisation."""
+    reader = _Reader(root.resolve())
+    config = reader.config()
+    model = reader.scoring_model(config.scoring_model) if config else None
+    return config, model, reader.problems
+
+
 @dataclass
 class _Reader:
     """Reads one portfolio, collecting every problem instead of stopping at the first."""
@@ -113,7 +125,7 @@ class _Reader:
     limit: int = DEFAULT_MAX_FILE_BYTES
     portfolio_locale: str = "nl-NL"  # of an organisation without language or locale
     dimension_keys: list[str] | None = None
-    markdown_cache: MarkdownCache | None = None
+    markdown_cache: BodyCache | None = None
     sectors: Sectors = field(default_factory=lambda: Sectors({}))
     config_document: Document | None = None
     model_document: Document | None = None
@@ -158,7 +170,7 @@ class _Reader:
             config, problems = settled_config(config, document)
             self.problems += problems
         problem = self.logo_problem(config.logo) if config and config.logo else None
-        if problem and document:
+        if problem and config and document:
             self.error(path, document.line_of(("logo",)), "logo", f"logo '{config.logo}' {problem}")
             return None
         return config
@@ -243,7 +255,9 @@ class _Reader:
         """
         if not self.walker.check(folder).is_folder:
             return [], []
-        loaded, documents, seen = [], [], {}
+        loaded: list[Any] = []
+        documents: list[Document] = []
+        seen: dict[str, Path] = {}
         for path in [e.path for e in self.walker.listing(folder)
                      if e.is_file and e.path.suffix == ".md"]:
             document = read_markdown_file(path, self.problems, self.limit)
@@ -276,7 +290,7 @@ class _Reader:
                 "the file has front matter but no text: write the story or finding in Markdown "
                 "below the closing '---'"))
             return None
-        cache_key = digest(str(self.root), str(path), document.body)
+        cache_key = f"{self.root}\0{path}\0{document.body}"  # paths hold no NUL: unambiguous
         cached = self.markdown_cache.get(cache_key, self.walker.fingerprint) \
             if self.markdown_cache else None
         if cached is not None:
@@ -329,12 +343,15 @@ class _Reader:
                            "a KPI of your own needs name, kind and higher_is_better")
                 continue
             name = entry.name
+            # Without a standard, the entry's own kind and direction are complete (checked above).
+            higher_is_better = entry.higher_is_better
+            if higher_is_better is None and standard is not None:
+                higher_is_better = standard.higher_is_better
             kpis.append(Kpi.model_construct(**{
                 **dict(entry),
                 "label": Labels.same(name) if name else standard_label(entry.key),
-                "kind": entry.kind or standard.kind,
-                "higher_is_better": standard.higher_is_better if entry.higher_is_better is None
-                else entry.higher_is_better,
+                "kind": entry.kind or (standard.kind if standard else None),
+                "higher_is_better": higher_is_better,
             }))
         return kpis
 
@@ -432,6 +449,6 @@ def _is_content(path: Path, is_folder: bool) -> bool:
     return is_folder and path.name not in NOT_CONTENT and path.name[0] not in "._"
 
 
-def _content_folders(folder: Path) -> list[Path]:
+def content_folders_in(folder: Path) -> list[Path]:
     """The content folders in `folder` (for the scaffolder), without reporting problems."""
     return [e.path for e in listing(folder, folder.resolve()) if _is_content(e.path, e.is_folder)]

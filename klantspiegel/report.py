@@ -13,13 +13,11 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Literal
 
-from babel.lists import format_list
-
-from klantspiegel import charts, charts_detail
+from klantspiegel import charts
 from klantspiegel.audience import client_view, final_audit
 from klantspiegel.executive import ExecutiveSummary, executive_summary
 from klantspiegel.follow_up import FollowUpReport, follow_up_report
-from klantspiegel.i18n import VALUE_LABELS, Translator
+from klantspiegel.i18n import Translator
 from klantspiegel.kpis import KpiBalance, NpsResult, kpi_balance, net_promoter_score
 from klantspiegel.model import (
     Anecdote,
@@ -40,6 +38,7 @@ from klantspiegel.presentation import (
     report_notes,
     shown_change,
 )
+from klantspiegel.report_charts import ReportCharts, build_charts
 from klantspiegel.scoring import (
     AuditScore,
     Benchmark,
@@ -72,20 +71,6 @@ class DimensionRow:
 class HistoryPoint:
     audit: Audit
     score: AuditScore
-
-
-@dataclass(frozen=True)
-class ReportCharts:
-    """The charts of a report. `bars` holds the assessed dimensions only, highest score first,
-    with the previous audit and the sector median marked; `radar` exists only where it still
-    reads (see `charts.radar_fits`), with its unassessed axes marked."""
-
-    gauge: charts.Chart
-    radar: charts.Chart | None
-    bars: charts.Chart
-    matrix: charts.Chart | None
-    trend: charts.Chart | None
-    journeys: Mapping[str, charts.Chart]
 
 
 @dataclass(frozen=True)
@@ -195,33 +180,15 @@ def build_report(
     benchmark = (sector_benchmark(organisation.slug, organisation.sector_key, peers)
                  if latest else None)
     shown = audit.findings
-    rows = tuple(
-        DimensionRow(
-            dimension=dimension,
-            score=dimension_score,
-            previous=previous_score.dimension(dimension.key).score if previous_score else None,
-            benchmark=benchmark.dimensions.get(dimension.key) if benchmark else None,
-            change=shown_change(dimension_score.score,
-                                previous_score.dimension(dimension.key).score)
-            if previous_score else None,
-            findings=tuple(
-                sorted(
-                    (f for f in shown if f.dimension == dimension.key),
-                    key=lambda f: (f.kind != "strength", -f.score, f.title),
-                )
-            ),
-        )
-        for dimension, dimension_score in zip(model.dimensions, score.dimensions, strict=True)
-    )
+    rows = _dimension_rows(model, score, previous_score, benchmark, shown)
+    examined, not_examined = _scope(audit, rows)
     history = tuple(HistoryPoint(a, score_audit(a, model)) for a in audits)
     actions = tuple(action_plan(audit.findings))
     anecdotes = audit.anecdotes
     evidence = _evidence_by_type(audit)
-    nps = net_promoter_score(audit.survey.scores) if audit.survey else None
-    previous_nps = net_promoter_score(previous.survey.scores) if previous and previous.survey \
-        else None
-    report_charts = _charts(t, organisation, rows, score, actions, history, anecdotes, model,
-                            portfolio.config.accent_colour)
+    nps, previous_nps = _survey_nps(audit), _survey_nps(previous)
+    report_charts = build_charts(t, organisation, rows, score, actions, history, anecdotes, model,
+                                 portfolio.config.accent_colour)
     return OrganisationReport(
         organisation=organisation,
         audit=audit,
@@ -231,11 +198,8 @@ def build_report(
         change=change,
         benchmark=benchmark,
         dimensions=rows,
-        # a draft outside the scope (work in progress) keeps its block on the consultant's site
-        examined=tuple(r for r in rows if audit.examines(r.dimension.key) or r.findings),
-        not_examined=tuple(
-            r.dimension for r in rows if not audit.examines(r.dimension.key) and not r.findings
-        ),
+        examined=examined,
+        not_examined=not_examined,
         strengths=tuple(top_strengths(audit.findings)),
         improvements=tuple(top_improvements(audit.findings)),
         findings=shown,
@@ -245,9 +209,7 @@ def build_report(
         kpi_balance=kpi_balance(audit.kpis),
         nps=nps,
         actions=actions,
-        quadrants={
-            f.slug: priority_quadrant(f.impact, f.effort) for f in actions if f.impact and f.effort
-        },
+        quadrants=_quadrants(actions),
         evidence_by_type=tuple(sorted(evidence.items(), key=lambda kv: (-kv[1], kv[0]))),
         observation_count=sum(evidence.values()),
         finding_count=sum(r.score.finding_count for r in rows),
@@ -264,6 +226,44 @@ def build_report(
     )
 
 
+def _dimension_rows(
+    model: ScoringModel,
+    score: AuditScore,
+    previous_score: AuditScore | None,
+    benchmark: Benchmark | None,
+    findings: tuple[Finding, ...],
+) -> tuple[DimensionRow, ...]:
+    """A row per dimension of the model: its score beside the previous audit's and the
+    peers', and its findings, strengths first, then by score and title."""
+    return tuple(
+        DimensionRow(
+            dimension=dimension,
+            score=dimension_score,
+            previous=previous_score.dimension(dimension.key).score if previous_score else None,
+            benchmark=benchmark.dimensions.get(dimension.key) if benchmark else None,
+            change=shown_change(dimension_score.score,
+                                previous_score.dimension(dimension.key).score)
+            if previous_score else None,
+            findings=tuple(
+                sorted(
+                    (f for f in findings if f.dimension == dimension.key),
+                    key=lambda f: (f.kind != "strength", -f.score, f.title),
+                )
+            ),
+        )
+        for dimension, dimension_score in zip(model.dimensions, score.dimensions, strict=True)
+    )
+
+
+def _scope(
+    audit: Audit, rows: tuple[DimensionRow, ...]
+) -> tuple[tuple[DimensionRow, ...], tuple[Dimension, ...]]:
+    """The dimensions the audit examined, as rows, and those it did not."""
+    # a draft outside the scope (work in progress) keeps its block on the consultant's site
+    examined = tuple(r for r in rows if audit.examines(r.dimension.key) or r.findings)
+    return examined, tuple(r.dimension for r in rows if r not in examined)
+
+
 def build_reports(
     organisation: Organisation,
     portfolio: Portfolio,
@@ -277,153 +277,25 @@ def build_reports(
     return consultant, build_report(organisation, portfolio, peers, audience="client")
 
 
+def _survey_nps(audit: Audit | None) -> NpsResult | None:
+    """The NPS of an audit's survey; None without an audit or a survey."""
+    return net_promoter_score(audit.survey.scores) if audit and audit.survey else None
+
+
+def _quadrants(actions: tuple[Finding, ...]) -> dict[str, str]:
+    """Each recommendation with impact and effort: its place in the priority matrix."""
+    return {f.slug: priority_quadrant(f.impact, f.effort) for f in actions if f.impact and f.effort}
+
+
 def _evidence_by_type(audit: Audit) -> Counter[str]:
     """Observations behind the final findings in scope (those the scores rest on), by evidence
     type; linked stories count once."""
     final = [f for f in audit.findings if f.is_final and audit.examines(f.dimension)]
-    counts = Counter(e.type for f in final for e in f.evidence)
+    counts: Counter[str] = Counter(e.type for f in final for e in f.evidence)
     stories = {slug for f in final for slug in f.anecdotes}
     if stories:
         counts["anecdote"] += len(stories)
     return counts
-
-
-def _charts(
-    t: Translator,
-    organisation: Organisation,
-    rows: tuple[DimensionRow, ...],
-    score: AuditScore,
-    actions: tuple[Finding, ...],
-    history: tuple[HistoryPoint, ...],
-    anecdotes: tuple[Anecdote, ...],
-    model: ScoringModel,
-    accent: str = charts.ACCENT,
-) -> ReportCharts:
-    _ = t.gettext
-    language = organisation.report_language
-    labels = [r.dimension.label[language] for r in rows]
-    level = score.level.name[language] if score.level else _("Not assessed")
-    gauge = charts.responsive(
-        charts.gauge,
-        "chart-gauge",
-        value=score.index,
-        title=_("Overall index"),
-        description=_("{value} of 5: level {level}.").format(
-            value=t.number(score.index), level=level
-        ),
-        level_name=level,
-        not_assessed=_("Not assessed"),
-        value_text=t.number(score.index),
-        band_labels=[lv.name[language] for lv in model.levels],
-        accent=accent,
-    )
-    series = [charts.Series(_("This audit"), [r.score.score for r in rows], "current")]
-    if any(r.previous is not None for r in rows):
-        series.append(charts.Series(_("Previous audit"), [r.previous for r in rows], "previous"))
-    if any(r.benchmark is not None for r in rows):
-        series.append(
-            charts.Series(_("Sector peers (median)"), [r.benchmark for r in rows], "benchmark")
-        )
-    # a radar only where it still reads; it has no phone layout (the bars show the same)
-    radar = (
-        charts.radar(
-            "chart-radar",
-            labels,
-            series,
-            title=_("Profile over the dimensions"),
-            description=_("Score of each dimension on a scale of 1 to 5."),
-            value_format=t.number,
-            label_heading=_("Dimension"),
-            not_assessed=_("not assessed"),
-            accent=accent,
-        )
-        if charts.radar_fits(series[0].values)
-        else None
-    )
-    # the assessed dimensions, highest first; the dimension table lists every one
-    assessed = sorted(
-        (r for r in zip(labels, rows, strict=True) if r[1].score.score is not None),
-        key=lambda r: (-(r[1].score.score or 0), r[0]),
-    )
-    bars = charts.responsive(
-        charts.bars,
-        "chart-bars",
-        rows=[charts.BarRow(name, r.score.score, r.benchmark, r.previous) for name, r in assessed],
-        title=_("Scores per dimension"),
-        description=_bars_description(t, [r for _name, r in assessed]),
-        not_assessed=_("Not assessed"),
-        benchmark_label=_("Sector peers (median)"),
-        value_format=t.number,
-        previous_label=_("Previous audit"),
-        label_heading=_("Dimension"),
-        accent=accent,
-    )
-    planned = [f for f in actions if f.impact and f.effort]
-    matrix = (
-        charts.responsive(
-            charts_detail.priority_matrix,
-            "chart-matrix",
-            # no links inside the chart: an image (role=img) may not hold controls; the
-            # action plan table beside it links every recommendation
-            points=[charts.MatrixPoint(f.title, f.impact, f.effort) for f in planned],
-            title=_("Priority matrix"),
-            description=_("Recommendations by expected impact and effort."),
-            axis_impact=_("Impact"),
-            axis_effort=_("Effort"),
-            quadrant_names={k: t.gettext(v) for k, v in VALUE_LABELS["quadrant"].items()},
-            headings=("#", _("Recommendation"), _("Impact"), _("Effort"), _("Priority")),
-            accent=accent,
-        )
-        if planned
-        else None
-    )
-    trend = (
-        charts.responsive(
-            charts_detail.trend,
-            "chart-trend",
-            points=[
-                charts.TrendPoint(t.date(h.audit.date, "MMM yyyy"), h.score.index)
-                for h in history
-            ],
-            title=_("Overall index over time"),
-            description=_("Overall index of each audit of this organisation."),
-            value_format=t.number,
-            label_heading=_("Audit"),
-            accent=accent,
-        )
-        if len(history) > 1
-        else None
-    )
-    journeys = {
-        a.slug: charts.responsive(
-            charts_detail.journey_curve,
-            f"chart-journey-{a.slug}",
-            steps=[
-                charts.JourneyPoint(s.touchpoint, s.actor, s.emotion, s.moment_of_truth)
-                for s in a.journey
-            ],
-            title=_("Customer journey: {title}").format(title=a.title),
-            description=_("Emotion of the customer at each step, from −2 to +2."),
-            moment_label=_("Moment of truth"),
-            headings=("#", _("Step"), _("Actor"), _("Emotion"), _("Moment of truth")),
-            accent=accent,
-        )
-        for a in anecdotes
-    }
-    return ReportCharts(gauge, radar, bars, matrix, trend, journeys)
-
-
-def _bars_description(t: Translator, rows: list[DimensionRow]) -> str:
-    """What the bar chart shows, naming only the markers it has."""
-    _ = t.gettext
-    marked = [text for text, shown in (
-        (_("the previous audit"), any(r.previous is not None for r in rows)),
-        (_("the sector median"), any(r.benchmark is not None for r in rows)),
-    ) if shown]
-    text = _("The assessed dimensions from 1 to 5, highest first.")
-    if marked:
-        text += " " + _("Marked: {markers}.").format(markers=format_list(marked, locale=t.language))
-    return text
 
 
 @dataclass(frozen=True)

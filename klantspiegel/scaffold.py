@@ -2,7 +2,7 @@
 
 Every field of the schema is written, each under a comment with its meaning and allowed
 values, and with a placeholder that validates: a text in the report's language
-(klantspiegel.placeholders, which `check` also uses to find the ones left), the model.py
+(klantspiegel.placeholders, which `check` also uses to find the ones left), the schemas.py
 example for a value that has no language (a score, a choice), today for dates, the
 portfolio's first dimension, and `draft` status so that nothing reaches a client unfinished.
 Comments come from the same field descriptions as docs/authoring.md (klantspiegel.guide).
@@ -21,16 +21,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from klantspiegel.guide import DATE_WORDS, FieldDoc, documented_fields, yaml_value
+from klantspiegel.guide import yaml_value
 from klantspiegel.i18n import available_languages, default_locale, language_of
 from klantspiegel.load import (
     AUDIT_FILE,
     NOT_CONTENT,
     ORGANISATION_FILE,
     PORTFOLIO_FILE,
-    _content_folders,
-    _Reader,
+    content_folders_in,
     load_portfolio,
+    load_settings,
 )
 from klantspiegel.model import (
     AnecdoteFields,
@@ -41,6 +41,7 @@ from klantspiegel.model import (
     ScoringModel,
 )
 from klantspiegel.placeholders import BODY, Placeholders, placeholders
+from klantspiegel.schema_fields import DATE_WORDS, FieldDoc, documented_fields
 from klantspiegel.source import DEFAULT_MAX_FILE_BYTES, read_yaml_file
 from klantspiegel.text import slugify
 from klantspiegel.validate import suggestion
@@ -84,42 +85,61 @@ def scaffold(
     config, model = _portfolio_settings(root)
     dates = today or dt.date.today()
     if kind == "organisation":
-        if slug in NOT_CONTENT:
-            raise ScaffoldError(f"'{slug}' is a reserved folder name; choose another name")
-        texts = placeholders(_known_language(language or config.language))
-        portfolio_locale = config.locale or default_locale(config.language)
-        same = language_of(portfolio_locale) == texts.language
-        values = {"name": name, "language": texts.language,
-                  "locale": portfolio_locale if same else default_locale(texts.language)}
-        notes = {"sector": _sectors_note(root)}
-        text = _file_text(OrganisationFields, "organisation", values, notes, dates, texts)
-        return _create(root / slug / ORGANISATION_FILE, text)
+        return _new_organisation(root, slug, name, config, language, dates)
     if language is not None:
         raise ScaffoldError(f"a new {kind} is in its organisation's language; --language is "
                             "for a new portfolio or organisation")
     organisation_folder = _find(root, organisation, ORGANISATION_FILE, "organisation", kind)
     texts = placeholders(_organisation_language(organisation_folder, config.language))
     if kind == "audit":
-        keys = [d.key for d in model.dimensions]
-        follow_up = _follow_up(root, organisation_folder, dates,
-                               texts.of("audit")["follow_up"]["comment"])
-        values = {"title": name, "status": "draft", "dimensions": keys, "survey": None,
-                  "follow_up": follow_up}
-        notes = {"dimensions": "In this portfolio: " + ", ".join(keys) + "; remove the ones "
-                 "this audit does not examine.",
-                 "key_messages": "What a reader must remember, in your own words; delete the "
-                 "field to have them written from the scores.",
-                 "survey": "Leave it null for a survey.csv whose questions are found by their "
-                 "header text.",
-                 "follow_up": "One entry per recommendation of the audit before: give each "
-                 "its status and say what was done." if follow_up else "Empty: there are no "
-                 "recommendations of an earlier audit to follow up."}
-        text = _file_text(AuditFields, "audit", values, notes, dates, texts)
-        path = _create(organisation_folder / slug / AUDIT_FILE, text)
-        for folder in (FINDINGS_DIR, ANECDOTES_DIR):
-            (path.parent / folder).mkdir(exist_ok=True)
-        return path
+        return _new_audit(root, organisation_folder, slug, name, model, dates, texts)
     audit_folder = _find(organisation_folder, audit, AUDIT_FILE, "audit", kind)
+    return _new_story_or_finding(kind, audit_folder, slug, name, model, dates, texts)
+
+
+def _new_organisation(root: Path, slug: str, name: str, config: PortfolioConfig,
+                      language: str | None, dates: dt.date) -> Path:
+    """organisation.yaml in a new folder, in `language` or the portfolio's."""
+    if slug in NOT_CONTENT:
+        raise ScaffoldError(f"'{slug}' is a reserved folder name; choose another name")
+    texts = placeholders(_known_language(language or config.language))
+    portfolio_locale = config.locale or default_locale(config.language)
+    same = language_of(portfolio_locale) == texts.language
+    values = {"name": name, "language": texts.language,
+              "locale": portfolio_locale if same else default_locale(texts.language)}
+    notes = {"sector": _sectors_note(root)}
+    text = _file_text(OrganisationFields, "organisation", values, notes, dates, texts)
+    return _create(root / slug / ORGANISATION_FILE, text)
+
+
+def _new_audit(root: Path, organisation_folder: Path, slug: str, name: str,
+               model: ScoringModel, dates: dt.date, texts: Placeholders) -> Path:
+    """audit.yaml in a new folder, with its findings and anecdotes folders and a follow-up
+    entry per recommendation of the audit before."""
+    keys = [d.key for d in model.dimensions]
+    follow_up = _follow_up(root, organisation_folder, dates,
+                           texts.of("audit")["follow_up"]["comment"])
+    values = {"title": name, "status": "draft", "dimensions": keys, "survey": None,
+              "follow_up": follow_up}
+    notes = {"dimensions": "In this portfolio: " + ", ".join(keys) + "; remove the ones "
+             "this audit does not examine.",
+             "key_messages": "What a reader must remember, in your own words; delete the "
+             "field to have them written from the scores.",
+             "survey": "Leave it null for a survey.csv whose questions are found by their "
+             "header text.",
+             "follow_up": "One entry per recommendation of the audit before: give each "
+             "its status and say what was done." if follow_up else "Empty: there are no "
+             "recommendations of an earlier audit to follow up."}
+    text = _file_text(AuditFields, "audit", values, notes, dates, texts)
+    path = _create(organisation_folder / slug / AUDIT_FILE, text)
+    for folder in (FINDINGS_DIR, ANECDOTES_DIR):
+        (path.parent / folder).mkdir(exist_ok=True)
+    return path
+
+
+def _new_story_or_finding(kind: Kind, audit_folder: Path, slug: str, name: str,
+                          model: ScoringModel, dates: dt.date, texts: Placeholders) -> Path:
+    """A finding or anecdote file: front matter, then a placeholder body."""
     stories = sorted(slugify(p.stem) for p in (audit_folder / ANECDOTES_DIR).glob("*.md"))
     if kind == "finding":
         folder = audit_folder / FINDINGS_DIR
@@ -266,11 +286,9 @@ def _portfolio_settings(root: Path) -> tuple[PortfolioConfig, ScoringModel]:
     """The portfolio's configuration and scoring model, as the build reads them."""
     if not (root / PORTFOLIO_FILE).is_file():
         raise ScaffoldError(f"no {PORTFOLIO_FILE} in {root}: is this the portfolio folder?")
-    reader = _Reader(root.resolve())
-    config = reader.config()
-    model = reader.scoring_model(config.scoring_model) if config else None
+    config, model, problems = load_settings(root)
     if config is None or model is None:
-        found = "\n".join(p.format(relative_to=Path.cwd()) for p in reader.problems)
+        found = "\n".join(p.format(relative_to=Path.cwd()) for p in problems)
         raise ScaffoldError(f"the portfolio's configuration has problems; fix them first:\n"
                             f"{found}")
     return config, model
@@ -278,7 +296,7 @@ def _portfolio_settings(root: Path) -> tuple[PortfolioConfig, ScoringModel]:
 
 def _find(parent: Path, wanted: str | None, marker: str, what: str, kind: str) -> Path:
     """The folder of an existing organisation or audit, by folder name (or its slug)."""
-    known = [f.name for f in _content_folders(parent) if (f / marker).is_file()]
+    known = [f.name for f in content_folders_in(parent) if (f / marker).is_file()]
     listing = f"; {what}s: {', '.join(known)}" if known else f"; there is no {what} yet"
     if not wanted:
         raise ScaffoldError(f"a new {kind} needs the {what} it belongs to{listing}")
@@ -308,7 +326,7 @@ def _follow_up(root: Path, organisation_folder: Path, today: dt.date, comment: s
 def _sectors_note(root: Path) -> str:
     """Sectors already used, since peers are compared by the same spelling."""
     sectors = set()
-    for folder in _content_folders(root):
+    for folder in content_folders_in(root):
         document = read_yaml_file(folder / ORGANISATION_FILE, [], DEFAULT_MAX_FILE_BYTES) \
             if (folder / ORGANISATION_FILE).is_file() else None
         sector = document.data.get("sector") if document else None

@@ -43,7 +43,7 @@ _STRICT = {
 }
 
 
-class _PortfolioLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _PortfolioLoader(_BaseLoader):
     """Safe loader: dates stay text, only true/false are booleans, numbers are decimal."""
 
 
@@ -80,11 +80,12 @@ _PortfolioLoader.add_constructor("tag:yaml.org,2002:float", _decimal_float)
 for _tag in ("binary", "timestamp", "omap", "pairs", "set"):
     _PortfolioLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _no_such_type)
 
+# Both base loaders resolve plain scalars with the table of yaml's Resolver.
 _PortfolioLoader.yaml_implicit_resolvers = {
     first: [
         (tag, _STRICT.get(tag, regexp)) for tag, regexp in resolvers if tag != _TIMESTAMP
     ]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
 
 
@@ -325,6 +326,32 @@ def read_markdown_file(path: Path, problems: list[Problem], max_bytes: int) -> D
         )
         return None
     lines = text.split("\n")
+    closing = _front_matter_end(path, lines, problems)
+    if closing is None:
+        return None
+    parsed = parse_yaml("\n".join(lines[1:closing]), path, problems, first_line=2)
+    if parsed is None:
+        return None
+    data, key_lines = parsed
+    if data is None:
+        data, key_lines = {}, {(): 1}
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(
+                path,
+                2,
+                "",
+                (f"front matter must be YAML fields (key: value), not a {_yaml_kind(data)}"),
+            )
+        )
+        return None
+    body = "\n".join(lines[closing + 1 :])
+    return Document(path, data, key_lines, body=body, body_line=closing + 2)
+
+
+def _front_matter_end(path: Path, lines: list[str], problems: list[Problem]) -> int | None:
+    """The index of the line that closes the front matter; None, with the problem recorded,
+    when the front matter is missing, unclosed, or would leave fields out."""
     if lines[0].strip() != "---":
         problems.append(
             Problem(
@@ -360,24 +387,7 @@ def read_markdown_file(path: Path, problems: list[Problem], max_bytes: int) -> D
             "('---'; a '---' inside a value or a second block ends it too), so they would be "
             "left out of it: move them above that line")))
         return None
-    parsed = parse_yaml("\n".join(lines[1:closing]), path, problems, first_line=2)
-    if parsed is None:
-        return None
-    data, key_lines = parsed
-    if data is None:
-        data, key_lines = {}, {(): 1}
-    if not isinstance(data, dict):
-        problems.append(
-            Problem(
-                path,
-                2,
-                "",
-                (f"front matter must be YAML fields (key: value), not a {_yaml_kind(data)}"),
-            )
-        )
-        return None
-    body = "\n".join(lines[closing + 1 :])
-    return Document(path, data, key_lines, body=body, body_line=closing + 2)
+    return closing
 
 
 _FIELD = re.compile(r"^[a-z_]+[ \t]*:(?:[ \t]|$)")  # `status: draft`, at the start of a line

@@ -19,14 +19,13 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from klantspiegel.model import Audit, Portfolio, Schema, ScoringModel, _hex_colour
+from klantspiegel.model import Audit, Portfolio, Schema, ScoringModel
 from klantspiegel.problems import Problem
+from klantspiegel.schema_fields import is_colour, type_words
 from klantspiegel.source import Document, KeyPath, dotted
 from klantspiegel.text import slugify
 
 SchemaT = TypeVar("SchemaT", bound=Schema)
-_DATE = "a date as YYYY-MM-DD"
-_COLOUR = "a colour as #rrggbb"
 
 
 def fields_of(
@@ -80,9 +79,9 @@ def _describe(schema: type[BaseModel], location: KeyPath, detail: Any) -> str:
         return f"{value!r} is out of range{hint}"
     if length := _length_problem(kind, value, detail.get("ctx", {})):
         return f"{length}{hint}"
-    if kind == "value_error" and expected == _DATE:
+    if kind == "value_error" and field and _unwrap(field.annotation) is dt.date:
         return f"{value!r} is not a valid date{hint}"
-    if kind == "value_error" and expected == _COLOUR:
+    if kind == "value_error" and field and is_colour(field.metadata):
         return f"{value!r} is not a valid colour{hint}"
     message = detail["msg"].removeprefix("Value error, ")
     shown = "" if isinstance(value, dict | list) else f", got {value!r}"
@@ -170,7 +169,7 @@ def _model_at(schema: type[BaseModel], location: KeyPath) -> type[BaseModel] | N
 
 def _inner_metadata(annotation: Any) -> list[Any]:
     """The limits inside an optional type (`Score | None`), which pydantic leaves there."""
-    found = []
+    found: list[Any] = []
     for option in typing.get_args(annotation):
         if typing.get_origin(option) is typing.Annotated:
             for extra in typing.get_args(option)[1:]:
@@ -179,20 +178,15 @@ def _inner_metadata(annotation: Any) -> list[Any]:
 
 
 def _expected(field: FieldInfo) -> str:
-    """What a field takes, in words, from its type and limits (also used by the docs)."""
+    """What a field takes: its type in words where the type says it best (a date, a colour, a
+    choice, a whole number between limits), its meaning otherwise."""
     inner = _unwrap(field.annotation)
-    if inner is dt.date:
-        return _DATE
-    if any(getattr(m, "func", None) is _hex_colour for m in field.metadata):
-        return _COLOUR
-    if typing.get_origin(inner) is Literal:
-        return "one of: " + ", ".join(str(c) for c in typing.get_args(inner))
-    limits = [m for m in [*field.metadata, *_inner_metadata(field.annotation)]
-              if isinstance(m, Ge | Le)]
-    low = next((m.ge for m in limits if isinstance(m, Ge)), None)
-    high = next((m.le for m in limits if isinstance(m, Le)), None)
-    if inner is int and low is not None and high is not None:
-        return f"a whole number from {low} to {high}"
+    metadata = [*field.metadata, *_inner_metadata(field.annotation)]
+    bounded = {Ge, Le} <= {type(m) for m in metadata}
+    if (inner is dt.date or is_colour(field.metadata) or typing.get_origin(inner) is Literal
+            or (inner is int and bounded)):
+        words = type_words(inner, metadata)
+        return words if words.startswith("one of") else f"a {words}"
     return field.description or ""
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from klantspiegel.guide import documented_fields
 from klantspiegel.model import (
     AnecdoteFields,
     AuditFields,
@@ -23,6 +22,7 @@ from klantspiegel.model import (
 from klantspiegel.pipeline import build, check
 from klantspiegel.placeholders import placeholder_warnings, placeholders, texts_languages
 from klantspiegel.scaffold import ScaffoldError, scaffold, scaffold_portfolio
+from klantspiegel.schema_fields import documented_fields
 
 TODAY = dt.date(2026, 11, 2)
 SCHEMAS = {

@@ -96,7 +96,7 @@ def test_a_date_that_does_not_exist_is_an_error(small_portfolio):
     replace(path, "date: 2026-10-01", "date: 2026-13-45")
     problem = only_error(small_portfolio.root)
     assert (problem.line, problem.field) == (2, "date")
-    assert problem.message == "'2026-13-45' is not a valid date (expected a date as YYYY-MM-DD)"
+    assert problem.message == "'2026-13-45' is not a valid date (expected a date (YYYY-MM-DD))"
 
 
 def test_a_date_in_another_format_is_an_error(small_portfolio):
