@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from klantspiegel.delivery import DeliveryFailed, PasswordError, read_passwords
+from klantspiegel.exit_codes import ExitCode
 from klantspiegel.i18n import available_languages, language_name
 from klantspiegel.model import PortfolioConfig
 from klantspiegel.output import UnsafeOutput, check_output_location
@@ -31,7 +32,6 @@ from klantspiegel.render import DEFAULT_PDF_TIME_LIMIT, RenderFailed
 from klantspiegel.templating import THEME_DIR
 from klantspiegel.validate import coverage_warnings
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("build", "check", "serve", "new")
 NEW_KINDS = ("portfolio", "organisation", "audit", "finding", "anecdote")
 _DEFAULT_LANGUAGE = PortfolioConfig.model_fields["language"].default
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     source: Path = args.source
     if not source.is_dir() and args.command != "new":
         out.error(f"portfolio folder not found: {source}")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         if args.command == "check":
             return _check(args, out)
@@ -149,10 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         out.problems(error.problems)
         errors = sum(1 for p in error.problems if p.severity == "error")
         out.error(f"failed: {errors} error(s); nothing was written")
-        return EXIT_CONTENT
+        return ExitCode.CONTENT
     except (UnknownOrganisation, UnsafeOutput, PasswordError) as error:
         out.error(str(error))
-        return EXIT_USAGE
+        return ExitCode.USAGE
 
 
 def _check(args: argparse.Namespace, out: Output) -> int:
@@ -180,8 +180,8 @@ def _check(args: argparse.Namespace, out: Output) -> int:
                 time.perf_counter() - started)
     if args.strict and warnings:
         out.error(f"failed: {len(warnings)} warning(s) treated as errors (--strict)")
-        return EXIT_CONTENT
-    return EXIT_OK
+        return ExitCode.CONTENT
+    return ExitCode.OK
 
 
 def _build(args: argparse.Namespace, out: Output) -> int:
@@ -194,13 +194,13 @@ def _build(args: argparse.Namespace, out: Output) -> int:
                            pdf_variant=args.pdf_variant, passwords=passwords)
         except DeliveryFailed as failed:
             out.error(f"{failed}; {args.output} was left as it was")
-            return EXIT_CONTENT
+            return ExitCode.CONTENT
         except RenderFailed as failed:
             for message in failed.messages:
                 out.error(message)
             out.error(f"failed: {len(failed.messages)} organisation(s) could not be rendered; "
                       f"{args.output} was left as it was")
-            return EXIT_CONTENT
+            return ExitCode.CONTENT
     out.problems(result.warnings)
     if result.without_password:
         out.say(f"no password, so no encrypted delivery for: {', '.join(result.without_password)}")
@@ -211,7 +211,7 @@ def _build(args: argparse.Namespace, out: Output) -> int:
         "warnings": len(result.warnings), "pages": result.pages, "PDFs": result.pdfs,
         "rendered": len(result.rendered), **delivered,
     }, result.seconds)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _new(args: argparse.Namespace, out: Output) -> int:
@@ -229,13 +229,13 @@ def _new(args: argparse.Namespace, out: Output) -> int:
                               language=args.language)]
     except ScaffoldError as error:
         out.error(str(error))
-        return EXIT_USAGE
+        return ExitCode.USAGE
     for path in paths:
         out.say(f"wrote {shown_path(path)}")
     if args.kind == "portfolio":
         out.say(f"next: fill in the placeholders; 'check --source {shown_path(folder)}' "
                 "lists the ones left")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 class Output:
@@ -280,7 +280,7 @@ class Output:
         self.stdout.print(table)
 
     @contextmanager
-    def progress(self, label: str) -> Iterator[object]:
+    def progress(self, label: str) -> Iterator[Callable[[str, int, int], None] | None]:
         """A progress bar callback on a terminal; None (no bar) elsewhere or with --quiet."""
         if self.quiet or not self.stderr.is_terminal:
             yield None

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from klantspiegel.cache import files_under
+from klantspiegel.layout import DELIVERY_DIR
 from klantspiegel.problems import Problem
 from klantspiegel.source import parse_yaml
+from klantspiegel.writes import artifact_writer
 
-DELIVERY_DIR = "delivery"
 ENVIRONMENT_PREFIX = "KLANTSPIEGEL_PASSWORD_"
 # The manifest key of a delivery: never equal to a planned key, so it is written on every build.
 ENCRYPTED_ANEW = "encrypted anew on every build"
@@ -174,9 +175,8 @@ def encrypt_pdf(source: Path, target: Path, password: str) -> Path:
     # A random owner password nobody keeps: the permissions hold for everyone with the password.
     encryption = pikepdf.Encryption(user=password, owner=secrets.token_urlsafe(32), R=6,
                                     aes=True, allow=allow)
-    target.unlink(missing_ok=True)  # never write through a hard link into the previous output
-    with pikepdf.open(source) as pdf:
-        pdf.save(target, encryption=encryption)
+    with pikepdf.open(source) as pdf, artifact_writer(target) as handle:
+        pdf.save(handle, encryption=encryption)
     return target
 
 
@@ -184,9 +184,11 @@ def zip_bundle(bundle: Path, target: Path, slug: str, password: str) -> Path:
     """The client bundle as one AES-256 zip whose files unpack into a folder `<org>/`."""
     import pyzipper
 
-    target.unlink(missing_ok=True)
-    with pyzipper.AESZipFile(target, "w", compression=pyzipper.ZIP_DEFLATED,
-                             encryption=pyzipper.WZ_AES) as archive:
+    with (
+        artifact_writer(target) as handle,
+        pyzipper.AESZipFile(handle, "w", compression=pyzipper.ZIP_DEFLATED,
+                            encryption=pyzipper.WZ_AES) as archive,
+    ):
         archive.setpassword(password.encode())
         archive.setencryption(pyzipper.WZ_AES, nbits=256)
         for file in files_under(bundle):

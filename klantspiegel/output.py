@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from klantspiegel.cache import CACHE_DIR, MANIFEST, cache_folder
+from klantspiegel.layout import SITE_DIR
+from klantspiegel.writes import write_artifact
 
 STAGING_PREFIX = ".klantspiegel-staging-"
 RETIRED_PREFIX = ".klantspiegel-retired-"  # an old output, kept until the new one is in
@@ -114,7 +116,7 @@ def _is_marker(path: Path) -> bool:
 
 def _built_before_markers(output: Path) -> bool:
     """An output of a build older than the marker: its build cache beside it lists it."""
-    return (cache_folder(output) / MANIFEST).is_file() and (output / "site").is_dir()
+    return (cache_folder(output) / MANIFEST).is_file() and (output / SITE_DIR).is_dir()
 
 
 def _relation(path: Path, folder: Path) -> str | None:
@@ -198,9 +200,7 @@ def staged_output(
 
 
 def _write_marker(folder: Path) -> None:
-    marker = folder / MARKER
-    marker.unlink(missing_ok=True)  # a hard link to the previous output's marker
-    marker.write_text(MARKER_TEXT, encoding="utf-8")
+    write_artifact(folder / MARKER, MARKER_TEXT)  # the old one is linked to the previous output
 
 
 def _swap_in(staging: Path, output: Path) -> None:

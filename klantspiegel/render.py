@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import ctypes
 import os
-import shutil
 import signal
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -26,18 +26,11 @@ from typing import Any
 from klantspiegel.cache import files_under
 from klantspiegel.exports import export_tables, write_exports
 from klantspiegel.i18n import language_of
+from klantspiegel.layout import ASSETS_DIR, EXPORTS_DIR, PDF_DIR, SITE_DIR
 from klantspiegel.limits import time_limit
 from klantspiegel.model import Portfolio
 from klantspiegel.pdf import render_pdf
-from klantspiegel.plan import (
-    ASSETS_DIR,
-    EXPORTS_DIR,
-    PDF_DIR,
-    SITE_DIR,
-    BuildPlan,
-    OrganisationPlan,
-    SitePlan,
-)
+from klantspiegel.plan import BuildPlan, OrganisationPlan, SitePlan
 from klantspiegel.problems import ContentError, Problem
 from klantspiegel.single_file import render_single_file
 from klantspiegel.site import (
@@ -52,6 +45,7 @@ from klantspiegel.templating import (
     template_errors_as_problems,
     template_problem,
 )
+from klantspiegel.writes import copy_artifact
 
 DEFAULT_PDF_TIME_LIMIT = 300.0  # seconds; the largest example report renders in about 4
 PAGE_TIME_LIMIT = 30.0  # seconds; a page renders in milliseconds, so only a runaway loop hits it
@@ -96,7 +90,7 @@ class RenderJob:
     pdf_time_limit: float
 
 
-_JOB: RenderJob | None = None  # set before the pool forks; read by the workers
+_WORKER_JOB: RenderJob | None = None  # a pool worker's job, set once as the worker starts
 
 
 def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> RenderOutcome:
@@ -106,7 +100,6 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
     client bundle), each PDF, the exports, and, once every page exists, the site's search
     index, which then runs alongside the PDFs still rendering.
     """
-    global _JOB
     _remove_stale(job)
     outcome = RenderOutcome()
     with template_errors_as_problems():
@@ -116,22 +109,18 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
     tasks: list[Task] = []
     for organisation in todo:
         tasks.append(("pages", organisation.slug))
-        if organisation.pdf_key:
+        if organisation.pdf:
             tasks.append(("pdf", organisation.slug))
     tasks.append(("exports", ""))
     failures: list[str] = []
     problems: list[Problem] = []
-    _JOB = job
-    try:
-        for result in _run_tasks(tasks, jobs, progress):
-            if isinstance(result, str):
-                failures.append(result)
-            elif isinstance(result, Problem):
-                problems.append(result)
-            else:
-                outcome.merge(result)
-    finally:
-        _JOB = None
+    for result in _run_tasks(job, tasks, jobs, progress):
+        if isinstance(result, str):
+            failures.append(result)
+        elif isinstance(result, Problem):
+            problems.append(result)
+        else:
+            outcome.merge(result)
     if problems:
         raise ContentError(sorted(set(problems)))  # one broken template fails many pages
     if failures:
@@ -144,7 +133,7 @@ Task = tuple[str, str]  # (what: pages | pdf | exports | search, organisation sl
 SEARCH_TASK: Task = ("search", "")
 
 
-def _run_tasks(tasks: list[Task], jobs: int, progress: Progress | None
+def _run_tasks(job: RenderJob, tasks: list[Task], jobs: int, progress: Progress | None
                ) -> Iterator[RenderOutcome | str | Problem]:
     """Run the tasks, and the site's search index after the last pages task; yield results."""
     pages_left = sum(1 for kind, _ in tasks if kind == "pages")
@@ -153,16 +142,17 @@ def _run_tasks(tasks: list[Task], jobs: int, progress: Progress | None
         ordered = [t for t in tasks if t[0] == "pages"] + [SEARCH_TASK] + [
             t for t in tasks if t[0] != "pages"]
         for done, task in enumerate(ordered, 1):
-            yield _run_task(task)
-            _report(progress, task, done, total)
+            yield _run_task(job, task)
+            _report(job, progress, task, done, total)
         return
     if any(kind == "pdf" for kind, _ in tasks):
         import weasyprint  # noqa: F401  (once, before the fork, not once in every worker)
+    # Forked workers inherit the job as the initializer's argument: nothing is pickled.
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
-                             initializer=_die_with_parent) as pool:
-        pending = {pool.submit(_run_task, task): task for task in tasks}
+                             initializer=_start_worker, initargs=(job,)) as pool:
+        pending = {pool.submit(_run_worker_task, task): task for task in tasks}
         if pages_left == 0:
-            pending[pool.submit(_run_task, SEARCH_TASK)] = SEARCH_TASK
+            pending[pool.submit(_run_worker_task, SEARCH_TASK)] = SEARCH_TASK
         done = 0
         while pending:
             future = next(as_completed(pending))
@@ -171,40 +161,47 @@ def _run_tasks(tasks: list[Task], jobs: int, progress: Progress | None
             try:
                 yield future.result()
             except Exception as error:  # a worker that died: say which task it ran
-                yield f"{_task_name(task)}: {type(error).__name__}: {error}"
-            _report(progress, task, done, total)
+                yield f"{_task_name(job, task)}: {type(error).__name__}: {error}"
+            _report(job, progress, task, done, total)
             if task[0] == "pages":
                 pages_left -= 1
                 if pages_left == 0:
-                    pending[pool.submit(_run_task, SEARCH_TASK)] = SEARCH_TASK
+                    pending[pool.submit(_run_worker_task, SEARCH_TASK)] = SEARCH_TASK
 
 
-def _report(progress: Progress | None, task: Task, done: int, total: int) -> None:
+def _report(job: RenderJob, progress: Progress | None, task: Task, done: int, total: int
+            ) -> None:
     if progress:
-        progress(_task_name(task), done, total)
+        progress(_task_name(job, task), done, total)
 
 
-def _task_name(task: Task) -> str:
+def _task_name(job: RenderJob, task: Task) -> str:
     kind, slug = task
     if not slug:
         return "search index" if kind == "search" else kind
-    assert _JOB is not None
-    name = next(o.name for o in _JOB.plan.organisations if o.slug == slug)
+    name = next(o.name for o in job.plan.organisations if o.slug == slug)
     return f"{name} (PDF)" if kind == "pdf" else name
 
 
-def _die_with_parent() -> None:
-    """A worker whose build was killed stops too, instead of holding its output pipes open."""
+def _start_worker(job: RenderJob) -> None:
+    """Keep the worker's job; a worker whose build was killed stops too, instead of holding
+    its output pipes open."""
+    global _WORKER_JOB
+    _WORKER_JOB = job
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _run_task(task: Task) -> RenderOutcome | str | Problem:
-    """Run one task (in a worker); a failure becomes a message naming its organisation,
+def _run_worker_task(task: Task) -> RenderOutcome | str | Problem:
+    """Run one task in a pool worker, with the job the worker started with."""
+    assert _WORKER_JOB is not None
+    return _run_task(_WORKER_JOB, task)
+
+
+def _run_task(job: RenderJob, task: Task) -> RenderOutcome | str | Problem:
+    """Run one task; a failure becomes a message naming its organisation,
     a template error a problem at the template's file and line."""
-    assert _JOB is not None
-    job = _JOB
     kind, slug = task
     try:
         if kind == "search":
@@ -218,10 +215,11 @@ def _run_task(task: Task) -> RenderOutcome | str | Problem:
         outcome.merge(_render_bundle(job, organisation))
         return outcome
     except PdfTimeout:
-        return (f"{_task_name(task)}: took longer than {job.pdf_time_limit:g} s "
+        return (f"{_task_name(job, task)}: took longer than {job.pdf_time_limit:g} s "
                 "to render and was stopped")
     except Exception as error:
-        return template_problem(error) or f"{_task_name(task)}: {type(error).__name__}: {error}"
+        return template_problem(error) or \
+            f"{_task_name(job, task)}: {type(error).__name__}: {error}"
 
 
 def _render_site_pages(
@@ -234,7 +232,7 @@ def _render_site_pages(
         outcome.merge(_artifact(job, assets_id, site.assets_key, lambda: _assets(job, out_dir)))
     for page, key in pages:
         outcome.merge(_artifact(job, f"{site.folder}/{page.path}", key,
-                                lambda page=page: _render_page(job, page, out_dir, site.shared)))
+                                partial(_render_page, job, page, out_dir, site.shared)))
     return outcome
 
 
@@ -258,29 +256,27 @@ def _render_search(job: RenderJob, site: SitePlan) -> RenderOutcome:
 
 
 def _render_pdf(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome:
-    if organisation.pdf_key is None:
+    if organisation.pdf is None:
         return RenderOutcome()
+    inputs, key = organisation.pdf.inputs, organisation.pdf.key
     target = job.staging / PDF_DIR / f"{organisation.slug}.pdf"
     pages: list[int] = []
 
     def render() -> list[Path]:
         with time_limit(job.pdf_time_limit, PdfTimeout):
-            pages.append(render_pdf(organisation.report, job.portfolio, job.theme_dir, target,
-                                    job.plan.pdf_variant))
+            pages.append(render_pdf(inputs, target))
         return [target]
 
-    outcome = _artifact(job, f"{PDF_DIR}/{organisation.slug}.pdf", organisation.pdf_key, render)
+    outcome = _artifact(job, f"{PDF_DIR}/{organisation.slug}.pdf", key, render)
     if pages:
         outcome.pdf_pages[organisation.slug] = pages[0]
     copy = job.staging / organisation.bundle.folder / target.name
 
     def copy_into_bundle() -> list[Path]:
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(target, copy)
-        return [copy]
+        return [copy_artifact(target, copy)]
 
     outcome.merge(_artifact(job, f"{organisation.bundle.folder}/{target.name}",
-                            organisation.pdf_key, copy_into_bundle))
+                            key, copy_into_bundle))
     return outcome
 
 

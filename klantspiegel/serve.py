@@ -28,11 +28,12 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
+from klantspiegel.exit_codes import ExitCode
+from klantspiegel.layout import PDF_DIR, SITE_DIR
 from klantspiegel.pipeline import build
 from klantspiegel.problems import ContentError
 from klantspiegel.templating import THEME_DIR, environment
 
-EXIT_OK, EXIT_USAGE = 0, 2
 LIVE = "/__klantspiegel/"  # the server's own files; no site page can live under this name
 ASSETS = {"live.js": "text/javascript", "error.css": "text/css", "failed.svg": "image/svg+xml"}
 ASSETS_DIR = Path(__file__).resolve().parent / "serve_assets"
@@ -47,8 +48,8 @@ class Preview:
 
     def __init__(self, source: Path, output: Path, build_options: dict[str, Any]):
         self.source = source
-        self.site = output / "site"
-        self.pdf = output / "pdf"
+        self.site = output / SITE_DIR
+        self.pdf = output / PDF_DIR
         self.problems: list[str] = []
         self.version = ""  # "<server start>-<build number>": a page that saw another reloads
         self._output = output
@@ -135,8 +136,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if preview.problems and Path(path).suffix in ("", ".html"):
             page = error_page(preview.problems)
             return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", page)
-        if path.startswith("/pdf/"):
-            file = file_under(preview.pdf, path.removeprefix("/pdf/"))
+        if path.startswith(f"/{PDF_DIR}/"):
+            file = file_under(preview.pdf, path.removeprefix(f"/{PDF_DIR}/"))
         else:
             file = file_under(preview.site, path)
         if file is not None and file.is_dir():
@@ -302,10 +303,10 @@ def run(
     if not (_is_loopback(host) or allow_remote):
         print(f"error: serve only listens on this computer (127.0.0.1), not on {host}",
               file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     if not source.is_dir():
         print(f"error: portfolio folder not found: {source}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     source, output, theme_dir = source.resolve(), output.resolve(), theme_dir.resolve()
     options: dict[str, Any] = {"pdf": pdf, "theme_dir": theme_dir}
     if jobs is not None:  # else build()'s own default
@@ -315,7 +316,7 @@ def run(
         server = PreviewServer(host, port, preview)
     except OSError as error:
         print(f"error: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     folders = [source] + ([theme_dir] if theme_dir.is_dir() else [])
     stop = threading.Event()
     watcher = threading.Thread(target=watch_and_rebuild, args=(preview, folders, output, stop),
@@ -345,7 +346,7 @@ def run(
         if previous_sigterm is not None:
             signal.signal(signal.SIGTERM, previous_sigterm)
     print("stopped", flush=True)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _is_loopback(host: str) -> bool:

@@ -35,6 +35,7 @@ from klantspiegel.model import Portfolio
 from klantspiegel.site import Page, inline_search_script, search_entries
 from klantspiegel.templating import environment
 from klantspiegel.web_fonts import subset_path, web_font
+from klantspiegel.writes import write_artifact
 
 TEMPLATE = "site/single_file.html"
 SCRIPT = "assets/js/site.js"
@@ -94,9 +95,7 @@ def render_single_file(
            "base-uri 'none'; form-action 'none'")
     style_uri = "data:text/css;base64," + base64.b64encode(style.encode()).decode()
     document = env.get_template(TEMPLATE).render(**context, style_uri=style_uri, csp=csp)
-    target.unlink(missing_ok=True)
-    target.write_text(document, encoding="utf-8")
-    return target
+    return write_artifact(target, document)
 
 
 @dataclass(frozen=True)

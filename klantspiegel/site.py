@@ -29,18 +29,19 @@ from klantspiegel.descriptions import (
     portfolio_description,
 )
 from klantspiegel.i18n import VALUE_LABELS, Translator
+from klantspiegel.layout import PDF_DIR
 from klantspiegel.model import Portfolio
 from klantspiegel.presentation import contents, site_sections
 from klantspiegel.report import OrganisationReport, dimension_overview
 from klantspiegel.templating import environment
 from klantspiegel.walk import entry, walk
+from klantspiegel.writes import write_artifact
 
 SEARCH_DIR = "pagefind"
 # A client bundle is opened from disk, where Pagefind cannot fetch its index: its index is a
 # script that sets this global, loaded by a <script> tag (see `write_inline_search_index`).
 INLINE_SEARCH_FILE = "search/index.js"
 INLINE_SEARCH_GLOBAL = "KLANTSPIEGEL_SEARCH"
-PDF_DIR = "pdf"  # the output's folder of PDFs, beside the site
 # Assets no HTML page uses (patterns): WeasyPrint reads the print stylesheet from the theme
 # itself, the single-file report the font subsets (web_fonts.py).
 UNUSED_ASSETS = frozenset({"css/pdf.css", "fonts/*.subset.woff2"})
@@ -56,6 +57,7 @@ class Page:
     template: str
     locale: str  # the locale tag it is written in: "en-GB"
     context: Mapping[str, Any] = field(default_factory=dict)
+    owner: str | None = None  # the organisation (slug) whose page it is; None: the portfolio's
 
     @property
     def media(self) -> tuple[tuple[str, Path], ...]:
@@ -122,19 +124,21 @@ def _organisation_pages(
     # the organisation page's sections and its navigation follow the PDF's contents
     sections = site_sections(contents(report, t))
     base = {"report": report, "organisation": report.organisation, "site_sections": sections}
+    owner = report.organisation.slug
     pages = [Page(f"{prefix}index.html", "site/organisation.html", locale,
                   {**base, "org_root": "", "pdf_href": pdf_href,
                    "method": audit_method(report), "audit_links": audit_links(report),
                    "previous_folder": previous_folder(report),
-                   "description": organisation_description(report, t)})]
+                   "description": organisation_description(report, t)}, owner)]
     for finding in report.findings:
         pages.append(Page(f"{prefix}findings/{finding.slug}.html", "site/finding.html", locale,
                           {**base, "finding": finding, "org_root": "../",
-                           "description": finding_description(report, finding, t)}))
+                           "description": finding_description(report, finding, t)}, owner))
     for anecdote in report.anecdotes:
         pages.append(Page(f"{prefix}anecdotes/{anecdote.slug}.html", "site/anecdote.html",
                           locale, {**base, "anecdote": anecdote, "org_root": "../",
-                                     "description": anecdote_description(report, anecdote, t)}))
+                                     "description": anecdote_description(report, anecdote, t)},
+                          owner))
     return pages
 
 
@@ -162,7 +166,8 @@ def _forwarding_pages(prefix: str, report: OrganisationReport) -> list[Page]:
         Page(f"{folder}{path}", "site/forward.html", report.organisation.report_locale,
              {"organisation": report.organisation, "title": title,
               "target": "../" * (path.count("/") + 2) + path,
-              "description": forwarding_description(title, report.organisation, t)})
+              "description": forwarding_description(title, report.organisation, t)},
+             report.organisation.slug)
         for path, title in targets
     ]
 
@@ -199,19 +204,13 @@ def render_page(
     target = out_dir / page.path
     target.parent.mkdir(parents=True, exist_ok=True)
     written = [target]
-    _replace(target, html.encode())
+    write_artifact(target, html.encode())
     for url, source in page.media:
         copy = target.parent / url
         copy.parent.mkdir(exist_ok=True)
-        _replace(copy, source.read_bytes())
+        write_artifact(copy, source.read_bytes())
         written.append(copy)
     return written
-
-
-def _replace(target: Path, data: bytes) -> None:
-    """Write a new file: never into the old one, which may be linked to the previous output."""
-    target.unlink(missing_ok=True)
-    target.write_bytes(data)
 
 
 def copy_assets(theme_dir: Path, portfolio: Portfolio, target: Path) -> str | None:
@@ -225,13 +224,13 @@ def copy_assets(theme_dir: Path, portfolio: Portfolio, target: Path) -> str | No
     # The accent colour lives in a stylesheet: a strict CSP allows no inline styles.
     accent = portfolio.config.accent_colour
     (target / "css").mkdir(parents=True, exist_ok=True)
-    _replace(target / "css" / "theme.css", f":root {{ --accent: {accent}; }}\n".encode())
+    write_artifact(target / "css" / "theme.css", f":root {{ --accent: {accent}; }}\n".encode())
     name = logo_name(portfolio)
-    if name is None:
+    if name is None or portfolio.config.logo is None:
         return None
     logo = entry(portfolio.root / portfolio.config.logo, portfolio.root)
     if logo.is_file:  # anything else was refused when the portfolio was loaded
-        _replace(target / name, logo.path.read_bytes())
+        write_artifact(target / name, logo.path.read_bytes())
     return name
 
 
@@ -249,7 +248,7 @@ def copy_tree(
         if found.is_file and not any(fnmatchcase(relative.as_posix(), p) for p in leave_out):
             copy = target / relative
             copy.parent.mkdir(parents=True, exist_ok=True)
-            _replace(copy, found.path.read_bytes())
+            write_artifact(copy, found.path.read_bytes())
 
 
 def logo_name(portfolio: Portfolio) -> str | None:
@@ -312,7 +311,7 @@ def write_inline_search_index(site_dir: Path, page_paths: Iterable[str]) -> Path
     """Write the site's inline search index (a client bundle's); returns the file."""
     target = site_dir / INLINE_SEARCH_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
-    _replace(target, inline_search_script(search_entries(site_dir, page_paths)).encode())
+    write_artifact(target, inline_search_script(search_entries(site_dir, page_paths)).encode())
     return target
 
 

@@ -1,0 +1,52 @@
+"""Writing an output file: the one way every artifact reaches the disk.
+
+A rebuild's staging folder starts as hard links to the previous output's files, so writing
+into an existing file would change the previous output with it. Every artifact is therefore
+written to a new file in the same folder and renamed over its name (`os.replace`): the old
+file, and every other name it has, keeps its bytes, and a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+_TEMPORARY = ".klantspiegel-writing-"  # a file being written; renamed when complete
+_MODE = 0o666  # as open() creates a file: the umask decides, like any other written file
+
+
+@contextmanager
+def artifact_writer(target: Path) -> Iterator[BinaryIO]:
+    """A binary file to write `target` into; it takes target's name only once complete.
+
+    On an error the partial file goes and `target` stays as it was.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f"{_TEMPORARY}{secrets.token_hex(6)}-{target.name}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _MODE)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            yield handle
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_artifact(target: Path, data: bytes | str) -> Path:
+    """Write `data` (text as UTF-8) as the file `target`, never into an existing file there."""
+    with artifact_writer(target) as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return target
+
+
+def copy_artifact(source: Path, target: Path) -> Path:
+    """Copy the file `source` to `target`, never into an existing file there."""
+    with source.open("rb") as original, artifact_writer(target) as handle:
+        shutil.copyfileobj(original, handle)
+    return target

@@ -1,0 +1,78 @@
+"""Every artifact is written as a new file, never into the old one.
+
+A rebuild's staging folder starts as hard links to the previous output, so a writer that
+opened an existing file for writing would change the previous output too. Here the rebuild
+re-renders every artifact (a new code digest and accent colour change every key) with the
+removal of stale files switched off, so each writer meets its own previous file,
+hard-linked, at its name.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import PortfolioWriter, write_small_portfolio
+
+import klantspiegel.pipeline as pipeline
+import klantspiegel.render as render
+from klantspiegel.delivery import Passwords
+from klantspiegel.output import MARKER
+from klantspiegel.pipeline import build
+
+ORG = "postbedrijf"
+PASSWORDS = Passwords(from_file={ORG: "correct horse battery staple"})
+
+# One file of each writer kind: path in the output.
+WRITTEN = {
+    "page": "site/index.html",
+    "asset": "site/assets/css/theme.css",
+    "copied asset": "site/assets/css/site.css",
+    "export": "exports/scores.json",
+    "PDF": f"pdf/{ORG}.pdf",
+    "PDF copied into the bundle": f"clients/{ORG}/{ORG}.pdf",
+    "single-file report": f"clients/{ORG}/{ORG}.html",
+    "inline search index": f"clients/{ORG}/search/index.js",
+    "encrypted PDF": f"delivery/{ORG}/{ORG}.pdf",
+    "encrypted zip": f"delivery/{ORG}/{ORG}.zip",
+    "output marker": MARKER,
+}
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, bytes]]:
+    """(output, previous output kept by hard links, the previous bytes) after the rebuild."""
+    root = tmp_path_factory.mktemp("writes")
+    source, output, kept = root / "audits", root / "output", root / "kept"
+    writer = write_small_portfolio(PortfolioWriter(source))
+    build(source, output, jobs=1, passwords=PASSWORDS)
+    shutil.copytree(output, kept, copy_function=os.link)  # more names for the same files
+    before = {name: (kept / name).read_bytes() for name in WRITTEN.values()}
+    writer.write("portfolio.yaml", "consultancy: Test Advies\nlanguage: nl\n"
+                                   "accent_colour: '#7a1d5b'\n")  # the assets' key
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "code_digest", lambda: "another version of the code")
+        patch.setattr(render, "_remove_stale", lambda job: None)
+        build(source, output, jobs=1, passwords=PASSWORDS)
+    return output, kept, before
+
+
+@pytest.mark.parametrize("name", WRITTEN.values(), ids=WRITTEN.keys())
+def test_rendering_an_artifact_again_leaves_the_previous_outputs_file_alone(rebuilt, name):
+    output, kept, before = rebuilt
+    assert (kept / name).read_bytes() == before[name]
+    assert not os.path.samefile(output / name, kept / name)  # a new file took the name
+
+
+def test_an_interrupted_write_leaves_the_old_file_and_no_partial_one(tmp_path):
+    from klantspiegel.writes import artifact_writer
+
+    target = tmp_path / "page.html"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), artifact_writer(target) as handle:
+        handle.write(b"half a ")
+        raise RuntimeError("killed")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
