@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # klantspiegel,
 import weasyprint
 from synthetic import generate
 
-from klantspiegel.pdf import pdf_html, render_pdf
+from klantspiegel.pdf import PdfInputs, pdf_html, render_pdf
 from klantspiegel.pipeline import build, check
 from klantspiegel.report import build_report, latest_scores
 from klantspiegel.templating import THEME_DIR
@@ -152,7 +152,7 @@ def _pdfs(source: Path, runs: int, jobs: int, sample: int) -> dict:
     peers = latest_scores(portfolio)
     reports = [build_report(o, portfolio, peers, audience="client")
                for o in portfolio.organisations[:sample]]
-    htmls = [pdf_html(r, portfolio, THEME_DIR) for r in reports]
+    htmls = [pdf_html(PdfInputs.of(r, portfolio, THEME_DIR)) for r in reports]
     target = Path(tempfile.mkdtemp(prefix="klantspiegel-pdf-"))
     base = THEME_DIR.resolve().as_uri() + "/"
 
@@ -162,8 +162,8 @@ def _pdfs(source: Path, runs: int, jobs: int, sample: int) -> dict:
                                                                   **options)
 
     def ours() -> int:
-        return sum(render_pdf(r, portfolio, THEME_DIR, target / f"{r.organisation.slug}.pdf")
-                   for r in reports)
+        return sum(render_pdf(PdfInputs.of(r, portfolio, THEME_DIR),
+                              target / f"{r.organisation.slug}.pdf") for r in reports)
 
     pages = ours()
     figures: dict = {
@@ -190,8 +190,7 @@ def _parallel(reports: list, portfolio, target: Path, jobs: int) -> None:
     from multiprocessing import get_context
 
     with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-        list(pool.map(render_pdf, reports, [portfolio] * len(reports),
-                      [THEME_DIR] * len(reports),
+        list(pool.map(render_pdf, [PdfInputs.of(r, portfolio, THEME_DIR) for r in reports],
                       [target / f"p-{r.organisation.slug}.pdf" for r in reports]))
 
 

@@ -12,17 +12,21 @@ import csv
 import datetime as dt
 import io
 import re
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import jinja2
 from markupsafe import Markup
 
+from klantspiegel.cache import Fingerprints, TemplateDigests, digest
 from klantspiegel.exports import CSV_BOM, csv_cell
 from klantspiegel.i18n import N_, Translator
-from klantspiegel.model import Portfolio
+from klantspiegel.model import Portfolio, PortfolioConfig, ScoringModel
 from klantspiegel.presentation import contents
 from klantspiegel.report import OrganisationReport
 from klantspiegel.templating import environment
+from klantspiegel.writes import write_artifact
 
 if TYPE_CHECKING:
     import pikepdf
@@ -33,6 +37,63 @@ PDF_TEMPLATE = "pdf/report.html"
 # `_archival`), with the findings CSV as its associated file.
 PDF_VARIANTS = {"accessible": "pdf/ua-1", "archival": "pdf/a-3a"}
 DEFAULT_PDF_VARIANT = "accessible"
+
+
+# --- what a PDF is made from -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PdfInputs:
+    """Everything one PDF is made from, declared once.
+
+    `pdf_html` and `render_pdf` render from these fields alone, and `key` hashes every one of
+    them, so nothing can reach the PDF without reaching its cache key: a new input is a new
+    field, keyed by being there.
+    """
+
+    report: OrganisationReport  # the client report: findings, scores, charts, language
+    config: PortfolioConfig  # consultancy, accent colour, logo
+    model: ScoringModel
+    variant: str  # one of PDF_VARIANTS
+    # Folders read from, keyed by what the PDF reads there (`FOLDERS`), not by where they are.
+    theme_dir: Path
+    root: Path  # the portfolio: its template overrides, assets, logo and images
+
+    FOLDERS = ("theme_dir", "root")
+
+    @classmethod
+    def of(cls, report: OrganisationReport, portfolio: Portfolio, theme_dir: Path,
+           variant: str = DEFAULT_PDF_VARIANT) -> PdfInputs:
+        """The inputs of an organisation's PDF in a build of portfolio with theme_dir."""
+        return cls(report, portfolio.config, portfolio.scoring_model, variant, theme_dir,
+                   portfolio.root)
+
+    @property
+    def locale(self) -> str:
+        return self.report.organisation.report_locale
+
+    @property
+    def media(self) -> tuple[tuple[str, Path], ...]:
+        """The images the report's Markdown shows, as (URL in the theme, source file)."""
+        return (*(media for finding in self.report.findings for media in finding.media),
+                *(media for story in self.report.anecdotes for media in story.media))
+
+    def environment(self) -> jinja2.Environment:
+        return environment(self.theme_dir, self.root, self.locale)
+
+    def key(self, code: str, values: Fingerprints, templates: TemplateDigests,
+            assets: str) -> str:
+        """The PDF's cache key: every field, the folders by what is read from them.
+
+        `templates` is made from `environment()` (a build shares one per locale): it hashes the
+        print template with all it includes, the theme's and the portfolio's; `assets` hashes
+        the styles, fonts and logo; the images are hashed here by their bytes.
+        """
+        held = [values.of(getattr(self, f.name)) for f in fields(self)
+                if f.name not in self.FOLDERS]
+        read = [templates.of(PDF_TEMPLATE), assets,
+                *(digest(url, source.read_bytes()) for url, source in self.media)]
+        return digest(code, *held, *read)
 
 
 # --- what the templates are given ---------------------------------------------------------------
@@ -59,22 +120,21 @@ def css_counter_text(message: str) -> Markup:
     return Markup(" ".join(tokens))
 
 
-def pdf_html(report: OrganisationReport, portfolio: Portfolio, theme_dir: Path) -> str:
+def pdf_html(inputs: PdfInputs) -> str:
     """The print HTML of a report (also what the benchmark feeds to bare WeasyPrint)."""
-    locale = report.organisation.report_locale
-    env = environment(theme_dir, portfolio.root, locale)
-    t = Translator(locale)
-    logo = (portfolio.root / portfolio.config.logo).resolve() if portfolio.config.logo else None
+    report = inputs.report
+    t = Translator(inputs.locale)
+    logo = (inputs.root / inputs.config.logo).resolve() if inputs.config.logo else None
     sections = contents(report, t)
     matrix_numbers = {
         f.slug: i for i, f in enumerate((f for f in report.actions if f.impact and f.effort), 1)
     }
-    return env.get_template(PDF_TEMPLATE).render(
+    return inputs.environment().get_template(PDF_TEMPLATE).render(
         report=report,
         organisation=report.organisation,
-        config=portfolio.config,
-        model=portfolio.scoring_model,
-        theme=theme_dir.resolve().as_uri() + "/",
+        config=inputs.config,
+        model=inputs.model,
+        theme=inputs.theme_dir.resolve().as_uri() + "/",
         logo=logo.as_uri() if logo and logo.is_file() else None,
         sections=sections,
         section={s.anchor: s for s in sections},
@@ -86,23 +146,20 @@ def pdf_html(report: OrganisationReport, portfolio: Portfolio, theme_dir: Path) 
     )
 
 
-def render_pdf(
-    report: OrganisationReport, portfolio: Portfolio, theme_dir: Path, target: Path,
-    variant: str = DEFAULT_PDF_VARIANT,
-) -> int:
-    """Write the organisation's PDF in one of `PDF_VARIANTS`; returns its number of pages."""
+def render_pdf(inputs: PdfInputs, target: Path) -> int:
+    """Write the organisation's PDF in its variant; returns its number of pages."""
     import weasyprint  # here, not at the top: it takes 0.4 s to import and most runs need none
 
     from klantspiegel.fetch import GuardedFetcher
     from klantspiegel.pdf_structure import finish
 
-    html = pdf_html(report, portfolio, theme_dir)
-    media = {theme_dir / url: source for text in (*report.findings, *report.anecdotes)
-             for url, source in text.media}
-    fetcher = GuardedFetcher([portfolio.root, theme_dir], media)
+    report = inputs.report
+    html = pdf_html(inputs)
+    media = {inputs.theme_dir / url: source for url, source in inputs.media}
+    fetcher = GuardedFetcher([inputs.root, inputs.theme_dir], media)
     document = weasyprint.HTML(
         string=html,
-        base_url=theme_dir.resolve().as_uri() + "/",
+        base_url=inputs.theme_dir.resolve().as_uri() + "/",
         url_fetcher=fetcher,
     ).render()
     # The audit's date, not the clock: the same report gives the same bytes on every build.
@@ -112,14 +169,14 @@ def render_pdf(
         modified=audit_day,
         string=findings_csv(report),
         base_url=None,
-        name=Translator(report.organisation.report_locale).gettext("findings.csv"),
-        description=Translator(report.organisation.report_locale).gettext("Findings (CSV)"),
+        name=Translator(inputs.locale).gettext("findings.csv"),
+        description=Translator(inputs.locale).gettext("Findings (CSV)"),
         relationship="Data",  # PDF/A-3 names the attachment's role in the document
     )
-    pdf_bytes = document.write_pdf(pdf_variant=PDF_VARIANTS[variant], attachments=[attachment])
-    edits = [_declare_archival] if variant == "archival" else []
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(finish(pdf_bytes, *edits))
+    pdf_bytes = document.write_pdf(pdf_variant=PDF_VARIANTS[inputs.variant],
+                                   attachments=[attachment])
+    edits = [_declare_archival] if inputs.variant == "archival" else []
+    write_artifact(target, finish(pdf_bytes, *edits))
     return len(document.pages)
 
 

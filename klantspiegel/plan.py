@@ -17,24 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from klantspiegel.cache import Fingerprints, TemplateDigests, digest, tree_digest
+from klantspiegel.layout import ASSETS_DIR, CLIENTS_DIR, EXPORTS_DIR, PDF_DIR, SITE_DIR
 from klantspiegel.model import Portfolio
-from klantspiegel.pdf import DEFAULT_PDF_VARIANT, PDF_TEMPLATE
+from klantspiegel.pdf import DEFAULT_PDF_VARIANT, PdfInputs
 from klantspiegel.report import OrganisationReport
 from klantspiegel.single_file import TEMPLATE as SINGLE_FILE_TEMPLATE
 from klantspiegel.site import (
     INLINE_SEARCH_FILE,
-    PDF_DIR,
     SEARCH_DIR,
     Page,
     logo_name,
     site_pages,
 )
 from klantspiegel.templating import environment
-
-SITE_DIR = "site"
-CLIENTS_DIR = "clients"
-ASSETS_DIR = "assets"
-EXPORTS_DIR = "exports"
 
 
 @dataclass(frozen=True)
@@ -57,13 +52,21 @@ class SitePlan:
 
 
 @dataclass(frozen=True)
+class PlannedPdf:
+    """An organisation's PDF: what it is made from, and the key hashed from exactly that."""
+
+    inputs: PdfInputs
+    key: str
+
+
+@dataclass(frozen=True)
 class OrganisationPlan:
     slug: str
     name: str
     report: OrganisationReport  # the client report: what the PDF and the bundle show
     pages: tuple[tuple[Page, str], ...]  # its pages in the consultant's site
     bundle: SitePlan
-    pdf_key: str | None  # None when the build makes no PDFs
+    pdf: PlannedPdf | None  # None when the build makes no PDFs
     single_file_key: str = ""  # clients/<org>/<org>.html, made from the bundle
 
     @property
@@ -99,9 +102,8 @@ def plan_build(
     site_shared = keyer.shared(client=False)
     for page in all_pages:
         keyed = (page, keyer.page(page, site_shared))
-        slug = page.path.split("/", 1)[0]
-        if "/" in page.path and slug in by_organisation and "organisation" in page.context:
-            by_organisation[slug].append(keyed)
+        if page.owner in by_organisation:
+            by_organisation[page.owner].append(keyed)
         else:
             portfolio_pages.append(keyed)
     site = keyer.site(SITE_DIR, tuple(portfolio_pages), site_shared,
@@ -118,7 +120,8 @@ def plan_build(
                             every_page=[k for _, k in bundle_pages])
         organisations.append(OrganisationPlan(
             slug, report.organisation.name, report, tuple(by_organisation[slug]), bundle,
-            keyer.pdf(report, pdf_variant) if pdf else None, keyer.single_file(bundle)))
+            keyer.pdf(PdfInputs.of(report, portfolio, theme_dir, pdf_variant)) if pdf else None,
+            keyer.single_file(bundle)))
     exports_key = digest(code, keyer.values.of(portfolio.config),
                          keyer.values.of(portfolio.scoring_model),
                          keyer.values.of(list(client_reports.values())))
@@ -136,9 +139,9 @@ def _artifact_keys(plan: BuildPlan) -> dict[str, str]:
     for organisation in plan.organisations:
         keys.update({f"{SITE_DIR}/{page.path}": key for page, key in organisation.pages})
         keys[organisation.single_file] = organisation.single_file_key
-        if organisation.pdf_key:
-            keys[f"{PDF_DIR}/{organisation.slug}.pdf"] = organisation.pdf_key
-            keys[f"{organisation.bundle.folder}/{organisation.slug}.pdf"] = organisation.pdf_key
+        if organisation.pdf:
+            keys[f"{PDF_DIR}/{organisation.slug}.pdf"] = organisation.pdf.key
+            keys[f"{organisation.bundle.folder}/{organisation.slug}.pdf"] = organisation.pdf.key
     return keys
 
 
@@ -187,9 +190,6 @@ class _Keyer:
         return digest(self.code, bundle.search_key, bundle.assets_key,
                       self.templates[bundle.locale].of(SINGLE_FILE_TEMPLATE))
 
-    def pdf(self, report: OrganisationReport, variant: str) -> str:
-        locale = report.organisation.report_locale
-        media = [digest(url, source.read_bytes())
-                 for text in (*report.findings, *report.anecdotes) for url, source in text.media]
-        return digest(self.code, variant, self.assets, self.templates[locale].of(PDF_TEMPLATE),
-                      self.values.of(report), self.values.of(self.shared(client=True)), *media)
+    def pdf(self, inputs: PdfInputs) -> PlannedPdf:
+        key = inputs.key(self.code, self.values, self.templates[inputs.locale], self.assets)
+        return PlannedPdf(inputs, key)

@@ -10,7 +10,13 @@ import pytest
 import verapdf
 from conftest import PortfolioWriter
 
-from klantspiegel.pdf import UnexpectedMetadata, _declare_archival, findings_csv, render_pdf
+from klantspiegel.pdf import (
+    PdfInputs,
+    UnexpectedMetadata,
+    _declare_archival,
+    findings_csv,
+    render_pdf,
+)
 from klantspiegel.pipeline import build, check
 from klantspiegel.report import build_reports, latest_scores
 from klantspiegel.templating import THEME_DIR
@@ -35,7 +41,7 @@ def archival(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     organisation = portfolio.organisations[0]
     report = build_reports(organisation, portfolio, latest_scores(portfolio))[1]
     target = root / "postbedrijf.pdf"
-    render_pdf(report, portfolio, THEME_DIR, target, "archival")
+    render_pdf(PdfInputs.of(report, portfolio, THEME_DIR, "archival"), target)
     return target, findings_csv(report)
 
 

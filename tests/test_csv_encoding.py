@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from klantspiegel.exports import TABLES, export_tables, write_exports
 from klantspiegel.load import load_portfolio
-from klantspiegel.pdf import render_pdf
+from klantspiegel.pdf import PdfInputs, render_pdf
 from klantspiegel.report import build_report, latest_scores
 from klantspiegel.templating import THEME_DIR
 
@@ -55,7 +55,7 @@ def test_the_header_row_follows_the_mark_comma_separated_without_a_sep_line(expo
 
 def test_the_csv_attached_to_the_pdf_starts_with_a_utf8_byte_order_mark(portfolio, tmp_path):
     report = client_reports(portfolio)["postbedrijf"]
-    render_pdf(report, portfolio, THEME_DIR, tmp_path / "report.pdf")
+    render_pdf(PdfInputs.of(report, portfolio, THEME_DIR), tmp_path / "report.pdf")
     [(name, [data])] = PdfReader(tmp_path / "report.pdf").attachments.items()
     assert name == "bevindingen.csv"
     assert data.startswith(BOM + b"Kenmerk,")

@@ -13,7 +13,7 @@ from conftest import PortfolioWriter
 from klantspiegel.cli import main
 from klantspiegel.load import load_portfolio
 from klantspiegel.model import FollowUp
-from klantspiegel.pdf import render_pdf
+from klantspiegel.pdf import PdfInputs, render_pdf
 from klantspiegel.pipeline import build
 from klantspiegel.report import build_report, build_reports, latest_scores
 from klantspiegel.scoring import implementation_rate
@@ -232,7 +232,7 @@ def test_the_pdf_has_a_follow_up_chapter_in_its_contents(portfolio_writer, tmp_p
     portfolio, _ = load_portfolio(w.root)
     _, client = build_reports(portfolio.organisations[0], portfolio, latest_scores(portfolio))
     pdf = tmp_path / "post.pdf"
-    render_pdf(client, portfolio, THEME_DIR, pdf)
+    render_pdf(PdfInputs.of(client, portfolio, THEME_DIR), pdf)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
     contents, *pages = text.split("\f")[1:]

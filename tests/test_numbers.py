@@ -15,7 +15,7 @@ from klantspiegel.cli import main
 from klantspiegel.i18n import Translator
 from klantspiegel.kpis import NpsResult
 from klantspiegel.load import load_portfolio
-from klantspiegel.pdf import pdf_html
+from klantspiegel.pdf import PdfInputs, pdf_html
 from klantspiegel.presentation import kpi_digits, nps_trend, report_notes, shown_change
 from klantspiegel.report import build_report, latest_scores
 from klantspiegel.scoring import AuditScore, Benchmark, DimensionScore
@@ -40,7 +40,7 @@ def site_page(writer, tmp_path: Path, page: str = "postbedrijf/index.html") -> s
 
 def print_html(writer) -> str:
     portfolio, report = client_report(writer)
-    return pdf_html(report, portfolio, THEME_DIR)
+    return pdf_html(PdfInputs.of(report, portfolio, THEME_DIR))
 
 
 def two_audits(w, before: dict[str, int], now: dict[str, int]) -> None:

@@ -16,7 +16,7 @@ from page_fill import CONTENT_HEIGHT, THIN, hyphenated_words, pages
 
 from klantspiegel.fetch import GuardedFetcher
 from klantspiegel.load import load_portfolio
-from klantspiegel.pdf import pdf_html
+from klantspiegel.pdf import PdfInputs, pdf_html
 from klantspiegel.report import OrganisationReport, build_report, latest_scores
 from klantspiegel.templating import THEME_DIR
 
@@ -99,7 +99,7 @@ def example(tmp_path_factory) -> dict[str, Rendered]:
         media = {THEME_DIR / url: source for text in (*report.findings, *report.anecdotes)
                  for url, source in text.media}
         document = weasyprint.HTML(
-            string=pdf_html(report, portfolio, THEME_DIR),
+            string=pdf_html(PdfInputs.of(report, portfolio, THEME_DIR)),
             base_url=THEME_DIR.resolve().as_uri() + "/",
             url_fetcher=GuardedFetcher([portfolio.root, THEME_DIR], media),
         ).render()

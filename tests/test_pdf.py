@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from klantspiegel.fetch import GuardedFetcher, OutsideFetchError
 from klantspiegel.i18n import Translator
 from klantspiegel.load import load_portfolio
-from klantspiegel.pdf import contents, pdf_html, render_pdf
+from klantspiegel.pdf import PdfInputs, contents, pdf_html, render_pdf
 from klantspiegel.report import build_report, latest_scores
 from klantspiegel.templating import THEME_DIR
 
@@ -102,7 +102,7 @@ def rendered(tmp_path_factory) -> dict[str, Rendered]:
             continue
         report = build_report(organisation, portfolio, peers, audience="client")
         target = root / "pdf" / f"{organisation.slug}.pdf"
-        pages = render_pdf(report, portfolio, THEME_DIR, target)
+        pages = render_pdf(PdfInputs.of(report, portfolio, THEME_DIR), target)
         sections = contents(report, Translator(organisation.report_language))
         result[organisation.slug] = Rendered(target, pages, sections)
     return result
@@ -395,7 +395,7 @@ def test_the_print_html_carries_the_portfolio_accent_colour(tmp_path):
     portfolio, _ = load_portfolio(tmp_path / "audits")
     organisation = portfolio.organisations[0]
     report = build_report(organisation, portfolio, latest_scores(portfolio), audience="client")
-    assert "#7a2e5d" in pdf_html(report, portfolio, THEME_DIR)
+    assert "#7a2e5d" in pdf_html(PdfInputs.of(report, portfolio, THEME_DIR))
 
 
 def test_the_fetcher_serves_theme_files_and_refuses_everything_else(tmp_path):

@@ -20,7 +20,7 @@ from pdf_portfolio import write_pdf_portfolio
 from PIL import Image
 
 from klantspiegel.load import load_portfolio
-from klantspiegel.pdf import render_pdf
+from klantspiegel.pdf import PdfInputs, render_pdf
 from klantspiegel.pdf_structure import finish, structure_elements
 from klantspiegel.report import build_report, latest_scores
 from klantspiegel.templating import THEME_DIR
@@ -70,7 +70,7 @@ def render_portfolio(root: Path, target: Path, only: tuple[str, ...] = ()) -> li
             continue
         report = build_report(organisation, portfolio, peers, audience="client")
         path = target / f"{organisation.slug}.pdf"
-        render_pdf(report, portfolio, THEME_DIR, path)
+        render_pdf(PdfInputs.of(report, portfolio, THEME_DIR), path)
         paths.append(path)
     return paths
 

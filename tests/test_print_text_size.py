@@ -12,7 +12,7 @@ import pdfplumber
 import pytest
 
 from klantspiegel.load import load_portfolio
-from klantspiegel.pdf import render_pdf
+from klantspiegel.pdf import PdfInputs, render_pdf
 from klantspiegel.report import build_report, latest_scores
 from klantspiegel.templating import THEME_DIR
 
@@ -35,7 +35,7 @@ def example_pdfs(tmp_path_factory) -> list[Path]:
     for organisation in portfolio.organisations:
         report = build_report(organisation, portfolio, peers, audience="client")
         target = root / f"{organisation.slug}.pdf"
-        render_pdf(report, portfolio, THEME_DIR, target)
+        render_pdf(PdfInputs.of(report, portfolio, THEME_DIR), target)
         targets.append(target)
     return targets
 

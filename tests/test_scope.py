@@ -11,7 +11,7 @@ import yaml
 from klantspiegel.cli import main
 from klantspiegel.i18n import Translator
 from klantspiegel.load import load_portfolio
-from klantspiegel.pdf import contents, pdf_html
+from klantspiegel.pdf import PdfInputs, contents, pdf_html
 from klantspiegel.report import build_report, latest_scores
 from klantspiegel.scaffold import scaffold
 from klantspiegel.scoring import score_audit
@@ -147,7 +147,7 @@ def test_a_draft_outside_the_scope_keeps_its_block_for_the_consultant_only(small
 def test_the_pdf_names_unexamined_dimensions_in_one_line_without_a_section(small_portfolio):
     scoped(small_portfolio, "[bereikbaarheid, mandaat]")
     portfolio, report = client_report(small_portfolio)
-    html = pdf_html(report, portfolio, THEME_DIR)
+    html = pdf_html(PdfInputs.of(report, portfolio, THEME_DIR))
     assert "Niet onderzocht: Eigenaarschap &amp; samenwerking, " in html
     assert 'id="dimension-eigenaarschap"' not in html
     assert 'id="dimension-mandaat"' in html
@@ -158,7 +158,7 @@ def test_the_pdf_names_unexamined_dimensions_in_one_line_without_a_section(small
 def test_the_pdfs_dimension_table_has_a_row_for_each_examined_dimension_only(small_portfolio):
     scoped(small_portfolio, "[bereikbaarheid, mandaat]")
     portfolio, report = client_report(small_portfolio)
-    html = pdf_html(report, portfolio, THEME_DIR)
+    html = pdf_html(PdfInputs.of(report, portfolio, THEME_DIR))
     table = html[html.index('class="data dimension-table"'):]
     rows = table[table.index("<tbody>"):table.index("</tbody>")]
     assert rows.count("<tr>") == 2
@@ -180,7 +180,8 @@ def test_the_not_examined_line_is_in_the_organisations_language(small_portfolio)
     small_portfolio.organisation("postbedrijf", language="en")
     scoped(small_portfolio, "[bereikbaarheid, mandaat]")
     portfolio, report = client_report(small_portfolio)
-    assert "Not examined: Ownership &amp; collaboration, " in pdf_html(report, portfolio, THEME_DIR)
+    html = pdf_html(PdfInputs.of(report, portfolio, THEME_DIR))
+    assert "Not examined: Ownership &amp; collaboration, " in html
 
 
 # --- new audits -----------------------------------------------------------------------------------
