@@ -63,7 +63,8 @@ def client_audit(audit: Audit) -> Audit:
     """An audit without its draft findings and stories, references to them or internal notes."""
     drafts = {("findings", f.slug) for f in audit.findings if not f.is_final}
     drafts |= {("anecdotes", a.slug) for a in audit.anecdotes if a.status != "final"}
-    if not drafts and not any(t.internal for t in (*audit.findings, *audit.anecdotes)):
+    texts: tuple[Finding | Anecdote, ...] = (*audit.findings, *audit.anecdotes)
+    if not drafts and not any(t.internal for t in texts):
         return audit
     findings = tuple(_client_text(f, drafts) for f in audit.findings if f.is_final)
     anecdotes = tuple(_client_text(a, drafts) for a in audit.anecdotes if a.status == "final")

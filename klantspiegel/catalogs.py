@@ -73,8 +73,9 @@ def update_catalog(language: str) -> None:
     for message in sorted(messages(), key=lambda m: m if isinstance(m, str) else m[0]):
         existing = old.get(message if isinstance(message, str) else message[0])
         empty = "" if isinstance(message, str) else ("",) * new.num_plurals
-        same_kind = existing and isinstance(existing.id, tuple | list) == isinstance(message, tuple)
-        kept = existing.string if same_kind else None
+        same_kind = existing is not None and (
+            isinstance(existing.id, tuple | list) == isinstance(message, tuple))
+        kept = existing.string if existing is not None and same_kind else None
         new.add(message, kept or empty)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:

@@ -114,10 +114,10 @@ def journey_curve(chart_id: str, steps: Sequence[JourneyPoint], title: str, desc
         keys, baseline = legend([(star((0, 0)), moment_label)], 8, bottom + 26, width - 16)
         body.append(keys)
         bottom = baseline
-    rows = [(str(i + 1), s.label, s.actor, _signed(s.emotion),
-             moment_label if s.moment_of_truth else "") for i, s in enumerate(steps)]
+    table = [(str(i + 1), s.label, s.actor, _signed(s.emotion),
+              moment_label if s.moment_of_truth else "") for i, s in enumerate(steps)]
     head = tuple(headings) or ("#", "", "", "±", moment_label)
-    return _chart(chart_id, "journey", (width, bottom + 10), title, description, body, head, rows)
+    return _chart(chart_id, "journey", (width, bottom + 10), title, description, body, head, table)
 
 
 # --- priority matrix ---------------------------------------------------------------------------

@@ -118,7 +118,7 @@ def catalog(language: str, locale_dir: Path | None = None) -> Catalog:
     plurals: dict[str, tuple[str, ...]] = {}
     for m in po:
         if isinstance(m.id, tuple | list):
-            if all(m.string):
+            if isinstance(m.string, tuple | list) and all(m.string):
                 plurals[str(m.id[0])] = tuple(str(s) for s in m.string)
         elif m.id and m.string:
             messages[str(m.id)] = str(m.string)

@@ -172,14 +172,17 @@ def _gather_link_parts(pdf: pikepdf.Pdf) -> None:
             if "/StructParent" in annotation.Obj:
                 parent_tree[int(annotation.Obj.StructParent)] = link
     for element in elements:
-        if element.get("/S") == "/Link" and _outermost_link(element).objgen != element.objgen:
+        if element.get("/S") != "/Link":
+            continue
+        outermost = _outermost_link(element)
+        if outermost is not None and outermost.objgen != element.objgen:
             element.S = pikepdf.Name.Span
 
 
 def _outermost_link(element: pikepdf.Dictionary) -> pikepdf.Dictionary | None:
     """The outermost Link among the element and its ancestors, if any."""
-    outermost = None
-    node = element
+    outermost: pikepdf.Dictionary | None = None
+    node: pikepdf.Object | None = element
     while isinstance(node, pikepdf.Dictionary) and node.get("/Type") == "/StructElem":
         if node.get("/S") == "/Link":
             outermost = node

@@ -127,18 +127,20 @@ def build(
         outcome.artifacts.update(delivery.artifacts)
         forget(cache_dir)  # from here until the new manifest, the output is not what it claims
     findings = sum(len(a.findings) for o in portfolio.organisations for a in o.audits)
+    pages = _count(outcome, ".html")
+    pdfs = sum(1 for a in outcome.artifacts if a.startswith("pdf/"))
     summary = {
         "organisations": len(portfolio.organisations),
         "findings": findings,
         "warnings": [_problem_data(p) for p in warnings],
-        "pages": _count(outcome, ".html"),
-        "pdfs": sum(1 for a in outcome.artifacts if a.startswith("pdf/")),
+        "pages": pages,
+        "pdfs": pdfs,
     }
     if cache:
         Manifest(inputs, outcome.artifacts, summary).save(cache_dir)
         markdown.save()
     return BuildResult(
-        len(portfolio.organisations), findings, warnings, summary["pages"], summary["pdfs"],
+        len(portfolio.organisations), findings, warnings, pages, pdfs,
         sum(outcome.pdf_pages.values()), sorted(outcome.rendered),
         time.perf_counter() - started, delivery.delivered,
         delivery.without_password if passwords else [],

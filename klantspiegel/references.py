@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from klantspiegel.images import IMAGE_SUFFIXES, image_problem
 from klantspiegel.text import slugify
@@ -58,7 +58,9 @@ def resolve(kind: str, url: str, source: Path, root: Path) -> Resolved:
     return Resolved(f"{MEDIA_DIR}/{media_name(target, root)}", media=target, checked=target)
 
 
-def _resolve_link(url: str, parts, scheme: str, source: Path, root: Path) -> Resolved:
+def _resolve_link(
+    url: str, parts: SplitResult, scheme: str, source: Path, root: Path
+) -> Resolved:
     if scheme in WEB_SCHEMES:
         return Resolved(url)
     if scheme in UNSAFE_SCHEMES:

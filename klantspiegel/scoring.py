@@ -11,14 +11,16 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
-from klantspiegel.model import Audit, Finding, FollowUp, Level, ScoringModel
+from klantspiegel.model import Audit, Finding, FollowUpStatus, Level, ScoringModel
 
 Quadrant = Literal["quick_win", "major_project", "fill_in", "thankless"]
 MIN_BENCHMARK_PEERS = 3
 _HORIZON_ORDER = {"short": 0, "medium": 1, "long": 2, None: 3}
-_QUADRANT_ORDER = {"quick_win": 0, "major_project": 1, "fill_in": 2, "thankless": 3}
+_QUADRANT_ORDER: dict[Quadrant | None, int] = {
+    "quick_win": 0, "major_project": 1, "fill_in": 2, "thankless": 3,
+}
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,14 @@ class ImplementationRate:
         return 100 * self.done / self.pursued if self.pursued else None
 
 
-def implementation_rate(follow_ups: Iterable[FollowUp]) -> ImplementationRate:
+class FollowedUp(Protocol):
+    """What became of a recommendation: a FollowUp of the model, or a report's row of one."""
+
+    @property
+    def status(self) -> FollowUpStatus: ...
+
+
+def implementation_rate(follow_ups: Iterable[FollowedUp]) -> ImplementationRate:
     """The implementation rate of followed-up recommendations: done / (all - dropped), in %.
 
     A dropped recommendation is a decision, not a failure to act, so it leaves the base; one in

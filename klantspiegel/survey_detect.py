@@ -145,6 +145,7 @@ def columns_of(rows: list[list[str]], layout: Layout) -> list[Column]:
     columns, carried = [], ""
     for index in range(width):
         cells = [r[index].strip() if index < len(r) else "" for r in header]
+        names: tuple[str, ...]
         if layout.name == "surveymonkey":
             # A multiple-answer question heads only its first column; the rest carry it on.
             carried = cells[0] or carried

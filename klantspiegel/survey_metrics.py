@@ -143,7 +143,7 @@ def segment_breakdown(survey: Survey, threshold: int) -> tuple[SegmentRow, ...]:
     respondents; a measure with fewer than `threshold` answers in a shown segment is None."""
     rows: list[SegmentRow] = []
     for label, values in survey.segments.items():
-        order = list(dict.fromkeys(v for v in values if v is not None))
+        order: list[str | None] = list(dict.fromkeys(v for v in values if v is not None))
         if None in values:
             order.append(None)
         for value in order:

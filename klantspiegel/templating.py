@@ -210,7 +210,7 @@ class _WalkedLoader(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template)
 
     def list_templates(self) -> list[str]:
-        names = set()
+        names: set[str] = set()
         for folder, root in self.folders:
             if entry(folder, root).is_folder:
                 names.update(e.path.relative_to(folder).as_posix()
@@ -252,6 +252,7 @@ def template_problem(error: BaseException) -> Problem | None:
     """A template error, or any error raised while a template renders (a macro recursing
     forever, a render over its memory budget), as a problem at the template's file and line;
     None for an error raised outside every template."""
+    line: int | None
     if isinstance(error, jinja2.TemplateSyntaxError):
         path, line = error.filename or error.name or "template", error.lineno
         what = "syntax error"
@@ -264,9 +265,10 @@ def template_problem(error: BaseException) -> Problem | None:
         path, line = _template_frame(error)
         if line is None:
             return None
-        what = {RecursionError: "not allowed: it calls itself without end",
-                MemoryError: f"too large: it needs over {MEMORY_BUDGET >> 20:,} MiB of memory"
-                }.get(type(error), f"error: {type(error).__name__}")
+        runtime: dict[type[BaseException], str] = {
+            RecursionError: "not allowed: it calls itself without end",
+            MemoryError: f"too large: it needs over {MEMORY_BUDGET >> 20:,} MiB of memory"}
+        what = runtime.get(type(error), f"error: {type(error).__name__}")
         return Problem(Path(path), line, "template", f"{what} ({str(error)[:200]})"
                        if str(error) and type(error) is not MemoryError else what)
     message = getattr(error, "message", None) or str(error)

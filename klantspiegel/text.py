@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 import markdown
 import nh3
@@ -123,8 +125,19 @@ def _references(html: str) -> list[tuple[str, str]]:
     return references
 
 
+class _CleanOptions(TypedDict, total=False):
+    """The options of nh3.clean that this module passes on."""
+
+    tags: AbstractSet[str]
+    attributes: Mapping[str, AbstractSet[str]]
+    allowed_classes: Mapping[str, AbstractSet[str]]
+    url_schemes: AbstractSet[str]
+    link_rel: str
+    strip_comments: bool
+
+
 def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None],
-           **options: object) -> str:
+           **options: Unpack[_CleanOptions]) -> str:
     """nh3.clean whose attribute filter may raise: nh3 would print the exception and keep the
     attribute as written (a rewrite or a time limit silently skipped), so it is raised here."""
     failures: list[BaseException] = []

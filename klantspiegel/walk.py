@@ -66,7 +66,7 @@ class Entry:
 
     def as_problem(self) -> Problem:
         """The located problem for a refused or skipped entry."""
-        severity = "warning" if self.kind == "junk" else "error"
+        severity: Literal["error", "warning"] = "warning" if self.kind == "junk" else "error"
         return Problem(self.path, None, "", self.problem, severity)
 
 
