@@ -91,8 +91,9 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def run(organisations: int, findings: int, anecdotes: int, runs: int, jobs: int,
-        pdf_sample: int) -> dict:
+def run(
+    organisations: int, findings: int, anecdotes: int, runs: int, jobs: int, pdf_sample: int
+) -> dict:
     work = Path(tempfile.mkdtemp(prefix="klantspiegel-bench-"))
     try:
         return _measure(work, organisations, findings, anecdotes, runs, jobs, pdf_sample)
@@ -100,42 +101,73 @@ def run(organisations: int, findings: int, anecdotes: int, runs: int, jobs: int,
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _measure(work: Path, organisations: int, findings: int, anecdotes: int, runs: int,
-             jobs: int, pdf_sample: int) -> dict:
+def _measure(
+    work: Path,
+    organisations: int,
+    findings: int,
+    anecdotes: int,
+    runs: int,
+    jobs: int,
+    pdf_sample: int,
+) -> dict:
     source = generate(work / "audits", organisations, findings, anecdotes, seed=1)
     output = work / "out" / "output"
 
     def clean() -> None:
         shutil.rmtree(work / "out", ignore_errors=True)
 
-    figures: dict = {"organisations": organisations, "findings_per_organisation": findings,
-                     "anecdotes_per_organisation": anecdotes, "runs": runs, "jobs": jobs,
-                     "cores": os.cpu_count()}
+    figures: dict = {
+        "organisations": organisations,
+        "findings_per_organisation": findings,
+        "anecdotes_per_organisation": anecdotes,
+        "runs": runs,
+        "jobs": jobs,
+        "cores": os.cpu_count(),
+    }
     figures["check_s"] = median_seconds(runs, lambda: None, lambda: check(source))
     site = {}
     figures["site_only_s"] = median_seconds(
-        runs, clean, lambda: site.update(r=build(source, output, pdf=False, jobs=jobs)))
+        runs, clean, lambda: site.update(r=build(source, output, pdf=False, jobs=jobs))
+    )
     figures["pages"] = site["r"].pages
     figures["pages_per_s"] = site["r"].pages / figures["site_only_s"]
 
     full = {}
     with PeakMemory() as memory:
         figures["full_build_s"] = median_seconds(
-            runs, clean, lambda: full.update(r=build(source, output, jobs=jobs)))
+            runs, clean, lambda: full.update(r=build(source, output, jobs=jobs))
+        )
     figures["peak_rss_mb"] = memory.peak / 2**20
     figures["pdfs"] = full["r"].pdfs
     figures["pdf_pages"] = full["r"].pdf_pages
-    figures["no_change_rebuild_s"] = median_seconds(runs, lambda: None,
-                                                    lambda: build(source, output, jobs=jobs))
-    figures["no_change_cli_s"] = median_seconds(runs, lambda: None, lambda: subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "build", "--quiet", "--source", str(source),
-         "--output", str(output)], check=True))
+    figures["no_change_rebuild_s"] = median_seconds(
+        runs, lambda: None, lambda: build(source, output, jobs=jobs)
+    )
+    figures["no_change_cli_s"] = median_seconds(
+        runs,
+        lambda: None,
+        lambda: subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "build.py"),
+                "build",
+                "--quiet",
+                "--source",
+                str(source),
+                "--output",
+                str(output),
+            ],
+            check=True,
+        ),
+    )
     finding = next((source / "organisatie-000" / "2026-najaar" / "findings").glob("*.md"))
     original = finding.read_text(encoding="utf-8")
     edits = iter(range(10**6))
     figures["one_finding_rebuild_s"] = median_seconds(
-        runs, lambda: finding.write_text(f"{original}\nEdit number {next(edits)}.\n"),
-        lambda: build(source, output, jobs=jobs))
+        runs,
+        lambda: finding.write_text(f"{original}\nEdit number {next(edits)}.\n"),
+        lambda: build(source, output, jobs=jobs),
+    )
     finding.write_text(original, encoding="utf-8")
 
     figures.update(_pdfs(source, runs, jobs, pdf_sample))
@@ -150,20 +182,25 @@ def _pdfs(source: Path, runs: int, jobs: int, sample: int) -> dict:
     """
     portfolio, _ = check(source)
     peers = latest_scores(portfolio)
-    reports = [build_report(o, portfolio, peers, audience="client")
-               for o in portfolio.organisations[:sample]]
+    reports = [
+        build_report(o, portfolio, peers, audience="client")
+        for o in portfolio.organisations[:sample]
+    ]
     htmls = [pdf_html(PdfInputs.of(r, portfolio, THEME_DIR)) for r in reports]
     target = Path(tempfile.mkdtemp(prefix="klantspiegel-pdf-"))
     base = THEME_DIR.resolve().as_uri() + "/"
 
     def bare(**options: str) -> None:
         for number, html in enumerate(htmls):
-            weasyprint.HTML(string=html, base_url=base).write_pdf(target / f"bare-{number}.pdf",
-                                                                  **options)
+            weasyprint.HTML(string=html, base_url=base).write_pdf(
+                target / f"bare-{number}.pdf", **options
+            )
 
     def ours() -> int:
-        return sum(render_pdf(PdfInputs.of(r, portfolio, THEME_DIR),
-                              target / f"{r.organisation.slug}.pdf") for r in reports)
+        return sum(
+            render_pdf(PdfInputs.of(r, portfolio, THEME_DIR), target / f"{r.organisation.slug}.pdf")
+            for r in reports
+        )
 
     pages = ours()
     figures: dict = {
@@ -171,13 +208,16 @@ def _pdfs(source: Path, runs: int, jobs: int, sample: int) -> dict:
         "bare_weasyprint_s": median_seconds(runs, lambda: None, bare),
         # the same job as ours (a tagged PDF/UA-1): what remains is our own overhead
         "bare_weasyprint_pdfua_s": median_seconds(
-            runs, lambda: None, lambda: bare(pdf_variant="pdf/ua-1")),
+            runs, lambda: None, lambda: bare(pdf_variant="pdf/ua-1")
+        ),
         "pdfs_only_1_job_s": median_seconds(runs, lambda: None, ours),
     }
-    figures["pdfs_only_s"] = median_seconds(runs, lambda: None, lambda: _parallel(
-        reports, portfolio, target, jobs))
-    figures["pdf_overhead_ratio"] = (figures["pdfs_only_1_job_s"]
-                                     / figures["bare_weasyprint_pdfua_s"])
+    figures["pdfs_only_s"] = median_seconds(
+        runs, lambda: None, lambda: _parallel(reports, portfolio, target, jobs)
+    )
+    figures["pdf_overhead_ratio"] = (
+        figures["pdfs_only_1_job_s"] / figures["bare_weasyprint_pdfua_s"]
+    )
     figures["pdf_ratio_to_untagged"] = figures["pdfs_only_1_job_s"] / figures["bare_weasyprint_s"]
     figures["pdf_parallel_speedup"] = figures["pdfs_only_1_job_s"] / figures["pdfs_only_s"]
     figures["s_per_pdf_page"] = figures["pdfs_only_1_job_s"] / pages
@@ -190,8 +230,13 @@ def _parallel(reports: list, portfolio, target: Path, jobs: int) -> None:
     from multiprocessing import get_context
 
     with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-        list(pool.map(render_pdf, [PdfInputs.of(r, portfolio, THEME_DIR) for r in reports],
-                      [target / f"p-{r.organisation.slug}.pdf" for r in reports]))
+        list(
+            pool.map(
+                render_pdf,
+                [PdfInputs.of(r, portfolio, THEME_DIR) for r in reports],
+                [target / f"p-{r.organisation.slug}.pdf" for r in reports],
+            )
+        )
 
 
 TARGETS = {  # (figure, target, lower is better)
@@ -224,12 +269,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--anecdotes", type=int, default=8)
     parser.add_argument("--runs", type=int, default=3, help="median of this many runs")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--pdf-sample", type=int, default=6,
-                        help="organisations in the PDF comparison with bare WeasyPrint")
+    parser.add_argument(
+        "--pdf-sample",
+        type=int,
+        default=6,
+        help="organisations in the PDF comparison with bare WeasyPrint",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
-    figures = run(args.organisations, args.findings, args.anecdotes, args.runs, args.jobs,
-                  args.pdf_sample)
+    figures = run(
+        args.organisations, args.findings, args.anecdotes, args.runs, args.jobs, args.pdf_sample
+    )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(table(figures))

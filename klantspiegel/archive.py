@@ -38,9 +38,13 @@ def audit_links(report: OrganisationReport) -> tuple[AuditLink, ...]:
     # an earlier audit's report is two folders below the organisation's
     back = "" if not audit_folder(report.organisation, report.audit) else "../../"
     return tuple(
-        AuditLink(point, None if point.audit.slug == report.audit.slug
-                  else f"{back}{audit_folder(report.organisation, point.audit)}index.html",
-                  point.audit.status == "draft")
+        AuditLink(
+            point,
+            None
+            if point.audit.slug == report.audit.slug
+            else f"{back}{audit_folder(report.organisation, point.audit)}index.html",
+            point.audit.status == "draft",
+        )
         for point in reversed(report.history)
     )
 

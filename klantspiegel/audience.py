@@ -42,12 +42,20 @@ def client_view(organisation: Organisation) -> Organisation:
     kept = tuple(a for a in organisation.audits if a.status == "final" or a is latest)
     # the follow-up of a draft audit's recommendations: the client was never given them
     gone = {id(a) for a in organisation.audits} - {id(a) for a in kept}
-    orphans = {id(after) for before, after in pairwise(organisation.audits)
-               if id(before) in gone and after.follow_up}
-    audits = tuple(client_audit(a).model_copy(update={"follow_up": []}) if id(a) in orphans
-                   else client_audit(a) for a in kept)
+    orphans = {
+        id(after)
+        for before, after in pairwise(organisation.audits)
+        if id(before) in gone and after.follow_up
+    }
+    audits = tuple(
+        client_audit(a).model_copy(update={"follow_up": []})
+        if id(a) in orphans
+        else client_audit(a)
+        for a in kept
+    )
     if len(audits) == len(organisation.audits) and all(
-            new is old for new, old in zip(audits, organisation.audits, strict=True)):
+        new is old for new, old in zip(audits, organisation.audits, strict=True)
+    ):
         return organisation
     return organisation.model_copy(update={"audits": audits})
 
@@ -87,6 +95,7 @@ def _client_text(text: Text, drafts: set[tuple[str, str]]) -> Text:
 def unlink(html: str, drafts: set[tuple[str, str]]) -> str:
     """The HTML with every link to a draft page turned into its words (address, title and
     all attributes go); the same object when it links to no draft."""
+
     def words(link: re.Match[str]) -> str:
         return link[3] if (link[1], link[2]) in drafts else link[0]
 

@@ -19,7 +19,8 @@ class BodyCache(Protocol):
         """The value stored under key, if every file it depends on has the same fingerprint."""
         ...
 
-    def put(self, key: str, value: Any, depends_on: Iterable[Path],
-            fingerprint: Callable[[Path], str]) -> None:
+    def put(
+        self, key: str, value: Any, depends_on: Iterable[Path], fingerprint: Callable[[Path], str]
+    ) -> None:
         """Store a value with the fingerprints of the files it was computed from."""
         ...

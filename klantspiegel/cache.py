@@ -118,8 +118,9 @@ class Fingerprints:
         elif is_dataclass(value):
             text = digest(kind, *(self.of(getattr(value, f.name)) for f in fields(value)))
         elif isinstance(value, BaseModel):
-            text = digest(kind, *(self.of(getattr(value, name, None))
-                                  for name in type(value).model_fields))
+            text = digest(
+                kind, *(self.of(getattr(value, name, None)) for name in type(value).model_fields)
+            )
         else:
             text = repr(value)
             if " object at 0x" in text:  # a repr without the data would hide changes
@@ -191,16 +192,21 @@ class Manifest:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        data = {"format": FORMAT, "inputs": self.inputs, "summary": self.summary,
-                "artifacts": dict(sorted(self.artifacts.items()))}
+        data = {
+            "format": FORMAT,
+            "inputs": self.inputs,
+            "summary": self.summary,
+            "artifacts": dict(sorted(self.artifacts.items())),
+        }
         temporary = folder / f"{MANIFEST}.tmp"
         temporary.write_text(json.dumps(data, indent=0), encoding="utf-8")
         temporary.replace(folder / MANIFEST)
 
     def intact(self, output: Path) -> bool:
         """Whether every file the manifest lists is still in the output."""
-        return all((output / name).is_file() for _, names in self.artifacts.values()
-                   for name in names)
+        return all(
+            (output / name).is_file() for _, names in self.artifacts.values() for name in names
+        )
 
 
 def forget(folder: Path) -> None:
@@ -240,11 +246,14 @@ class MarkdownCache:
         self.used[key] = entry
         return value
 
-    def put(self, key: str, value: Any, depends_on: Iterable[Path],
-            fingerprint: Callable[[Path], str]) -> None:
+    def put(
+        self, key: str, value: Any, depends_on: Iterable[Path], fingerprint: Callable[[Path], str]
+    ) -> None:
         """Store a value with the fingerprints of the files it was computed from."""
         self.used[digest(self.code, key)] = [
-            value, [[str(p), fingerprint(p)] for p in sorted(set(depends_on))]]
+            value,
+            [[str(p), fingerprint(p)] for p in sorted(set(depends_on))],
+        ]
 
     def save(self) -> None:
         if self.path is None or self.used.keys() == self.entries.keys():

@@ -74,7 +74,8 @@ def update_catalog(language: str) -> None:
         existing = old.get(message if isinstance(message, str) else message[0])
         empty = "" if isinstance(message, str) else ("",) * new.num_plurals
         same_kind = existing is not None and (
-            isinstance(existing.id, tuple | list) == isinstance(message, tuple))
+            isinstance(existing.id, tuple | list) == isinstance(message, tuple)
+        )
         kept = existing.string if existing is not None and same_kind else None
         new.add(message, kept or empty)
     path.parent.mkdir(parents=True, exist_ok=True)

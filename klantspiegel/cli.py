@@ -39,81 +39,144 @@ _DEFAULT_LANGUAGE = PortfolioConfig.model_fields["language"].default
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--source", type=Path, default=Path("audits"), metavar="DIR",
-                        help="portfolio folder to read (default: audits)")
-    common.add_argument("-q", "--quiet", action="store_true",
-                        help="print only problems and errors, no summary or progress")
+    common.add_argument(
+        "--source",
+        type=Path,
+        default=Path("audits"),
+        metavar="DIR",
+        help="portfolio folder to read (default: audits)",
+    )
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only problems and errors, no summary or progress",
+    )
     writes = argparse.ArgumentParser(add_help=False)
-    writes.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
-                        help="folder to write (default: output)")
+    writes.add_argument(
+        "--output",
+        type=Path,
+        default=Path("output"),
+        metavar="DIR",
+        help="folder to write (default: output)",
+    )
     one = argparse.ArgumentParser(add_help=False)
-    one.add_argument("--only", metavar="ORG",
-                     help="only this organisation (its folder name): its problems when "
-                          "checking; its pages, PDF and bundle when building")
+    one.add_argument(
+        "--only",
+        metavar="ORG",
+        help="only this organisation (its folder name): its problems when "
+        "checking; its pages, PDF and bundle when building",
+    )
 
     parser = argparse.ArgumentParser(
         prog="klantspiegel",
         description="Build customer-centricity audit reports: a site, a PDF per organisation "
-                    "and a confidential bundle per client. Without a command: build.",
+        "and a confidential bundle per client. Without a command: build.",
         epilog="Run 'klantspiegel COMMAND --help' for the options of a command.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_cmd = commands.add_parser(
-        "build", parents=[common, writes, one], help="build site, PDFs and bundles (default)",
+        "build",
+        parents=[common, writes, one],
+        help="build site, PDFs and bundles (default)",
         description="Build the portfolio into the output folder. Only what changed since the "
-                    "previous build is rendered again; the result is that of a clean build.")
+        "previous build is rendered again; the result is that of a clean build.",
+    )
     build_cmd.add_argument("--no-pdf", action="store_true", help="build the site only")
-    build_cmd.add_argument("--jobs", type=_positive, default=None, metavar="N",
-                           help=f"organisations rendered in parallel (default: the number of "
-                                f"cores, {os.cpu_count()})")
-    build_cmd.add_argument("--pdf-time-limit", type=float, default=DEFAULT_PDF_TIME_LIMIT,
-                           metavar="SECONDS", help="stop a PDF that takes longer than this "
-                                                   f"(default: {DEFAULT_PDF_TIME_LIMIT:g})")
-    build_cmd.add_argument("--clean", action="store_true",
-                           help="ignore the build cache and render everything")
-    build_cmd.add_argument("--pdf-variant", choices=list(PDF_VARIANTS),
-                           default=DEFAULT_PDF_VARIANT,
-                           help="accessible: tagged PDF/UA-1 (default); archival: PDF/A-3a "
-                                "for long-term archives, also PDF/UA-1, the findings CSV as "
-                                "its associated file")
-    build_cmd.add_argument("--passwords", type=Path, metavar="FILE",
-                           help="YAML file outside the portfolio and the output, readable by "
-                                "you only: 'organisation-folder: \"password\"' per line; each "
-                                "organisation with a password (also from the variable "
-                                "KLANTSPIEGEL_PASSWORD_<ORGANISATION>) gets an encrypted PDF "
-                                "and bundle zip in delivery/<organisation>/")
+    build_cmd.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help=f"organisations rendered in parallel (default: the number of cores, {os.cpu_count()})",
+    )
+    build_cmd.add_argument(
+        "--pdf-time-limit",
+        type=float,
+        default=DEFAULT_PDF_TIME_LIMIT,
+        metavar="SECONDS",
+        help=f"stop a PDF that takes longer than this (default: {DEFAULT_PDF_TIME_LIMIT:g})",
+    )
+    build_cmd.add_argument(
+        "--clean", action="store_true", help="ignore the build cache and render everything"
+    )
+    build_cmd.add_argument(
+        "--pdf-variant",
+        choices=list(PDF_VARIANTS),
+        default=DEFAULT_PDF_VARIANT,
+        help="accessible: tagged PDF/UA-1 (default); archival: PDF/A-3a "
+        "for long-term archives, also PDF/UA-1, the findings CSV as "
+        "its associated file",
+    )
+    build_cmd.add_argument(
+        "--passwords",
+        type=Path,
+        metavar="FILE",
+        help="YAML file outside the portfolio and the output, readable by "
+        "you only: 'organisation-folder: \"password\"' per line; each "
+        "organisation with a password (also from the variable "
+        "KLANTSPIEGEL_PASSWORD_<ORGANISATION>) gets an encrypted PDF "
+        "and bundle zip in delivery/<organisation>/",
+    )
     check_cmd = commands.add_parser(
-        "check", parents=[common, one], help="validate only, write nothing",
-        description="Validate the portfolio and report every problem at once.")
-    check_cmd.add_argument("--strict", action="store_true",
-                           help="treat warnings (a finding without evidence, a dimension "
-                                "without findings, a missing translation) as errors")
+        "check",
+        parents=[common, one],
+        help="validate only, write nothing",
+        description="Validate the portfolio and report every problem at once.",
+    )
+    check_cmd.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings (a finding without evidence, a dimension "
+        "without findings, a missing translation) as errors",
+    )
     serve_cmd = commands.add_parser(
-        "serve", parents=[common, writes], help="preview in the browser, rebuilding on change",
+        "serve",
+        parents=[common, writes],
+        help="preview in the browser, rebuilding on change",
         description="Build, serve the site on 127.0.0.1 and rebuild on every change in the "
-                    "portfolio or the templates; open pages reload by themselves.")
+        "portfolio or the templates; open pages reload by themselves.",
+    )
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    serve_cmd.add_argument("--pdf", action="store_true",
-                           help="also rebuild the PDFs on every change (slower)")
+    serve_cmd.add_argument(
+        "--pdf", action="store_true", help="also rebuild the PDFs on every change (slower)"
+    )
     new_cmd = commands.add_parser(
-        "new", parents=[common],
+        "new",
+        parents=[common],
         help="start a new portfolio, organisation, audit, finding or story",
         description="Write a new file with every field, commented, in the right folder; "
-                    "'new portfolio DIR' starts a whole portfolio in a new folder.")
+        "'new portfolio DIR' starts a whole portfolio in a new folder.",
+    )
     new_cmd.add_argument("kind", choices=NEW_KINDS)
-    new_cmd.add_argument("name", help="the name or title; its web name names the file or "
-                                      "folder (for a portfolio: the folder to create)")
+    new_cmd.add_argument(
+        "name",
+        help="the name or title; its web name names the file or "
+        "folder (for a portfolio: the folder to create)",
+    )
     languages = available_languages()
-    new_cmd.add_argument("--language", choices=languages, metavar="LANG",
-                         help="report language of a new portfolio or organisation, and of "
-                              f"its placeholders ({', '.join(languages)}; default: the "
-                              "portfolio's)")
-    new_cmd.add_argument("--name", dest="consultancy", metavar="CONSULTANCY",
-                         help="the consultancy's name, for a new portfolio")
-    new_cmd.add_argument("--organisation", metavar="ORG",
-                         help="the organisation's folder (for an audit, finding or story)")
-    new_cmd.add_argument("--audit", metavar="AUDIT",
-                         help="the audit's folder (for a finding or story)")
+    new_cmd.add_argument(
+        "--language",
+        choices=languages,
+        metavar="LANG",
+        help="report language of a new portfolio or organisation, and of "
+        f"its placeholders ({', '.join(languages)}; default: the "
+        "portfolio's)",
+    )
+    new_cmd.add_argument(
+        "--name",
+        dest="consultancy",
+        metavar="CONSULTANCY",
+        help="the consultancy's name, for a new portfolio",
+    )
+    new_cmd.add_argument(
+        "--organisation",
+        metavar="ORG",
+        help="the organisation's folder (for an audit, finding or story)",
+    )
+    new_cmd.add_argument(
+        "--audit", metavar="AUDIT", help="the audit's folder (for a finding or story)"
+    )
     return parser
 
 
@@ -167,17 +230,31 @@ def _check(args: argparse.Namespace, out: Output) -> int:
     from klantspiegel.catalogs import catalog_path, missing_translations  # Babel's extractor
 
     used = {portfolio.config.language, *(o.report_language for o in portfolio.organisations)}
-    warnings += [Problem(catalog_path(language), None, "msgid",
-                         f"no {language_name(language)} translation for {msgid!r}", "warning")
-                 for language in sorted(used) for msgid in missing_translations(language)]
+    warnings += [
+        Problem(
+            catalog_path(language),
+            None,
+            "msgid",
+            f"no {language_name(language)} translation for {msgid!r}",
+            "warning",
+        )
+        for language in sorted(used)
+        for msgid in missing_translations(language)
+    ]
     if args.strict:
         warnings = [Problem(w.path, w.line, w.field, w.message, "error") for w in warnings]
     out.problems(warnings)
     organisations = [o for o in portfolio.organisations if args.only in (None, o.slug)]
     findings = sum(len(a.findings) for o in organisations for a in o.audits)
-    out.summary("checked", {"organisations": len(organisations), "findings": findings,
-                            "warnings" if not args.strict else "errors": len(warnings)},
-                time.perf_counter() - started)
+    out.summary(
+        "checked",
+        {
+            "organisations": len(organisations),
+            "findings": findings,
+            "warnings" if not args.strict else "errors": len(warnings),
+        },
+        time.perf_counter() - started,
+    )
     if args.strict and warnings:
         out.error(f"failed: {len(warnings)} warning(s) treated as errors (--strict)")
         return ExitCode.CONTENT
@@ -188,29 +265,47 @@ def _build(args: argparse.Namespace, out: Output) -> int:
     passwords = read_passwords(args.passwords, source=args.source, output=args.output)
     with out.progress("rendering organisations") as progress:
         try:
-            result = build(args.source, args.output, pdf=not args.no_pdf, jobs=args.jobs,
-                           only=args.only, pdf_time_limit=args.pdf_time_limit,
-                           cache=not args.clean, progress=progress,
-                           pdf_variant=args.pdf_variant, passwords=passwords)
+            result = build(
+                args.source,
+                args.output,
+                pdf=not args.no_pdf,
+                jobs=args.jobs,
+                only=args.only,
+                pdf_time_limit=args.pdf_time_limit,
+                cache=not args.clean,
+                progress=progress,
+                pdf_variant=args.pdf_variant,
+                passwords=passwords,
+            )
         except DeliveryFailed as failed:
             out.error(f"{failed}; {args.output} was left as it was")
             return ExitCode.CONTENT
         except RenderFailed as failed:
             for message in failed.messages:
                 out.error(message)
-            out.error(f"failed: {len(failed.messages)} organisation(s) could not be rendered; "
-                      f"{args.output} was left as it was")
+            out.error(
+                f"failed: {len(failed.messages)} organisation(s) could not be rendered; "
+                f"{args.output} was left as it was"
+            )
             return ExitCode.CONTENT
     out.problems(result.warnings)
     if result.without_password:
         out.say(f"no password, so no encrypted delivery for: {', '.join(result.without_password)}")
     what = f"built into {args.output}" if result.rendered else f"{args.output} is up to date"
     delivered = {"encrypted deliveries": len(result.delivered)} if passwords else {}
-    out.summary(what, {
-        "organisations": result.organisations, "findings": result.findings,
-        "warnings": len(result.warnings), "pages": result.pages, "PDFs": result.pdfs,
-        "rendered": len(result.rendered), **delivered,
-    }, result.seconds)
+    out.summary(
+        what,
+        {
+            "organisations": result.organisations,
+            "findings": result.findings,
+            "warnings": len(result.warnings),
+            "pages": result.pages,
+            "PDFs": result.pdfs,
+            "rendered": len(result.rendered),
+            **delivered,
+        },
+        result.seconds,
+    )
     return ExitCode.OK
 
 
@@ -220,21 +315,30 @@ def _new(args: argparse.Namespace, out: Output) -> int:
     try:
         if args.kind == "portfolio":
             folder = Path(args.name)
-            paths = scaffold_portfolio(folder, args.language or _DEFAULT_LANGUAGE,
-                                       args.consultancy)
+            paths = scaffold_portfolio(folder, args.language or _DEFAULT_LANGUAGE, args.consultancy)
         else:
             if args.consultancy:
                 raise ScaffoldError("--name names the consultancy of a new portfolio")
-            paths = [scaffold(args.kind, args.source, args.organisation, args.audit, args.name,
-                              language=args.language)]
+            paths = [
+                scaffold(
+                    args.kind,
+                    args.source,
+                    args.organisation,
+                    args.audit,
+                    args.name,
+                    language=args.language,
+                )
+            ]
     except ScaffoldError as error:
         out.error(str(error))
         return ExitCode.USAGE
     for path in paths:
         out.say(f"wrote {shown_path(path)}")
     if args.kind == "portfolio":
-        out.say(f"next: fill in the placeholders; 'check --source {shown_path(folder)}' "
-                "lists the ones left")
+        out.say(
+            f"next: fill in the placeholders; 'check --source {shown_path(folder)}' "
+            "lists the ones left"
+        )
     return ExitCode.OK
 
 
@@ -285,8 +389,12 @@ class Output:
         if self.quiet or not self.stderr.is_terminal:
             yield None
             return
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
         with Progress(*columns, console=self.stderr, transient=True) as bar:
             task = bar.add_task(label, total=None)
 

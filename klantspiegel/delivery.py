@@ -52,8 +52,10 @@ class Passwords:
         return bool(self.from_file or self.from_environment)
 
     def __repr__(self) -> str:  # a debugger or a log line shows which, never what
-        return f"Passwords(organisations={sorted(self.from_file)}, environment=" \
-               f"{sorted(self.from_environment)})"
+        return (
+            f"Passwords(organisations={sorted(self.from_file)}, environment="
+            f"{sorted(self.from_environment)})"
+        )
 
     def of(self, slug: str) -> str | None:
         """The organisation's password, the environment's before the file's; None if none."""
@@ -67,7 +69,8 @@ class Passwords:
             raise PasswordError(
                 f"the passwords file names {', '.join(map(repr, unknown))}, which "
                 f"{'is not an organisation' if len(unknown) == 1 else 'are not organisations'} "
-                f"of the portfolio (known: {', '.join(sorted(slugs))})")
+                f"of the portfolio (known: {', '.join(sorted(slugs))})"
+            )
 
 
 def environment_name(slug: str) -> str:
@@ -75,11 +78,15 @@ def environment_name(slug: str) -> str:
     return ENVIRONMENT_PREFIX + slug.upper().replace("-", "_")
 
 
-def read_passwords(file: Path | None, *, source: Path, output: Path,
-                   environ: Mapping[str, str] = os.environ) -> Passwords:
+def read_passwords(
+    file: Path | None, *, source: Path, output: Path, environ: Mapping[str, str] = os.environ
+) -> Passwords:
     """The passwords of the file (if given) and of the environment; raises PasswordError."""
-    from_environment = {name: value for name, value in environ.items()
-                        if name.startswith(ENVIRONMENT_PREFIX) and value}
+    from_environment = {
+        name: value
+        for name, value in environ.items()
+        if name.startswith(ENVIRONMENT_PREFIX) and value
+    }
     return Passwords(_read_file(file, source, output) if file else {}, from_environment)
 
 
@@ -87,8 +94,10 @@ def _read_file(file: Path, source: Path, output: Path) -> dict[str, str]:
     resolved = file.resolve()
     for folder, what in ((source, "the portfolio"), (output, "the output")):
         if resolved.is_relative_to(folder.resolve()):
-            raise PasswordError(f"passwords file {file} lies inside {what}; keep it elsewhere, "
-                                "where no build or copy of the portfolio can carry it along")
+            raise PasswordError(
+                f"passwords file {file} lies inside {what}; keep it elsewhere, "
+                "where no build or copy of the portfolio can carry it along"
+            )
     try:
         status = resolved.stat()
     except OSError as error:
@@ -96,8 +105,10 @@ def _read_file(file: Path, source: Path, output: Path) -> dict[str, str]:
     if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE_BYTES:
         raise PasswordError(f"passwords file {file} is not a small regular file")
     if os.name == "posix" and status.st_mode & 0o077:
-        raise PasswordError(f"passwords file {file} can be read by others than its owner; "
-                            f"make it private first: chmod 600 {file}")
+        raise PasswordError(
+            f"passwords file {file} can be read by others than its owner; "
+            f"make it private first: chmod 600 {file}"
+        )
     try:
         text = resolved.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -107,14 +118,18 @@ def _read_file(file: Path, source: Path, output: Path) -> dict[str, str]:
     if parsed is None or not isinstance(parsed[0], dict):
         line = f" (line {problems[0].line})" if problems and problems[0].line else ""
         # The parser's own message can quote the line, password and all: it is not shown.
-        raise PasswordError(f"passwords file {file}{line}: expected one line per organisation, "
-                            "`folder-name: \"password\"`, each name once")
+        raise PasswordError(
+            f"passwords file {file}{line}: expected one line per organisation, "
+            '`folder-name: "password"`, each name once'
+        )
     data, lines = parsed
     passwords: dict[str, str] = {}
     for slug, password in data.items():
         if not isinstance(slug, str) or not isinstance(password, str) or not password:
-            raise PasswordError(f"passwords file {file} line {lines.get((slug,), '?')}: the "
-                                "password must be text in quotes, not empty")
+            raise PasswordError(
+                f"passwords file {file} line {lines.get((slug,), '?')}: the "
+                "password must be text in quotes, not empty"
+            )
         passwords[slug] = password
     return passwords
 
@@ -129,8 +144,9 @@ class Delivery:
     without_password: list[str]
 
 
-def write_deliveries(staging: Path, organisations: list[tuple[str, str, str]],
-                     passwords: Passwords) -> Delivery:
+def write_deliveries(
+    staging: Path, organisations: list[tuple[str, str, str]], passwords: Passwords
+) -> Delivery:
     """For each (slug, name, bundle folder) with a password: its encrypted PDF and bundle zip.
     Organisations are named by folder, the name the passwords file uses.
 
@@ -156,8 +172,9 @@ def write_deliveries(staging: Path, organisations: list[tuple[str, str, str]],
                 written.append(encrypt_pdf(pdf, folder / pdf.name, password))
             written.append(zip_bundle(bundle, folder / f"{slug}.zip", slug, password))
         except Exception as error:  # named by its type only: its text could hold the password
-            raise DeliveryFailed(f"{name}: the encrypted delivery could not be written "
-                                 f"({type(error).__name__})") from None
+            raise DeliveryFailed(
+                f"{name}: the encrypted delivery could not be written ({type(error).__name__})"
+            ) from None
         names = sorted(p.relative_to(staging).as_posix() for p in written)
         artifacts[f"{DELIVERY_DIR}/{slug}"] = (ENCRYPTED_ANEW, names)
         delivered.append(slug)
@@ -170,11 +187,19 @@ def encrypt_pdf(source: Path, target: Path, password: str) -> Path:
     import pikepdf
 
     allow = pikepdf.Permissions(
-        accessibility=True, extract=True, print_lowres=True, print_highres=True,
-        modify_annotation=False, modify_assembly=False, modify_form=False, modify_other=False)
+        accessibility=True,
+        extract=True,
+        print_lowres=True,
+        print_highres=True,
+        modify_annotation=False,
+        modify_assembly=False,
+        modify_form=False,
+        modify_other=False,
+    )
     # A random owner password nobody keeps: the permissions hold for everyone with the password.
-    encryption = pikepdf.Encryption(user=password, owner=secrets.token_urlsafe(32), R=6,
-                                    aes=True, allow=allow)
+    encryption = pikepdf.Encryption(
+        user=password, owner=secrets.token_urlsafe(32), R=6, aes=True, allow=allow
+    )
     with pikepdf.open(source) as pdf, artifact_writer(target) as handle:
         pdf.save(handle, encryption=encryption)
     return target
@@ -186,8 +211,9 @@ def zip_bundle(bundle: Path, target: Path, slug: str, password: str) -> Path:
 
     with (
         artifact_writer(target) as handle,
-        pyzipper.AESZipFile(handle, "w", compression=pyzipper.ZIP_DEFLATED,
-                            encryption=pyzipper.WZ_AES) as archive,
+        pyzipper.AESZipFile(
+            handle, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES
+        ) as archive,
     ):
         archive.setpassword(password.encode())
         archive.setencryption(pyzipper.WZ_AES, nbits=256)

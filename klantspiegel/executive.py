@@ -83,7 +83,8 @@ def executive_summary(report: OrganisationReport, t: Translator) -> ExecutiveSum
             "%(assessed)d of %(num)d dimension assessed",
             "%(assessed)d of %(num)d dimensions assessed",
             len(report.dimensions),
-        ) % {"assessed": len(assessed), "num": len(report.dimensions)},
+        )
+        % {"assessed": len(assessed), "num": len(report.dimensions)},
         figures=_key_figures(report, t),
         actions=tuple(
             ExecutiveAction(
@@ -108,14 +109,19 @@ def derived_messages(report: OrganisationReport, t: Translator) -> tuple[str, ..
     _ = t.gettext
     language = t.language
     messages = [_index_message(report, t)]
-    scores = {r.dimension.label[language]: r.score.score for r in report.dimensions
-              if r.score.score is not None}
+    scores = {
+        r.dimension.label[language]: r.score.score
+        for r in report.dimensions
+        if r.score.score is not None
+    }
     if len(set(scores.values())) > 1:  # a strongest and a weakest only when they differ
         best, worst = max(scores.values()), min(scores.values())
         messages.append(
             _("Strongest: {best} ({best_score}); weakest: {worst} ({worst_score}).").format(
-                best=_names(scores, best, language), best_score=t.number(best),
-                worst=_names(scores, worst, language), worst_score=t.number(worst),
+                best=_names(scores, best, language),
+                best_score=t.number(best),
+                worst=_names(scores, worst, language),
+                worst_score=t.number(worst),
             )
         )
     if report.improvements:
@@ -136,18 +142,20 @@ def _index_message(report: OrganisationReport, t: Translator) -> str:
     }
     change = report.index_change  # from the shown indexes
     if change is None or report.previous_audit is None:
-        return _("{organisation} scores {index} out of 5 on customer centricity: level "
-                 "{level}.").format(**values)
-    return _("{organisation} scores {index} out of 5 on customer centricity: level {level}, "
-             "{change} since {date}.").format(
+        return _(
+            "{organisation} scores {index} out of 5 on customer centricity: level {level}."
+        ).format(**values)
+    return _(
+        "{organisation} scores {index} out of 5 on customer centricity: level {level}, "
+        "{change} since {date}."
+    ).format(
         **values, change=t.signed(change), date=t.date(report.previous_audit.date, "MMMM yyyy")
     )
 
 
 def _names(scores: dict[str, float], value: float, language: str) -> str:
     """The dimensions with this score, as a list in the language ("A, B and C")."""
-    return format_list([name for name, score in scores.items() if score == value],
-                       locale=language)
+    return format_list([name for name, score in scores.items() if score == value], locale=language)
 
 
 def _sentence(text: str) -> str:
@@ -161,32 +169,44 @@ def _key_figures(report: OrganisationReport, t: Translator) -> tuple[KeyFigure, 
     change = report.index_change  # from the shown indexes
     if change is not None and report.previous_audit and report.previous_score:
         other_dimensions = _("over other dimensions")  # outside the f-string: extracted
-        figures.append(KeyFigure(
-            _("Since the previous audit"),
-            t.signed(change),
-            f"{t.date(report.previous_audit.date, 'MMM yyyy')}: "
-            f"{t.number(report.previous_score.index)}"
-            + (f" · {other_dimensions}" if report.notes.trend else ""),
-        ))
+        figures.append(
+            KeyFigure(
+                _("Since the previous audit"),
+                t.signed(change),
+                f"{t.date(report.previous_audit.date, 'MMM yyyy')}: "
+                f"{t.number(report.previous_score.index)}"
+                + (f" · {other_dimensions}" if report.notes.trend else ""),
+            )
+        )
     if report.benchmark and report.benchmark.index is not None:
-        figures.append(KeyFigure(
-            _("Sector peers (median)"),
-            t.number(report.benchmark.index),
-            t.ngettext("%(num)d organisation", "%(num)d organisations",
-                       report.benchmark.peer_count) % {"num": report.benchmark.peer_count}
-            + (f" · {_benchmark_coverage(report, t)}" if report.notes.benchmark else ""),
-        ))
+        figures.append(
+            KeyFigure(
+                _("Sector peers (median)"),
+                t.number(report.benchmark.index),
+                t.ngettext(
+                    "%(num)d organisation", "%(num)d organisations", report.benchmark.peer_count
+                )
+                % {"num": report.benchmark.peer_count}
+                + (f" · {_benchmark_coverage(report, t)}" if report.notes.benchmark else ""),
+            )
+        )
     if report.nps:  # the interval as the method chapter gives it: adjusted Wald, not ± a margin
         nps = report.nps
-        figures.append(KeyFigure(
-            _("Net Promoter Score"),
-            t.signed(nps.score, 0),
-            " ".join((t.signed(nps.low, 0), _("to"), t.signed(nps.high, 0))) + f", n = {nps.n}",
-        ))
+        figures.append(
+            KeyFigure(
+                _("Net Promoter Score"),
+                t.signed(nps.score, 0),
+                " ".join((t.signed(nps.low, 0), _("to"), t.signed(nps.high, 0))) + f", n = {nps.n}",
+            )
+        )
     elif report.nps_kpi:
-        figures.append(KeyFigure(
-            _("Net Promoter Score"), t.signed(report.nps_kpi.value, 0), report.nps_kpi.source,
-        ))
+        figures.append(
+            KeyFigure(
+                _("Net Promoter Score"),
+                t.signed(report.nps_kpi.value, 0),
+                report.nps_kpi.source,
+            )
+        )
     follow = report.follow_up
     if follow and follow.rate.rate is not None:
         figures.append(KeyFigure(follow.label, follow.rate_text, follow.note))
@@ -214,23 +234,32 @@ def _highlights_fit(report: OrganisationReport) -> bool:
     written = report.audit.key_messages or ()
     messages = sum(_lines(m, MESSAGE_CHARS) * MESSAGE_LINE + 2.5 for m in written) or 30
     box = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', str(report.charts.bars.svg))
-    chart = (min(CHART_MAX_HEIGHT, float(box[2]) * CHART_WIDTH / float(box[1])) if box
-             else CHART_MAX_HEIGHT)
-    actions = sum(_lines(f.recommendation, ACTION_CHARS) * ACTION_LINE + ACTION_META
-                  for f in report.actions[:TOP_ACTIONS])
+    chart = (
+        min(CHART_MAX_HEIGHT, float(box[2]) * CHART_WIDTH / float(box[1]))
+        if box
+        else CHART_MAX_HEIGHT
+    )
+    actions = sum(
+        _lines(f.recommendation, ACTION_CHARS) * ACTION_LINE + ACTION_META
+        for f in report.actions[:TOP_ACTIONS]
+    )
     highlights = 9 + max(
-        (sum(_lines(f.title, HIGHLIGHT_CHARS) * HIGHLIGHT_LINE + HIGHLIGHT_GAP for f in found)
-         for found in (report.strengths, report.improvements)),
+        (
+            sum(_lines(f.title, HIGHLIGHT_CHARS) * HIGHLIGHT_LINE + HIGHLIGHT_GAP for f in found)
+            for found in (report.strengths, report.improvements)
+        ),
         default=0,
     )
     return FIXED + messages + max(chart, 45) + actions + highlights <= PAGE_HEIGHT - SAFETY
 
 
 def _benchmark_coverage(report: OrganisationReport, t: Translator) -> str:
-    """"median known for 1 of 7 dimensions": the sector median rests on other dimensions."""
+    """ "median known for 1 of 7 dimensions": the sector median rests on other dimensions."""
     assert report.benchmark is not None
     assessed = {r.dimension.key for r in report.dimensions if r.score.assessed}
     known = {k for k, v in report.benchmark.dimensions.items() if v is not None} & assessed
-    return t.ngettext("median known for %(known)d of %(num)d dimension",
-                      "median known for %(known)d of %(num)d dimensions",
-                      len(assessed)) % {"known": len(known), "num": len(assessed)}
+    return t.ngettext(
+        "median known for %(known)d of %(num)d dimension",
+        "median known for %(known)d of %(num)d dimensions",
+        len(assessed),
+    ) % {"known": len(known), "num": len(assessed)}

@@ -40,9 +40,17 @@ def _audit_problems(audit: Audit, previous: Audit | None) -> list[Problem]:
     if previous is None:
         if not audit.follow_up:
             return []
-        return [Problem(audit.source, audit.key_lines.get(("follow_up",)), "follow_up", (
-            "this is the organisation's first audit (by date): it has no earlier "
-            "recommendations to follow up; remove follow_up, or check the audit dates"))]
+        return [
+            Problem(
+                audit.source,
+                audit.key_lines.get(("follow_up",)),
+                "follow_up",
+                (
+                    "this is the organisation's first audit (by date): it has no earlier "
+                    "recommendations to follow up; remove follow_up, or check the audit dates"
+                ),
+            )
+        ]
     recommended = [f.slug for f in previous.findings if f.recommendation]
     other = {f.slug for f in previous.findings} - set(recommended)
     problems, seen = [], dict[str, int]()
@@ -51,28 +59,40 @@ def _audit_problems(audit: Audit, previous: Audit | None) -> list[Problem]:
         line = audit.key_lines.get(("follow_up", index, "recommendation"))
         where = f"follow_up[{index + 1}].recommendation"
         if slug in seen:
-            message = (f"'{name}' is already followed up (follow_up[{seen[slug] + 1}]): one "
-                       "entry per recommendation; remove one of them")
+            message = (
+                f"'{name}' is already followed up (follow_up[{seen[slug] + 1}]): one "
+                "entry per recommendation; remove one of them"
+            )
         elif slug in other:
-            message = (f"the finding '{name}' of the previous audit ({previous.slug}) has no "
-                       "recommendation to follow up")
+            message = (
+                f"the finding '{name}' of the previous audit ({previous.slug}) has no "
+                "recommendation to follow up"
+            )
         elif slug not in recommended:
-            message = (f"no finding '{name}' with a recommendation in the previous audit "
-                       f"({previous.slug}){suggestion(name, recommended)}")
+            message = (
+                f"no finding '{name}' with a recommendation in the previous audit "
+                f"({previous.slug}){suggestion(name, recommended)}"
+            )
         else:
             message = ""
         if message:
             problems.append(Problem(audit.source, line, where, message))
         seen.setdefault(slug, index)
-    missing = [f.slug for f in previous.findings
-               if f.recommendation and f.is_final and f.slug not in seen]
+    missing = [
+        f.slug for f in previous.findings if f.recommendation and f.is_final and f.slug not in seen
+    ]
     if missing:
-        problems.append(Problem(
-            audit.source, audit.key_lines.get(("follow_up",), audit.key_lines.get(("title",))),
-            "follow_up",
-            f"{len(missing)} recommendation(s) of the previous audit ({previous.slug}) not "
-            f"followed up: add to follow_up, for each, '- recommendation: <name>' with a status "
-            f"({STATUSES}) and a comment: {', '.join(missing)}", "warning"))
+        problems.append(
+            Problem(
+                audit.source,
+                audit.key_lines.get(("follow_up",), audit.key_lines.get(("title",))),
+                "follow_up",
+                f"{len(missing)} recommendation(s) of the previous audit ({previous.slug}) not "
+                f"followed up: add to follow_up, for each, '- recommendation: <name>' with a "
+                f"status ({STATUSES}) and a comment: {', '.join(missing)}",
+                "warning",
+            )
+        )
     return problems
 
 
@@ -106,8 +126,9 @@ class FollowUpReport:
     basis: str  # which audit's recommendations, and what the rate counts
 
 
-def follow_up_report(audit: Audit, previous: Audit | None, dimensions: Sequence[Dimension],
-                     t: Translator) -> FollowUpReport | None:
+def follow_up_report(
+    audit: Audit, previous: Audit | None, dimensions: Sequence[Dimension], t: Translator
+) -> FollowUpReport | None:
     """The follow-up of the previous audit's recommendations as this audience may see it;
     None without a previous audit or without follow-up entries."""
     if previous is None or not audit.follow_up:
@@ -116,10 +137,14 @@ def follow_up_report(audit: Audit, previous: Audit | None, dimensions: Sequence[
     labels = {d.key: d.label[t.language] for d in dimensions}
     rows = tuple(
         FollowUpRow(
-            slug=finding.slug, recommendation=finding.recommendation,
-            finding_title=finding.title, dimension=labels.get(finding.dimension, ""),
-            owner=finding.owner or None, status=entry.status,
-            status_label=t.value("follow_up", entry.status), comment=entry.comment,
+            slug=finding.slug,
+            recommendation=finding.recommendation,
+            finding_title=finding.title,
+            dimension=labels.get(finding.dimension, ""),
+            owner=finding.owner or None,
+            status=entry.status,
+            status_label=t.value("follow_up", entry.status),
+            comment=entry.comment,
             draft=not finding.is_final,
         )
         for entry in audit.follow_up
@@ -133,15 +158,30 @@ def follow_up_report(audit: Audit, previous: Audit | None, dimensions: Sequence[
     rate_text = f"{t.number(rate.rate, 0)}%" if rate.rate is not None else "–"
     summary = t.ngettext(
         "Implemented: %(done)d of %(num)d recommendation (%(rate)s)",
-        "Implemented: %(done)d of %(num)d recommendations (%(rate)s)", rate.pursued,
+        "Implemented: %(done)d of %(num)d recommendations (%(rate)s)",
+        rate.pursued,
     ) % {"done": rate.done, "num": rate.pursued, "rate": rate_text}
-    parts = [(rate.in_progress, _("in progress")), (rate.not_started, _("not started")),
-             (rate.dropped, _("dropped"))]
+    parts = [
+        (rate.in_progress, _("in progress")),
+        (rate.not_started, _("not started")),
+        (rate.dropped, _("dropped")),
+    ]
     detail = ", ".join(f"{count} {words}" for count, words in parts if count)
-    basis = _("Recommendations of {title} ({date}). The rate is the share done of all "
-              "recommendations except those dropped.").format(
-        title=previous.title, date=t.date(previous.date, "MMM yyyy"))
-    note = " · ".join(filter(None, (
-        _("{done} of {num}").format(done=rate.done, num=rate.pursued), detail)))
-    return FollowUpReport(previous, rows, rate, rate_text, summary,
-                          _("Recommendations implemented"), note, detail, basis)
+    basis = _(
+        "Recommendations of {title} ({date}). The rate is the share done of all "
+        "recommendations except those dropped."
+    ).format(title=previous.title, date=t.date(previous.date, "MMM yyyy"))
+    note = " · ".join(
+        filter(None, (_("{done} of {num}").format(done=rate.done, num=rate.pursued), detail))
+    )
+    return FollowUpReport(
+        previous,
+        rows,
+        rate,
+        rate_text,
+        summary,
+        _("Recommendations implemented"),
+        note,
+        detail,
+        basis,
+    )

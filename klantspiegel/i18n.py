@@ -49,8 +49,9 @@ def available_languages() -> tuple[str, ...]:
     """Every report language: English, and each language with a catalog in LOCALE_DIR."""
     found = {SOURCE_LANGUAGE}
     if LOCALE_DIR.is_dir():
-        found.update(d.name for d in LOCALE_DIR.iterdir()
-                     if (d / "LC_MESSAGES" / "messages.po").is_file())
+        found.update(
+            d.name for d in LOCALE_DIR.iterdir() if (d / "LC_MESSAGES" / "messages.po").is_file()
+        )
     return tuple(sorted(found))
 
 
@@ -63,9 +64,11 @@ def check_language(code: str) -> str:
     """A report language code, or a validation error that lists the available ones."""
     if code not in available_languages():
         raise PydanticCustomError(
-            "report_language", "'{code}' is not a report language (available: {available}; "
+            "report_language",
+            "'{code}' is not a report language (available: {available}; "
             "another needs its catalog in klantspiegel/locale/{code}/LC_MESSAGES/messages.po)",
-            {"code": code, "available": ", ".join(available_languages())})
+            {"code": code, "available": ", ".join(available_languages())},
+        )
     return code
 
 
@@ -76,8 +79,10 @@ def check_locale(tag: str) -> str:
         locale = Locale.parse(tag.replace("-", "_"))
     except (ValueError, UnknownLocaleError):
         raise PydanticCustomError(
-            "report_locale", "'{tag}' is not a locale (expected a tag such as nl-NL, nl-BE, "
-            "en-GB or en-US)", {"tag": tag}) from None
+            "report_locale",
+            "'{tag}' is not a locale (expected a tag such as nl-NL, nl-BE, en-GB or en-US)",
+            {"tag": tag},
+        ) from None
     check_language(locale.language)
     return "-".join(p for p in (locale.language, locale.script, locale.territory) if p)
 

@@ -37,13 +37,35 @@ RASTER_FORMATS = {
 IMAGE_SUFFIXES = {*RASTER_FORMATS, ".svg"}
 
 _ACTIVE_ELEMENTS = {
-    "script", "foreignobject", "iframe", "frame", "frameset", "embed", "object", "applet",
-    "handler", "listener", "base", "link", "meta", "form",
+    "script",
+    "foreignobject",
+    "iframe",
+    "frame",
+    "frameset",
+    "embed",
+    "object",
+    "applet",
+    "handler",
+    "listener",
+    "base",
+    "link",
+    "meta",
+    "form",
 }
 _ANIMATIONS = {"set", "animate", "animatemotion", "animatetransform", "animatecolor"}
 _URL_ATTRIBUTES = {
-    "href", "src", "srcset", "data", "action", "formaction", "poster", "codebase",
-    "background", "lowsrc", "dynsrc", "base",
+    "href",
+    "src",
+    "srcset",
+    "data",
+    "action",
+    "formaction",
+    "poster",
+    "codebase",
+    "background",
+    "lowsrc",
+    "dynsrc",
+    "base",
 }
 _SCRIPT_SCHEMES = ("javascript:", "vbscript:", "livescript:")
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)\s*([^)'\"]*)", re.IGNORECASE)
@@ -52,8 +74,9 @@ _CSS_ACTIVE = re.compile(
     re.IGNORECASE,
 )
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-_NOT_ALLOWED = "(scripts, event handlers, foreign content and references outside the image " \
-    "are not allowed)"
+_NOT_ALLOWED = (
+    "(scripts, event handlers, foreign content and references outside the image are not allowed)"
+)
 
 
 def image_problem(path: Path) -> str | None:
@@ -101,8 +124,10 @@ def _raster_problem(path: Path, formats: set[str]) -> str | None:
 
 def _too_large(width: int | None = None, height: int | None = None) -> str:
     size = f" ({width} x {height} pixels)" if width is not None else ""
-    return (f"is too large{size}: at most {MAX_SIDE:,} pixels a side and "
-            f"{MAX_PIXELS // 1_000_000} megapixels")
+    return (
+        f"is too large{size}: at most {MAX_SIDE:,} pixels a side and "
+        f"{MAX_PIXELS // 1_000_000} megapixels"
+    )
 
 
 class _Collector:
@@ -155,8 +180,10 @@ def _svg_problem(path: Path) -> str | None:
     if drawn is None:
         return "refers to itself (a <use>, marker or url(#...) inside what it refers to)"
     if drawn > MAX_SVG_DRAWN:
-        return (f"draws too much once its <use> and url(#...) references are expanded (over "
-                f"{MAX_SVG_DRAWN:,} elements)")
+        return (
+            f"draws too much once its <use> and url(#...) references are expanded (over "
+            f"{MAX_SVG_DRAWN:,} elements)"
+        )
     return None
 
 

@@ -47,8 +47,9 @@ STANDARD_KPIS: dict[str, KpiDefinition] = {
 def standard_label(key: str) -> Labels:
     """A standard KPI's name in every report language, from the message catalogs."""
     name = STANDARD_KPIS[key].name
-    return Labels({language: Translator(language).gettext(name)
-                   for language in available_languages()})
+    return Labels(
+        {language: Translator(language).gettext(name) for language in available_languages()}
+    )
 
 
 @dataclass(frozen=True)

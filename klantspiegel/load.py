@@ -153,15 +153,21 @@ class _Reader:
             languages = {config.language, *(o.report_language for o in organisations if o)}
             self.problems += missing_labels(model, self.model_document, languages)
         if self.config_document:
-            self.problems += sector_problems(self.sectors, self.config_document,
-                                             [o for o in organisations if o], config.language)
-        return Portfolio(root=self.root, config=config, scoring_model=model,
-                         organisations=tuple(o for o in organisations if o is not None))
+            self.problems += sector_problems(
+                self.sectors, self.config_document, [o for o in organisations if o], config.language
+            )
+        return Portfolio(
+            root=self.root,
+            config=config,
+            scoring_model=model,
+            organisations=tuple(o for o in organisations if o is not None),
+        )
 
     def config(self) -> PortfolioConfig | None:
         path = self.root / PORTFOLIO_FILE
-        if not self.present(path, "missing portfolio.yaml "
-                                  "(expected at least 'consultancy: <name>')"):
+        if not self.present(
+            path, "missing portfolio.yaml (expected at least 'consultancy: <name>')"
+        ):
             return None
         document = read_yaml_file(path, self.problems, DEFAULT_MAX_FILE_BYTES)
         config = fields_of(PortfolioConfig, document, self.problems) if document else None
@@ -179,16 +185,24 @@ class _Reader:
         """Why the logo may not be published: it is an image like any other in the portfolio."""
         found = self.walker.judge(self.root / logo, reader=self.root / PORTFOLIO_FILE)
         if found.kind == "missing":
-            return ("not found inside the portfolio "
-                    "(expected an image file path relative to the portfolio folder)")
+            return (
+                "not found inside the portfolio "
+                "(expected an image file path relative to the portfolio folder)"
+            )
         return found.problem if not found.is_file else image_problem(found.path)
 
     def scoring_model(self, choice: str) -> ScoringModel | None:
         path = DEFAULT_SCORING_MODEL if choice == "default" else self.root / choice
         if choice != "default" and not self.walker.judge(path).is_file:
-            self.error(self.root / PORTFOLIO_FILE, None, "scoring_model", (
-                f"scoring model '{choice}' not found inside the portfolio "
-                "(expected 'default' or a YAML file in the portfolio folder)"))
+            self.error(
+                self.root / PORTFOLIO_FILE,
+                None,
+                "scoring_model",
+                (
+                    f"scoring model '{choice}' not found inside the portfolio "
+                    "(expected 'default' or a YAML file in the portfolio folder)"
+                ),
+            )
             return None
         document = read_yaml_file(path, self.problems, self.limit)
         model = fields_of(ScoringModel, document, self.problems) if document else None
@@ -201,25 +215,36 @@ class _Reader:
 
     def organisation(self, folder: Path) -> Organisation | None:
         path = folder / ORGANISATION_FILE
-        if not self.present(path, "missing organisation.yaml: every folder in the portfolio "
-                                  "is an organisation (expected name, sector, size)"):
+        if not self.present(
+            path,
+            "missing organisation.yaml: every folder in the portfolio "
+            "is an organisation (expected name, sector, size)",
+        ):
             return None
         document = read_yaml_file(path, self.problems, self.limit)
         fields = fields_of(OrganisationFields, document, self.problems) if document else None
         folders = self.content_folders(folder, "audit")
         audits = [a for a in map(self.audit, folders) if a is not None]
         if not folders:
-            self.error(path, None, "", "organisation has no audits "
-                                       "(expected a folder with audit.yaml next to this file)")
+            self.error(
+                path,
+                None,
+                "",
+                "organisation has no audits (expected a folder with audit.yaml next to this file)",
+            )
         if fields is None or not audits:
             return None
         sector = self.sectors.resolve(fields.sector)
         locale, problems = report_locale(fields, self.portfolio_locale, document)
         self.problems += problems
         return Organisation.model_construct(
-            **dict(fields), slug=self.slug(folder, folder.name, ".pdf"), source=path,
-            report_language=fields.language or language_of(locale), report_locale=locale,
-            sector_key=sector.key, sector_label=sector.label,
+            **dict(fields),
+            slug=self.slug(folder, folder.name, ".pdf"),
+            source=path,
+            report_language=fields.language or language_of(locale),
+            report_locale=locale,
+            sector_key=sector.key,
+            sector_label=sector.label,
             audits=tuple(sorted(audits, key=lambda a: a.date)),
             key_lines=document.key_lines if document else {},
         )
@@ -227,8 +252,11 @@ class _Reader:
     def audit(self, folder: Path) -> Audit | None:
         path = folder / AUDIT_FILE
         self.walker.listing(folder)  # reports what in the audit folder may not be read
-        if not self.present(path, "missing audit.yaml: every folder in an organisation is "
-                                  "an audit (expected title, date, auditors, scope)"):
+        if not self.present(
+            path,
+            "missing audit.yaml: every folder in an organisation is "
+            "an audit (expected title, date, auditors, scope)",
+        ):
             return None
         document = read_yaml_file(path, self.problems, self.limit)
         fields = fields_of(AuditFields, document, self.problems) if document else None
@@ -243,8 +271,12 @@ class _Reader:
         if fields is None:
             return None
         return Audit.model_construct(
-            **{**dict(fields), "survey": survey}, slug=self.slug(folder, folder.name),
-            source=path, findings=tuple(findings), anecdotes=tuple(anecdotes), kpis=tuple(kpis),
+            **{**dict(fields), "survey": survey},
+            slug=self.slug(folder, folder.name),
+            source=path,
+            findings=tuple(findings),
+            anecdotes=tuple(anecdotes),
+            kpis=tuple(kpis),
             key_lines=document.key_lines if document else {},
         )
 
@@ -258,8 +290,9 @@ class _Reader:
         loaded: list[Any] = []
         documents: list[Document] = []
         seen: dict[str, Path] = {}
-        for path in [e.path for e in self.walker.listing(folder)
-                     if e.is_file and e.path.suffix == ".md"]:
+        for path in [
+            e.path for e in self.walker.listing(folder) if e.is_file and e.path.suffix == ".md"
+        ]:
             document = read_markdown_file(path, self.problems, self.limit)
             if document is None:
                 continue
@@ -267,32 +300,52 @@ class _Reader:
             fields = fields_of(schema, document, self.problems)
             slug = self.slug(path, path.stem, ".html")
             if slug in seen:
-                self.error(path, 1, "", f"duplicate id '{slug}': {seen[slug].name} "
-                                        "has the same web name")
+                self.error(
+                    path, 1, "", f"duplicate id '{slug}': {seen[slug].name} has the same web name"
+                )
                 continue
             seen[slug] = path
             body = self.body(document)
             if fields is None or body is None:
                 continue
             html, media = body
-            links = {"anecdotes": tuple(map(slugify, fields.anecdotes))} \
-                if schema is FindingFields else {}
-            loaded.append(domain.model_construct(
-                **{**dict(fields), **links}, slug=slug, source=path,
-                key_lines=document.key_lines, html=html, media=media))
+            links = (
+                {"anecdotes": tuple(map(slugify, fields.anecdotes))}
+                if schema is FindingFields
+                else {}
+            )
+            loaded.append(
+                domain.model_construct(
+                    **{**dict(fields), **links},
+                    slug=slug,
+                    source=path,
+                    key_lines=document.key_lines,
+                    html=html,
+                    media=media,
+                )
+            )
         return loaded, documents
 
     def body(self, document: Document) -> tuple[str, tuple[tuple[str, Path], ...]] | None:
         """The Markdown body as safe HTML, with its images to copy; None on a problem."""
         path = document.path
         if not document.body.strip():
-            self.error(path, document.body_line, "", (
-                "the file has front matter but no text: write the story or finding in Markdown "
-                "below the closing '---'"))
+            self.error(
+                path,
+                document.body_line,
+                "",
+                (
+                    "the file has front matter but no text: write the story or finding in Markdown "
+                    "below the closing '---'"
+                ),
+            )
             return None
         cache_key = f"{self.root}\0{path}\0{document.body}"  # paths hold no NUL: unambiguous
-        cached = self.markdown_cache.get(cache_key, self.walker.fingerprint) \
-            if self.markdown_cache else None
+        cached = (
+            self.markdown_cache.get(cache_key, self.walker.fingerprint)
+            if self.markdown_cache
+            else None
+        )
         if cached is not None:
             return Markup(cached[0]), tuple((url, Path(source)) for url, source in cached[1])
         media: dict[str, Path] = {}
@@ -313,15 +366,22 @@ class _Reader:
         try:
             rendered = render_markdown(document.body, rewrite)
         except TextTooComplex as reason:
-            self.error(path, document.body_line + (reason.line or 0), "text",
-                       f"{reason}; simplify the Markdown")
+            self.error(
+                path,
+                document.body_line + (reason.line or 0),
+                "text",
+                f"{reason}; simplify the Markdown",
+            )
             return None
         if len(self.problems) > before:
             return None
         if self.markdown_cache:
             self.markdown_cache.put(
-                cache_key, [str(rendered.html), [[u, str(m)] for u, m in sorted(media.items())]],
-                checked, self.walker.fingerprint)
+                cache_key,
+                [str(rendered.html), [[u, str(m)] for u, m in sorted(media.items())]],
+                checked,
+                self.walker.fingerprint,
+            )
         return rendered.html, tuple(sorted(media.items()))
 
     def kpis(self, path: Path) -> list[Kpi]:
@@ -337,26 +397,35 @@ class _Reader:
             standard = STANDARD_KPIS.get(entry.key)
             own_complete = None not in (entry.kind, entry.name, entry.higher_is_better)
             if standard is None and not own_complete:
-                self.error(path, document.line_of(("kpis", index, "key")), f"kpis[{index + 1}].key",
-                           f"'{entry.key}' is not a standard KPI"
-                           f"{suggestion(entry.key, list(STANDARD_KPIS))}; "
-                           "a KPI of your own needs name, kind and higher_is_better")
+                self.error(
+                    path,
+                    document.line_of(("kpis", index, "key")),
+                    f"kpis[{index + 1}].key",
+                    f"'{entry.key}' is not a standard KPI"
+                    f"{suggestion(entry.key, list(STANDARD_KPIS))}; "
+                    "a KPI of your own needs name, kind and higher_is_better",
+                )
                 continue
             name = entry.name
             # Without a standard, the entry's own kind and direction are complete (checked above).
             higher_is_better = entry.higher_is_better
             if higher_is_better is None and standard is not None:
                 higher_is_better = standard.higher_is_better
-            kpis.append(Kpi.model_construct(**{
-                **dict(entry),
-                "label": Labels.same(name) if name else standard_label(entry.key),
-                "kind": entry.kind or (standard.kind if standard else None),
-                "higher_is_better": higher_is_better,
-            }))
+            kpis.append(
+                Kpi.model_construct(
+                    **{
+                        **dict(entry),
+                        "label": Labels.same(name) if name else standard_label(entry.key),
+                        "kind": entry.kind or (standard.kind if standard else None),
+                        "higher_is_better": higher_is_better,
+                    }
+                )
+            )
         return kpis
 
-    def survey(self, folder: Path, mapping: SurveyMapping | None,
-               document: Document | None) -> Survey | None:
+    def survey(
+        self, folder: Path, mapping: SurveyMapping | None, document: Document | None
+    ) -> Survey | None:
         """The audit's survey export (survey.csv, or the file its mapping names), if any.
 
         The file is judged by the walker and read within max_file_bytes; `survey_import`
@@ -366,20 +435,30 @@ class _Reader:
         where = MappingSource(audit_file, document.line_of if document else lambda _: 1)
         name = mapping.file if mapping else SURVEY_FILE
         relative = Path(name)
-        if relative.is_absolute() or any(p in ("..", "") or p.startswith(".")
-                                         for p in relative.parts):
-            self.error(audit_file, where.line_of(("survey", "file")), "survey.file", (
-                f"'{name}' is not a file in the audit folder (expected a file name such as "
-                "'export-oktober.csv', next to audit.yaml)"))
+        if relative.is_absolute() or any(
+            p in ("..", "") or p.startswith(".") for p in relative.parts
+        ):
+            self.error(
+                audit_file,
+                where.line_of(("survey", "file")),
+                "survey.file",
+                (
+                    f"'{name}' is not a file in the audit folder (expected a file name such as "
+                    "'export-oktober.csv', next to audit.yaml)"
+                ),
+            )
             return None
         path = folder / relative
         found = self.walker.check(path)
         if not found.is_file:
             if mapping and found.kind == "missing":
                 files = [e.path.name for e in self.walker.listing(folder) if e.is_file]
-                self.error(audit_file, where.line_of(("survey", "file")), "survey.file",
-                           f"no survey file '{name}' in the audit folder"
-                           f"{suggestion(name, files)}")
+                self.error(
+                    audit_file,
+                    where.line_of(("survey", "file")),
+                    "survey.file",
+                    f"no survey file '{name}' in the audit folder{suggestion(name, files)}",
+                )
             return None
         text = read_bytes(path, self.problems, self.limit)
         if text is None:
@@ -395,13 +474,23 @@ class _Reader:
         """
         slug = slugify(name)
         if not slug:
-            self.error(path, None, "", "the name has no letters or digits to make a web address "
-                                       "from; rename it")
+            self.error(
+                path,
+                None,
+                "",
+                "the name has no letters or digits to make a web address from; rename it",
+            )
         elif len((slug + suffix).encode()) > MAX_NAME_BYTES:
-            self.error(path, None, "", (
-                f"the name is too long: its output file '{slug[:20]}...{suffix}' would have "
-                f"{len((slug + suffix).encode())} characters, over the {MAX_NAME_BYTES} a file "
-                f"name may have; shorten it to at most {MAX_NAME_BYTES - len(suffix)}"))
+            self.error(
+                path,
+                None,
+                "",
+                (
+                    f"the name is too long: its output file '{slug[:20]}...{suffix}' would have "
+                    f"{len((slug + suffix).encode())} characters, over the {MAX_NAME_BYTES} a file "
+                    f"name may have; shorten it to at most {MAX_NAME_BYTES - len(suffix)}"
+                ),
+            )
         return slug
 
     def present(self, path: Path, missing: str) -> bool:
@@ -418,19 +507,37 @@ class _Reader:
         for path in folders:
             slug = slugify(path.name)
             if slug and slug in seen:
-                self.error(path, None, "", (
-                    f"{what} folder '{path.name}' has the same web name '{slug}' as "
-                    f"'{seen[slug].name}': one would hide the other; rename one of them"))
+                self.error(
+                    path,
+                    None,
+                    "",
+                    (
+                        f"{what} folder '{path.name}' has the same web name '{slug}' as "
+                        f"'{seen[slug].name}': one would hide the other; rename one of them"
+                    ),
+                )
             seen.setdefault(slug, path)
             if what == "organisation" and slug in SITE_FOLDERS:
-                self.error(path, None, "", (
-                    f"organisation folder '{path.name}' has the web name '{slug}', which the "
-                    "site uses for its own pages; rename the folder"))
+                self.error(
+                    path,
+                    None,
+                    "",
+                    (
+                        f"organisation folder '{path.name}' has the web name '{slug}', which the "
+                        "site uses for its own pages; rename the folder"
+                    ),
+                )
             if what == "organisation" and slug in BUNDLE_PAGES:
-                self.error(path, None, "", (
-                    f"organisation folder '{path.name}' has the web name '{slug}': its "
-                    f"single-file report '{slug}.html' would replace the client bundle's own "
-                    f"page '{slug}.html'; rename the folder"))
+                self.error(
+                    path,
+                    None,
+                    "",
+                    (
+                        f"organisation folder '{path.name}' has the web name '{slug}': its "
+                        f"single-file report '{slug}.html' would replace the client bundle's own "
+                        f"page '{slug}.html'; rename the folder"
+                    ),
+                )
         return folders
 
     def templates(self) -> None:
@@ -439,8 +546,11 @@ class _Reader:
         if not self.walker.check(folder).is_folder:
             return
         for found in self.walker.tree(folder):
-            problem = image_problem(found.path) if found.is_file \
-                and found.path.suffix.lower() in IMAGE_SUFFIXES else None
+            problem = (
+                image_problem(found.path)
+                if found.is_file and found.path.suffix.lower() in IMAGE_SUFFIXES
+                else None
+            )
             if problem:
                 self.error(found.path, None, "", f"image {problem}")
 

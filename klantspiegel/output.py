@@ -37,10 +37,13 @@ MARKER = ".klantspiegel-output"
 OWN_PREFIX = ".klantspiegel-"  # staging, retired and trash folders, the cache: the build's own
 VERSION_CONTROL = {".git", ".hg", ".svn"}
 LOCK = "lock"  # in the build cache's folder, one for every output beside it
-ADVICE = ("a build replaces its output folder whole: choose a folder of its own, "
-          "outside the portfolio and the theme")
-MARKER_TEXT = ("Written by Klantspiegel. Every build replaces this folder whole: "
-               "keep nothing else in it.\n")
+ADVICE = (
+    "a build replaces its output folder whole: choose a folder of its own, "
+    "outside the portfolio and the theme"
+)
+MARKER_TEXT = (
+    "Written by Klantspiegel. Every build replaces this folder whole: keep nothing else in it.\n"
+)
 
 
 class UnsafeOutput(ValueError):
@@ -55,8 +58,9 @@ def check_output_location(output: Path, source: Path, theme: Path) -> None:
     try:
         reason = _location_problem(output.resolve(), source.resolve(), theme.resolve())
     except (OSError, RuntimeError) as error:  # a symlink loop, a name too long, no access
-        reason = f"cannot be used ({getattr(error, 'strerror', None) or error}); " \
-                 "choose another folder"
+        reason = (
+            f"cannot be used ({getattr(error, 'strerror', None) or error}); choose another folder"
+        )
     if reason:
         raise UnsafeOutput(f"--output {output}: {reason}")
 
@@ -77,13 +81,16 @@ def _reserved_problem(output: Path) -> str | None:
     """A place a build cannot swap, or whose contents another tool or a build owns."""
     names = [output.name] + [parent.name for parent in output.parents]
     if any(name.startswith(OWN_PREFIX) for name in names):
-        return (f"names a folder that builds keep for themselves ({OWN_PREFIX}...: staging, "
-                "cache) and clear at any time; choose another folder")
+        return (
+            f"names a folder that builds keep for themselves ({OWN_PREFIX}...: staging, "
+            "cache) and clear at any time; choose another folder"
+        )
     if VERSION_CONTROL & set(names):
         return "lies inside a version-control folder; choose another folder"
     if output.is_dir() and os.path.ismount(output):
-        return ("is a mount point, which a build cannot replace by renaming; "
-                "choose a folder inside it")
+        return (
+            "is a mount point, which a build cannot replace by renaming; choose a folder inside it"
+        )
     return None
 
 
@@ -93,14 +100,19 @@ def _foreign_problem(output: Path) -> str | None:
     if not output.is_dir():
         return "exists and is not a folder; choose another folder"
     try:
-        if _is_marker(output / MARKER) or _built_before_markers(output) \
-                or not any(output.iterdir()):
+        if (
+            _is_marker(output / MARKER)
+            or _built_before_markers(output)
+            or not any(output.iterdir())
+        ):
             return None
     except OSError as error:
         return f"cannot be read ({error.strerror}); choose another folder"
-    return (f"the folder is not empty and no Klantspiegel build wrote it (it has no {MARKER} "
-            f"file written by a build); "
-            f"choose another folder or empty it")
+    return (
+        f"the folder is not empty and no Klantspiegel build wrote it (it has no {MARKER} "
+        f"file written by a build); "
+        f"choose another folder or empty it"
+    )
 
 
 def _is_marker(path: Path) -> bool:
@@ -156,8 +168,10 @@ def prepare_output(output: Path, source: Path, theme: Path) -> Path:
             _restore_retired(output.parent)
             _remove_leftovers(output.parent)
     except OSError as error:
-        raise UnsafeOutput(f"--output {output}: cannot be written ({error.strerror or error}); "
-                           "choose another folder") from error
+        raise UnsafeOutput(
+            f"--output {output}: cannot be written ({error.strerror or error}); "
+            "choose another folder"
+        ) from error
     return output
 
 
@@ -220,8 +234,10 @@ def _swap_in(staging: Path, output: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         if not any(retired.iterdir()):
             retired.rmdir()
-        raise UnsafeOutput(f"--output {output}: could not be replaced "
-                           f"({error.strerror or error}); it was left as it was") from error
+        raise UnsafeOutput(
+            f"--output {output}: could not be replaced "
+            f"({error.strerror or error}); it was left as it was"
+        ) from error
     trash = output.parent / (TRASH_PREFIX + retired.name.removeprefix(RETIRED_PREFIX))
     retired.rename(trash)  # from here on a kill must not bring the old output back
     shutil.rmtree(trash, ignore_errors=True)

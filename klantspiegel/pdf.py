@@ -62,11 +62,17 @@ class PdfInputs:
     FOLDERS = ("theme_dir", "root")
 
     @classmethod
-    def of(cls, report: OrganisationReport, portfolio: Portfolio, theme_dir: Path,
-           variant: str = DEFAULT_PDF_VARIANT) -> PdfInputs:
+    def of(
+        cls,
+        report: OrganisationReport,
+        portfolio: Portfolio,
+        theme_dir: Path,
+        variant: str = DEFAULT_PDF_VARIANT,
+    ) -> PdfInputs:
         """The inputs of an organisation's PDF in a build of portfolio with theme_dir."""
-        return cls(report, portfolio.config, portfolio.scoring_model, variant, theme_dir,
-                   portfolio.root)
+        return cls(
+            report, portfolio.config, portfolio.scoring_model, variant, theme_dir, portfolio.root
+        )
 
     @property
     def locale(self) -> str:
@@ -75,24 +81,29 @@ class PdfInputs:
     @property
     def media(self) -> tuple[tuple[str, Path], ...]:
         """The images the report's Markdown shows, as (URL in the theme, source file)."""
-        return (*(media for finding in self.report.findings for media in finding.media),
-                *(media for story in self.report.anecdotes for media in story.media))
+        return (
+            *(media for finding in self.report.findings for media in finding.media),
+            *(media for story in self.report.anecdotes for media in story.media),
+        )
 
     def environment(self) -> jinja2.Environment:
         return environment(self.theme_dir, self.root, self.locale)
 
-    def key(self, code: str, values: Fingerprints, templates: TemplateDigests,
-            assets: str) -> str:
+    def key(self, code: str, values: Fingerprints, templates: TemplateDigests, assets: str) -> str:
         """The PDF's cache key: every field, the folders by what is read from them.
 
         `templates` is made from `environment()` (a build shares one per locale): it hashes the
         print template with all it includes, the theme's and the portfolio's; `assets` hashes
         the styles, fonts and logo; the images are hashed here by their bytes.
         """
-        held = [values.of(getattr(self, f.name)) for f in fields(self)
-                if f.name not in self.FOLDERS]
-        read = [templates.of(PDF_TEMPLATE), assets,
-                *(digest(url, source.read_bytes()) for url, source in self.media)]
+        held = [
+            values.of(getattr(self, f.name)) for f in fields(self) if f.name not in self.FOLDERS
+        ]
+        read = [
+            templates.of(PDF_TEMPLATE),
+            assets,
+            *(digest(url, source.read_bytes()) for url, source in self.media),
+        ]
         return digest(code, *held, *read)
 
 
@@ -129,20 +140,24 @@ def pdf_html(inputs: PdfInputs) -> str:
     matrix_numbers = {
         f.slug: i for i, f in enumerate((f for f in report.actions if f.impact and f.effort), 1)
     }
-    return inputs.environment().get_template(PDF_TEMPLATE).render(
-        report=report,
-        organisation=report.organisation,
-        config=inputs.config,
-        model=inputs.model,
-        theme=inputs.theme_dir.resolve().as_uri() + "/",
-        logo=logo.as_uri() if logo and logo.is_file() else None,
-        sections=sections,
-        section={s.anchor: s for s in sections},
-        matrix_numbers=matrix_numbers,
-        nps_trend=report.nps_trend,
-        css_string=css_string,
-        page_counter=css_counter_text(t.gettext("page {page} of {pages}")),
-        draft=report.audit.status == "draft",
+    return (
+        inputs.environment()
+        .get_template(PDF_TEMPLATE)
+        .render(
+            report=report,
+            organisation=report.organisation,
+            config=inputs.config,
+            model=inputs.model,
+            theme=inputs.theme_dir.resolve().as_uri() + "/",
+            logo=logo.as_uri() if logo and logo.is_file() else None,
+            sections=sections,
+            section={s.anchor: s for s in sections},
+            matrix_numbers=matrix_numbers,
+            nps_trend=report.nps_trend,
+            css_string=css_string,
+            page_counter=css_counter_text(t.gettext("page {page} of {pages}")),
+            draft=report.audit.status == "draft",
+        )
     )
 
 
@@ -173,8 +188,9 @@ def render_pdf(inputs: PdfInputs, target: Path) -> int:
         description=Translator(inputs.locale).gettext("Findings (CSV)"),
         relationship="Data",  # PDF/A-3 names the attachment's role in the document
     )
-    pdf_bytes = document.write_pdf(pdf_variant=PDF_VARIANTS[inputs.variant],
-                                   attachments=[attachment])
+    pdf_bytes = document.write_pdf(
+        pdf_variant=PDF_VARIANTS[inputs.variant], attachments=[attachment]
+    )
     edits = [_declare_archival] if inputs.variant == "archival" else []
     write_artifact(target, finish(pdf_bytes, *edits))
     return len(document.pages)
@@ -229,24 +245,43 @@ def findings_csv(report: OrganisationReport) -> str:
     out = io.StringIO()
     out.write(CSV_BOM)  # so that Excel and LibreOffice read it as UTF-8
     writer = csv.writer(out)
-    writer.writerow([t.gettext(column) for column in (
-        N_("Reference"), N_("Finding"), N_("Dimension"), N_("Score"), N_("Type"),
-        N_("Observations"), N_("Recommendation"), N_("Impact"), N_("Effort"), N_("Owner"),
-        N_("Horizon"))])
+    writer.writerow(
+        [
+            t.gettext(column)
+            for column in (
+                N_("Reference"),
+                N_("Finding"),
+                N_("Dimension"),
+                N_("Score"),
+                N_("Type"),
+                N_("Observations"),
+                N_("Recommendation"),
+                N_("Impact"),
+                N_("Effort"),
+                N_("Owner"),
+                N_("Horizon"),
+            )
+        ]
+    )
     for finding in report.findings:
         if not finding.is_final:
             continue
-        writer.writerow([csv_cell(value) for value in (
-            finding.slug,
-            finding.title,
-            report.finding_dimension(finding).label[report.language],
-            finding.score,
-            t.value("kind", finding.kind),
-            finding.evidence_count,
-            finding.recommendation or None,
-            finding.impact,
-            finding.effort,
-            finding.owner,
-            t.value("horizon", finding.horizon) if finding.horizon else None,
-        )])
+        writer.writerow(
+            [
+                csv_cell(value)
+                for value in (
+                    finding.slug,
+                    finding.title,
+                    report.finding_dimension(finding).label[report.language],
+                    finding.score,
+                    t.value("kind", finding.kind),
+                    finding.evidence_count,
+                    finding.recommendation or None,
+                    finding.impact,
+                    finding.effort,
+                    finding.owner,
+                    t.value("horizon", finding.horizon) if finding.horizon else None,
+                )
+            ]
+        )
     return out.getvalue()

@@ -122,9 +122,14 @@ def _put_list_item_content_in_a_body(pdf: pikepdf.Pdf, element: pikepdf.Dictiona
             continue
         if body is None:
             changed = True
-            body = pdf.make_indirect(pikepdf.Dictionary(
-                Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody, P=element, K=pikepdf.Array(),
-            ))
+            body = pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.StructElem,
+                    S=pikepdf.Name.LBody,
+                    P=element,
+                    K=pikepdf.Array(),
+                )
+            )
             if "/Pg" in element:
                 body.Pg = element.Pg
             kids.append(body)
@@ -150,8 +155,10 @@ def _gather_link_parts(pdf: pikepdf.Pdf) -> None:
     elements = list(structure_elements(pdf))
     for element in elements:
         annotations = [
-            kid for kid in _kids(element)
-            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"
+            kid
+            for kid in _kids(element)
+            if isinstance(kid, pikepdf.Dictionary)
+            and kid.get("/Type") == "/OBJR"
             and kid.Obj.get("/Subtype") == "/Link"
         ]
         if not annotations:
@@ -164,8 +171,11 @@ def _gather_link_parts(pdf: pikepdf.Pdf) -> None:
             continue
         moved = {annotation.objgen for annotation in annotations}
         element.K = pikepdf.Array(
-            [kid for kid in _kids(element)
-             if not (isinstance(kid, pikepdf.Dictionary) and kid.objgen in moved)]
+            [
+                kid
+                for kid in _kids(element)
+                if not (isinstance(kid, pikepdf.Dictionary) and kid.objgen in moved)
+            ]
         )
         link.K = pikepdf.Array([*_kids(link), *annotations])
         for annotation in annotations:

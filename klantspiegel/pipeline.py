@@ -95,9 +95,17 @@ def build(
     cache_dir = cache_folder(output)
     code = code_digest()
     passwords = passwords or Passwords()
-    inputs = digest(code, str(pdf), str(only), str(source.resolve()), str(theme_dir.resolve()),
-                    tree_digest(source, skip=(CACHE_DIR,)), tree_digest(theme_dir),
-                    pdf_variant, str(bool(passwords)))
+    inputs = digest(
+        code,
+        str(pdf),
+        str(only),
+        str(source.resolve()),
+        str(theme_dir.resolve()),
+        tree_digest(source, skip=(CACHE_DIR,)),
+        tree_digest(theme_dir),
+        pdf_variant,
+        str(bool(passwords)),
+    )
     manifest = Manifest.load(cache_dir) if cache and output.is_dir() else None
     # With passwords, never "up to date": the delivery is encrypted anew, as nothing records
     # which password made it.
@@ -115,15 +123,24 @@ def build(
     consultant_reports = {slug: pair[0] for slug, pair in reports.items()}
     client_reports = {slug: pair[1] for slug, pair in reports.items()}
     with template_errors_as_problems():  # a broken template override is a file:line problem
-        plan = plan_build(portfolio, consultant_reports, client_reports, theme_dir, code,
-                          pdf=pdf, pdf_variant=pdf_variant)
+        plan = plan_build(
+            portfolio,
+            consultant_reports,
+            client_reports,
+            theme_dir,
+            code,
+            pdf=pdf,
+            pdf_variant=pdf_variant,
+        )
     previous = manifest.artifacts if manifest else {}
-    with staged_output(output, source=source, theme=theme_dir,
-                       keep_previous=bool(previous)) as staging:
+    with staged_output(
+        output, source=source, theme=theme_dir, keep_previous=bool(previous)
+    ) as staging:
         job = RenderJob(plan, portfolio, theme_dir, staging, previous, only, pdf_time_limit)
         outcome = render_plan(job, jobs, progress)
         delivery = write_deliveries(
-            staging, [(o.slug, o.name, o.bundle.folder) for o in plan.organisations], passwords)
+            staging, [(o.slug, o.name, o.bundle.folder) for o in plan.organisations], passwords
+        )
         outcome.artifacts.update(delivery.artifacts)
         forget(cache_dir)  # from here until the new manifest, the output is not what it claims
     findings = sum(len(a.findings) for o in portfolio.organisations for a in o.audits)
@@ -140,9 +157,15 @@ def build(
         Manifest(inputs, outcome.artifacts, summary).save(cache_dir)
         markdown.save()
     return BuildResult(
-        len(portfolio.organisations), findings, warnings, pages, pdfs,
-        sum(outcome.pdf_pages.values()), sorted(outcome.rendered),
-        time.perf_counter() - started, delivery.delivered,
+        len(portfolio.organisations),
+        findings,
+        warnings,
+        pages,
+        pdfs,
+        sum(outcome.pdf_pages.values()),
+        sorted(outcome.rendered),
+        time.perf_counter() - started,
+        delivery.delivered,
         delivery.without_password if passwords else [],
     )
 
@@ -152,12 +175,25 @@ def _count(outcome: RenderOutcome, suffix: str) -> int:
 
 
 def _problem_data(problem: Problem) -> dict:
-    return {"path": str(problem.path), "line": problem.line, "field": problem.field,
-            "message": problem.message, "severity": problem.severity}
+    return {
+        "path": str(problem.path),
+        "line": problem.line,
+        "field": problem.field,
+        "message": problem.message,
+        "severity": problem.severity,
+    }
 
 
 def _unchanged(manifest: Manifest, seconds: float) -> BuildResult:
     summary = manifest.summary
     warnings = [Problem(**{**w, "path": Path(w["path"])}) for w in summary["warnings"]]
-    return BuildResult(summary["organisations"], summary["findings"], warnings,
-                       summary["pages"], summary["pdfs"], 0, [], seconds)
+    return BuildResult(
+        summary["organisations"],
+        summary["findings"],
+        warnings,
+        summary["pages"],
+        summary["pdfs"],
+        0,
+        [],
+        seconds,
+    )

@@ -41,8 +41,10 @@ class Placeholders:
 
     def marks(self, kind: str) -> dict[str, str]:
         """A note per field whose placeholder is English because the language has none."""
-        note = (f"The placeholder is English: there is no '{self.language}' text in "
-                f"klantspiegel/scaffold_texts/ yet.")
+        note = (
+            f"The placeholder is English: there is no '{self.language}' text in "
+            f"klantspiegel/scaffold_texts/ yet."
+        )
         return {field: note for k, field in self.borrowed if k == kind}
 
 
@@ -84,8 +86,9 @@ def placeholder_warnings(portfolio: Portfolio) -> list[Problem]:
     config_lines = document.key_lines if document else {}
     problems = _left(known, "portfolio", portfolio.config, config_file, config_lines)
     for organisation in portfolio.organisations:
-        problems += _left(known, "organisation", organisation, organisation.source,
-                          organisation.key_lines)
+        problems += _left(
+            known, "organisation", organisation, organisation.source, organisation.key_lines
+        )
         for audit in organisation.audits:
             problems += _left(known, "audit", audit, audit.source, audit.key_lines)
             for kind, files in (("finding", audit.findings), ("anecdote", audit.anecdotes)):
@@ -94,8 +97,13 @@ def placeholder_warnings(portfolio: Portfolio) -> list[Problem]:
     return problems
 
 
-def _left(known: list[Placeholders], kind: str, item: Any, path: Path,
-          key_lines: Mapping[tuple[str | int, ...], int]) -> list[Problem]:
+def _left(
+    known: list[Placeholders],
+    kind: str,
+    item: Any,
+    path: Path,
+    key_lines: Mapping[tuple[str | int, ...], int],
+) -> list[Problem]:
     """The placeholders of `kind` still in one file's values."""
     found = []
     for key_path in dict.fromkeys(_matches(known, kind, item)):
@@ -106,8 +114,7 @@ def _left(known: list[Placeholders], kind: str, item: Any, path: Path,
     return found
 
 
-def _matches(known: list[Placeholders], kind: str, item: Any
-             ) -> Iterator[tuple[str | int, ...]]:
+def _matches(known: list[Placeholders], kind: str, item: Any) -> Iterator[tuple[str | int, ...]]:
     for texts in known:
         for field, text in texts.of(kind).items():
             if field == BODY:
@@ -128,8 +135,9 @@ def _same(value: Any, text: Any) -> Iterator[tuple[str | int, ...]]:
         for number, entry in enumerate(value):
             if isinstance(text, Mapping):  # the fields of a list's items
                 for field, sub in text.items():
-                    yield from ((number, field, *rest)
-                                for rest in _same(getattr(entry, field, None), sub))
+                    yield from (
+                        (number, field, *rest) for rest in _same(getattr(entry, field, None), sub)
+                    )
             elif isinstance(text, list) and entry in text:
                 yield (number,)
 

@@ -106,25 +106,47 @@ def plan_build(
             by_organisation[page.owner].append(keyed)
         else:
             portfolio_pages.append(keyed)
-    site = keyer.site(SITE_DIR, tuple(portfolio_pages), site_shared,
-                      portfolio.config.report_locale, client=False,
-                      every_page=[k for _, k in portfolio_pages]
-                      + [k for pages in by_organisation.values() for _, k in pages])
+    site = keyer.site(
+        SITE_DIR,
+        tuple(portfolio_pages),
+        site_shared,
+        portfolio.config.report_locale,
+        client=False,
+        every_page=[k for _, k in portfolio_pages]
+        + [k for pages in by_organisation.values() for _, k in pages],
+    )
     organisations = []
     for slug, report in client_reports.items():
         client_shared = keyer.shared(client=True)
-        bundle_pages = tuple((p, keyer.page(p, client_shared))
-                             for p in site_pages(portfolio, {slug: report}, client=True, pdf=pdf))
-        bundle = keyer.site(f"{CLIENTS_DIR}/{slug}", bundle_pages, client_shared,
-                            report.organisation.report_locale, client=True,
-                            every_page=[k for _, k in bundle_pages])
-        organisations.append(OrganisationPlan(
-            slug, report.organisation.name, report, tuple(by_organisation[slug]), bundle,
-            keyer.pdf(PdfInputs.of(report, portfolio, theme_dir, pdf_variant)) if pdf else None,
-            keyer.single_file(bundle)))
-    exports_key = digest(code, keyer.values.of(portfolio.config),
-                         keyer.values.of(portfolio.scoring_model),
-                         keyer.values.of(list(client_reports.values())))
+        bundle_pages = tuple(
+            (p, keyer.page(p, client_shared))
+            for p in site_pages(portfolio, {slug: report}, client=True, pdf=pdf)
+        )
+        bundle = keyer.site(
+            f"{CLIENTS_DIR}/{slug}",
+            bundle_pages,
+            client_shared,
+            report.organisation.report_locale,
+            client=True,
+            every_page=[k for _, k in bundle_pages],
+        )
+        organisations.append(
+            OrganisationPlan(
+                slug,
+                report.organisation.name,
+                report,
+                tuple(by_organisation[slug]),
+                bundle,
+                keyer.pdf(PdfInputs.of(report, portfolio, theme_dir, pdf_variant)) if pdf else None,
+                keyer.single_file(bundle),
+            )
+        )
+    exports_key = digest(
+        code,
+        keyer.values.of(portfolio.config),
+        keyer.values.of(portfolio.scoring_model),
+        keyer.values.of(list(client_reports.values())),
+    )
     plan = BuildPlan(site, tuple(organisations), exports_key, pdf_variant=pdf_variant)
     plan.keys.update(_artifact_keys(plan))
     return plan
@@ -153,8 +175,10 @@ class _Keyer:
         self.theme_dir = theme_dir
         self.code = code
         self.values = Fingerprints()
-        locales = {portfolio.config.report_locale,
-                   *(o.report_locale for o in portfolio.organisations)}
+        locales = {
+            portfolio.config.report_locale,
+            *(o.report_locale for o in portfolio.organisations),
+        }
         self.templates = {
             locale: TemplateDigests(environment(theme_dir, portfolio.root, locale))
             for locale in sorted(locales)
@@ -170,25 +194,48 @@ class _Keyer:
         )
 
     def shared(self, *, client: bool) -> dict[str, Any]:
-        return {"config": self.portfolio.config, "model": self.portfolio.scoring_model,
-                "logo": logo_name(self.portfolio), "client": client,
-                "search": "inline" if client else "pagefind"}
+        return {
+            "config": self.portfolio.config,
+            "model": self.portfolio.scoring_model,
+            "logo": logo_name(self.portfolio),
+            "client": client,
+            "search": "inline" if client else "pagefind",
+        }
 
     def page(self, page: Page, shared: Mapping[str, Any]) -> str:
         media = [digest(url, source.read_bytes()) for url, source in page.media]
-        return digest(self.code, page.path, page.template, page.locale,
-                      self.templates[page.locale].of(page.template),
-                      self.values.of(shared), self.values.of(page.context), *media)
+        return digest(
+            self.code,
+            page.path,
+            page.template,
+            page.locale,
+            self.templates[page.locale].of(page.template),
+            self.values.of(shared),
+            self.values.of(page.context),
+            *media,
+        )
 
-    def site(self, folder: str, pages: tuple[tuple[Page, str], ...], shared: Mapping[str, Any],
-             locale: str, *, client: bool, every_page: list[str]) -> SitePlan:
+    def site(
+        self,
+        folder: str,
+        pages: tuple[tuple[Page, str], ...],
+        shared: Mapping[str, Any],
+        locale: str,
+        *,
+        client: bool,
+        every_page: list[str],
+    ) -> SitePlan:
         search = digest(self.code, locale, *sorted(every_page))
         return SitePlan(folder, pages, shared, self.assets, search, locale, client)
 
     def single_file(self, bundle: SitePlan) -> str:
         """The single-file report is made from the bundle's pages, assets and search index."""
-        return digest(self.code, bundle.search_key, bundle.assets_key,
-                      self.templates[bundle.locale].of(SINGLE_FILE_TEMPLATE))
+        return digest(
+            self.code,
+            bundle.search_key,
+            bundle.assets_key,
+            self.templates[bundle.locale].of(SINGLE_FILE_TEMPLATE),
+        )
 
     def pdf(self, inputs: PdfInputs) -> PlannedPdf:
         key = inputs.key(self.code, self.values, self.templates[inputs.locale], self.assets)

@@ -31,8 +31,9 @@ MAX_KPI_DIGITS = 3
 # --- numbers --------------------------------------------------------------------------------
 
 
-def shown_change(now: float | None, before: float | None, digits: int = SCORE_DIGITS
-                 ) -> float | None:
+def shown_change(
+    now: float | None, before: float | None, digits: int = SCORE_DIGITS
+) -> float | None:
     """The change between two values as a reader sees them: the difference of the rounded
     values, so that "2,2 -> 3,1" reads +0,9 and never +1,0. None when either is missing."""
     if now is None or before is None:
@@ -48,6 +49,7 @@ def emotion(t: Translator, value: int) -> str:
 def kpi_digits(values: Iterable[float | None]) -> int:
     """Decimals for every value of one KPI (value, target, previous value): as many as the most
     precise of them carries, at most three, so 0,62 and 0,55 never both read 0,6."""
+
     def decimals(value: float) -> int:
         exponent = Decimal(str(value)).normalize().as_tuple().exponent
         return max(0, -exponent) if isinstance(exponent, int) else 0
@@ -73,8 +75,9 @@ class KpiRow:
     source: str
 
 
-def kpi_rows(audit: Audit, previous: Audit | None, nps: NpsResult | None, t: Translator
-             ) -> tuple[KpiRow, ...]:
+def kpi_rows(
+    audit: Audit, previous: Audit | None, nps: NpsResult | None, t: Translator
+) -> tuple[KpiRow, ...]:
     """The audit's KPIs with their display decisions."""
     before = {k.key: k for k in previous.kpis} if previous else {}
     rows = []
@@ -83,18 +86,20 @@ def kpi_rows(audit: Audit, previous: Audit | None, nps: NpsResult | None, t: Tra
         digits = kpi_digits((kpi.value, kpi.target, earlier.value if earlier else None))
         # an NPS is a point on -100..+100: signed, like the NPS everywhere else
         shown = t.signed if kpi.key == "nps" else t.number
-        rows.append(KpiRow(
-            kpi=kpi,
-            meets_target=meets_target(kpi),
-            digits=digits,
-            previous=earlier,
-            value=shown(kpi.value, digits),
-            target=shown(kpi.target, digits) if kpi.target is not None else None,
-            previous_value=shown(earlier.value, digits) if earlier else None,
-            target_label=t.gettext(target_wording(kpi)),
-            # the survey's own NPS is sourced by the survey, not by a file name
-            source=survey_label(nps, t) if kpi.key == "nps" and nps else kpi.source,
-        ))
+        rows.append(
+            KpiRow(
+                kpi=kpi,
+                meets_target=meets_target(kpi),
+                digits=digits,
+                previous=earlier,
+                value=shown(kpi.value, digits),
+                target=shown(kpi.target, digits) if kpi.target is not None else None,
+                previous_value=shown(earlier.value, digits) if earlier else None,
+                target_label=t.gettext(target_wording(kpi)),
+                # the survey's own NPS is sourced by the survey, not by a file name
+                source=survey_label(nps, t) if kpi.key == "nps" and nps else kpi.source,
+            )
+        )
     return tuple(rows)
 
 
@@ -131,9 +136,14 @@ class ReportNotes:
     benchmark: str | None  # the sector median covers other dimensions than this audit
 
 
-def report_notes(score: AuditScore, previous: AuditScore | None, benchmark: Benchmark | None,
-                 observations_by_dimension: int, observations: int, t: Translator
-                 ) -> ReportNotes:
+def report_notes(
+    score: AuditScore,
+    previous: AuditScore | None,
+    benchmark: Benchmark | None,
+    observations_by_dimension: int,
+    observations: int,
+    t: Translator,
+) -> ReportNotes:
     """The notes a report needs, in its language; None where the numbers reconcile."""
     assessed = {d.key for d in score.dimensions if d.assessed}
     trend = benchmark_note = None
@@ -202,8 +212,10 @@ def contents(report: OrganisationReport, t: Translator) -> tuple[Section, ...]:
         (
             "dimensions",
             N_("Results per dimension"),
-            tuple((f"dimension-{r.dimension.key}", r.dimension.label[report.language])
-                  for r in report.examined),
+            tuple(
+                (f"dimension-{r.dimension.key}", r.dimension.label[report.language])
+                for r in report.examined
+            ),
         ),
     ]
     if report.anecdotes:
@@ -213,8 +225,13 @@ def contents(report: OrganisationReport, t: Translator) -> tuple[Section, ...]:
         chapters.append(("kpis", N_("KPI scorecard"), ()))
     if report.actions:
         parts = (("matrix", _("Priority matrix")),) if report.charts.matrix else ()
-        chapters.append(("priorities", N_("Priorities and action plan"),
-                         (*parts, ("action-plan", _("Action plan")))))
+        chapters.append(
+            (
+                "priorities",
+                N_("Priorities and action plan"),
+                (*parts, ("action-plan", _("Action plan"))),
+            )
+        )
     if report.previous_score is not None:
         chapters.append(("trend", N_("Trend since the previous audit"), ()))
     if report.follow_up is not None:

@@ -38,36 +38,42 @@ def resolve(kind: str, url: str, source: Path, root: Path) -> Resolved:
     if kind == "link":
         return _resolve_link(url, parts, scheme, source, root)
     if scheme or parts.netloc:
-        return Resolved(None, (
-            f"image '{url}' is not a file in the portfolio (remote, file: and data: images are "
-            "not allowed: the report must work offline and read nothing outside the portfolio)"))
+        return Resolved(
+            None,
+            (
+                f"image '{url}' is not a file in the portfolio (remote, file: and data: images are "
+                "not allowed: the report must work offline and read nothing outside the portfolio)"
+            ),
+        )
     found = entry(source.parent / unquote(parts.path), root, reader=source)
     target = found.path
     if found.kind == "missing":
-        return Resolved(None, f"image '{url}' not found (expected a path relative to this file)",
-                        checked=target)
+        return Resolved(
+            None, f"image '{url}' not found (expected a path relative to this file)", checked=target
+        )
     if not found.is_file:
         return Resolved(None, f"image '{url}' {found.problem}", checked=target)
     if target.suffix.lower() not in IMAGE_SUFFIXES:
-        return Resolved(None, (
-            f"'{url}' is not an image (expected one of {', '.join(sorted(IMAGE_SUFFIXES))})"),
-            checked=target)
+        return Resolved(
+            None,
+            (f"'{url}' is not an image (expected one of {', '.join(sorted(IMAGE_SUFFIXES))})"),
+            checked=target,
+        )
     problem = image_problem(target)
     if problem:
         return Resolved(None, f"image '{url}' {problem}", checked=target)
     return Resolved(f"{MEDIA_DIR}/{media_name(target, root)}", media=target, checked=target)
 
 
-def _resolve_link(
-    url: str, parts: SplitResult, scheme: str, source: Path, root: Path
-) -> Resolved:
+def _resolve_link(url: str, parts: SplitResult, scheme: str, source: Path, root: Path) -> Resolved:
     if scheme in WEB_SCHEMES:
         return Resolved(url)
     if scheme in UNSAFE_SCHEMES:
         return Resolved(None)
     if scheme or parts.netloc:
-        return Resolved(None, f"link '{url}' points outside the portfolio ({scheme}: links are "
-                              "not allowed)")
+        return Resolved(
+            None, f"link '{url}' points outside the portfolio ({scheme}: links are not allowed)"
+        )
     if not parts.path:
         return Resolved(url)  # a #fragment on the same page
     found = entry(source.parent / unquote(parts.path), root, reader=source)
@@ -77,14 +83,24 @@ def _resolve_link(
     if found.kind == "refused":
         return Resolved(None, f"link '{url}' {found.problem}", checked=target)
     audit = source.parent.parent
-    if (target.suffix == ".md" and found.is_file and target.parent.parent == audit
-            and target.parent.name in ("findings", "anecdotes")):
+    if (
+        target.suffix == ".md"
+        and found.is_file
+        and target.parent.parent == audit
+        and target.parent.name in ("findings", "anecdotes")
+    ):
         fragment = f"#{parts.fragment}" if parts.fragment else ""
-        return Resolved(f"../{target.parent.name}/{slugify(target.stem)}.html{fragment}",
-                        checked=target)
-    return Resolved(None, (
-        f"link '{url}' must point to a web address or to a finding or story of this audit "
-        "(for example ../anecdotes/story.md)"), checked=target)
+        return Resolved(
+            f"../{target.parent.name}/{slugify(target.stem)}.html{fragment}", checked=target
+        )
+    return Resolved(
+        None,
+        (
+            f"link '{url}' must point to a web address or to a finding or story of this audit "
+            "(for example ../anecdotes/story.md)"
+        ),
+        checked=target,
+    )
 
 
 def media_name(path: Path, root: Path) -> str:

@@ -133,14 +133,18 @@ Task = tuple[str, str]  # (what: pages | pdf | exports | search, organisation sl
 SEARCH_TASK: Task = ("search", "")
 
 
-def _run_tasks(job: RenderJob, tasks: list[Task], jobs: int, progress: Progress | None
-               ) -> Iterator[RenderOutcome | str | Problem]:
+def _run_tasks(
+    job: RenderJob, tasks: list[Task], jobs: int, progress: Progress | None
+) -> Iterator[RenderOutcome | str | Problem]:
     """Run the tasks, and the site's search index after the last pages task; yield results."""
     pages_left = sum(1 for kind, _ in tasks if kind == "pages")
     total = len(tasks) + 1
     if jobs <= 1 or len(tasks) <= 2:
-        ordered = [t for t in tasks if t[0] == "pages"] + [SEARCH_TASK] + [
-            t for t in tasks if t[0] != "pages"]
+        ordered = (
+            [t for t in tasks if t[0] == "pages"]
+            + [SEARCH_TASK]
+            + [t for t in tasks if t[0] != "pages"]
+        )
         for done, task in enumerate(ordered, 1):
             yield _run_task(job, task)
             _report(job, progress, task, done, total)
@@ -148,8 +152,9 @@ def _run_tasks(job: RenderJob, tasks: list[Task], jobs: int, progress: Progress 
     if any(kind == "pdf" for kind, _ in tasks):
         import weasyprint  # noqa: F401  (once, before the fork, not once in every worker)
     # Forked workers inherit the job as the initializer's argument: nothing is pickled.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
-                             initializer=_start_worker, initargs=(job,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=get_context("fork"), initializer=_start_worker, initargs=(job,)
+    ) as pool:
         pending = {pool.submit(_run_worker_task, task): task for task in tasks}
         if pages_left == 0:
             pending[pool.submit(_run_worker_task, SEARCH_TASK)] = SEARCH_TASK
@@ -169,8 +174,7 @@ def _run_tasks(job: RenderJob, tasks: list[Task], jobs: int, progress: Progress 
                     pending[pool.submit(_run_worker_task, SEARCH_TASK)] = SEARCH_TASK
 
 
-def _report(job: RenderJob, progress: Progress | None, task: Task, done: int, total: int
-            ) -> None:
+def _report(job: RenderJob, progress: Progress | None, task: Task, done: int, total: int) -> None:
     if progress:
         progress(_task_name(job, task), done, total)
 
@@ -215,11 +219,14 @@ def _run_task(job: RenderJob, task: Task) -> RenderOutcome | str | Problem:
         outcome.merge(_render_bundle(job, organisation))
         return outcome
     except PdfTimeout:
-        return (f"{_task_name(job, task)}: took longer than {job.pdf_time_limit:g} s "
-                "to render and was stopped")
+        return (
+            f"{_task_name(job, task)}: took longer than {job.pdf_time_limit:g} s "
+            "to render and was stopped"
+        )
     except Exception as error:
-        return template_problem(error) or \
-            f"{_task_name(job, task)}: {type(error).__name__}: {error}"
+        return (
+            template_problem(error) or f"{_task_name(job, task)}: {type(error).__name__}: {error}"
+        )
 
 
 def _render_site_pages(
@@ -231,15 +238,24 @@ def _render_site_pages(
     if site.pages is pages:  # the site's own parts go with its own pages
         outcome.merge(_artifact(job, assets_id, site.assets_key, lambda: _assets(job, out_dir)))
     for page, key in pages:
-        outcome.merge(_artifact(job, f"{site.folder}/{page.path}", key,
-                                partial(_render_page, job, page, out_dir, site.shared)))
+        outcome.merge(
+            _artifact(
+                job,
+                f"{site.folder}/{page.path}",
+                key,
+                partial(_render_page, job, page, out_dir, site.shared),
+            )
+        )
     return outcome
 
 
-def _render_page(job: RenderJob, page: Page, out_dir: Path, shared: Mapping[str, Any]
-                 ) -> list[Path]:
-    with time_limit(PAGE_TIME_LIMIT, lambda: TemplateTooSlow(
-            f"{page.path} took longer than {PAGE_TIME_LIMIT:g} s to render")):
+def _render_page(
+    job: RenderJob, page: Page, out_dir: Path, shared: Mapping[str, Any]
+) -> list[Path]:
+    with time_limit(
+        PAGE_TIME_LIMIT,
+        lambda: TemplateTooSlow(f"{page.path} took longer than {PAGE_TIME_LIMIT:g} s to render"),
+    ):
         return render_page(page, job.portfolio, job.theme_dir, out_dir, shared)
 
 
@@ -275,8 +291,9 @@ def _render_pdf(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome
     def copy_into_bundle() -> list[Path]:
         return [copy_artifact(target, copy)]
 
-    outcome.merge(_artifact(job, f"{organisation.bundle.folder}/{target.name}",
-                            key, copy_into_bundle))
+    outcome.merge(
+        _artifact(job, f"{organisation.bundle.folder}/{target.name}", key, copy_into_bundle)
+    )
     return outcome
 
 
@@ -288,20 +305,33 @@ def _render_bundle(job: RenderJob, organisation: OrganisationPlan) -> RenderOutc
 
     def single_file() -> list[Path]:  # from the bundle's pages, rendered above
         pages = [page for page, _ in bundle.pages]
-        return [render_single_file(job.staging / bundle.folder, pages, job.portfolio,
-                                   job.theme_dir, bundle.shared, target)]
+        return [
+            render_single_file(
+                job.staging / bundle.folder,
+                pages,
+                job.portfolio,
+                job.theme_dir,
+                bundle.shared,
+                target,
+            )
+        ]
 
-    outcome.merge(_artifact(job, organisation.single_file, organisation.single_file_key,
-                            single_file))
+    outcome.merge(
+        _artifact(job, organisation.single_file, organisation.single_file_key, single_file)
+    )
     return outcome
 
 
-def _artifact(job: RenderJob, artifact: str, key: str,
-              render: Callable[[], list[Path]]) -> RenderOutcome:
+def _artifact(
+    job: RenderJob, artifact: str, key: str, render: Callable[[], list[Path]]
+) -> RenderOutcome:
     """Keep the artifact if its key is unchanged, else render it (its old files are gone)."""
     previous = job.previous.get(artifact)
-    if previous is not None and previous[0] == key \
-            and all((job.staging / name).is_file() for name in previous[1]):
+    if (
+        previous is not None
+        and previous[0] == key
+        and all((job.staging / name).is_file() for name in previous[1])
+    ):
         return RenderOutcome({artifact: previous})
     files = render()
     names = sorted({f.relative_to(job.staging).as_posix() for f in files})
@@ -327,16 +357,24 @@ def _skipped(job: RenderJob) -> tuple[str, ...]:
     """With --only, the artifact id prefixes of every other organisation."""
     if job.only is None:
         return ()
-    return tuple(prefix for o in job.plan.organisations if o.slug != job.only
-                 for prefix in (f"{SITE_DIR}/{o.slug}/", f"{o.bundle.folder}/",
-                                f"{PDF_DIR}/{o.slug}.pdf"))
+    return tuple(
+        prefix
+        for o in job.plan.organisations
+        if o.slug != job.only
+        for prefix in (f"{SITE_DIR}/{o.slug}/", f"{o.bundle.folder}/", f"{PDF_DIR}/{o.slug}.pdf")
+    )
 
 
 def _keep_skipped(job: RenderJob) -> RenderOutcome:
     """With --only, other organisations keep what the previous build wrote for them."""
     skipped = _skipped(job)
-    return RenderOutcome({artifact: entry for artifact, entry in job.previous.items()
-                          if skipped and artifact.startswith(skipped)})
+    return RenderOutcome(
+        {
+            artifact: entry
+            for artifact, entry in job.previous.items()
+            if skipped and artifact.startswith(skipped)
+        }
+    )
 
 
 def _remove_stale(job: RenderJob) -> None:

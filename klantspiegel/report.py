@@ -177,8 +177,9 @@ def build_report(
     previous_score = score_audit(previous, model) if previous else None
     change = change_since(score, previous_score)
     latest = audit is organisation.latest_audit
-    benchmark = (sector_benchmark(organisation.slug, organisation.sector_key, peers)
-                 if latest else None)
+    benchmark = (
+        sector_benchmark(organisation.slug, organisation.sector_key, peers) if latest else None
+    )
     shown = audit.findings
     rows = _dimension_rows(model, score, previous_score, benchmark, shown)
     examined, not_examined = _scope(audit, rows)
@@ -187,8 +188,17 @@ def build_report(
     anecdotes = audit.anecdotes
     evidence = _evidence_by_type(audit)
     nps, previous_nps = _survey_nps(audit), _survey_nps(previous)
-    report_charts = build_charts(t, organisation, rows, score, actions, history, anecdotes, model,
-                                 portfolio.config.accent_colour)
+    report_charts = build_charts(
+        t,
+        organisation,
+        rows,
+        score,
+        actions,
+        history,
+        anecdotes,
+        model,
+        portfolio.config.accent_colour,
+    )
     return OrganisationReport(
         organisation=organisation,
         audit=audit,
@@ -217,12 +227,21 @@ def build_report(
         nps_trend=nps_trend(nps, previous_nps),
         survey=survey_view(audit.survey, previous.survey if previous else None, t),
         follow_up=follow_up_report(audit, previous, model.dimensions, t),
-        notes=report_notes(score, previous_score, benchmark,
-                           sum(r.score.evidence_count for r in rows), sum(evidence.values()), t),
+        notes=report_notes(
+            score,
+            previous_score,
+            benchmark,
+            sum(r.score.evidence_count for r in rows),
+            sum(evidence.values()),
+            t,
+        ),
         history=history,
         charts=report_charts,
-        earlier=tuple(build_report(organisation, portfolio, peers, audience, a.slug)
-                      for a in audits[:-1]) if latest else (),
+        earlier=tuple(
+            build_report(organisation, portfolio, peers, audience, a.slug) for a in audits[:-1]
+        )
+        if latest
+        else (),
     )
 
 
@@ -241,9 +260,11 @@ def _dimension_rows(
             score=dimension_score,
             previous=previous_score.dimension(dimension.key).score if previous_score else None,
             benchmark=benchmark.dimensions.get(dimension.key) if benchmark else None,
-            change=shown_change(dimension_score.score,
-                                previous_score.dimension(dimension.key).score)
-            if previous_score else None,
+            change=shown_change(
+                dimension_score.score, previous_score.dimension(dimension.key).score
+            )
+            if previous_score
+            else None,
             findings=tuple(
                 sorted(
                     (f for f in findings if f.dimension == dimension.key),
@@ -324,9 +345,12 @@ def dimension_overview(
     t = Translator(locale)
     _ = t.gettext
     entries = tuple(
-        DimensionEntry(report.organisation.slug, report.organisation.name,
-                       report.organisation.sector_label[locale],
-                       next(r for r in report.dimensions if r.dimension == dimension))
+        DimensionEntry(
+            report.organisation.slug,
+            report.organisation.name,
+            report.organisation.sector_label[locale],
+            next(r for r in report.dimensions if r.dimension == dimension),
+        )
         for report in reports.values()
     )
     chart = charts.responsive(

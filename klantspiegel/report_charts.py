@@ -35,7 +35,6 @@ class ReportCharts:
     journeys: Mapping[str, charts.Chart]
 
 
-
 def build_charts(
     t: Translator,
     organisation: Organisation,
@@ -136,13 +135,12 @@ def _bars_chart(
     )
 
 
-def _matrix_chart(
-    t: Translator, actions: tuple[Finding, ...], accent: str
-) -> charts.Chart | None:
+def _matrix_chart(t: Translator, actions: tuple[Finding, ...], accent: str) -> charts.Chart | None:
     """The recommendations with impact and effort by priority; None when there are none."""
     _ = t.gettext
-    points = [charts.MatrixPoint(f.title, f.impact, f.effort)
-              for f in actions if f.impact and f.effort]
+    points = [
+        charts.MatrixPoint(f.title, f.impact, f.effort) for f in actions if f.impact and f.effort
+    ]
     if not points:
         return None
     return charts.responsive(
@@ -172,8 +170,7 @@ def _trend_chart(
         charts_detail.trend,
         "chart-trend",
         points=[
-            charts.TrendPoint(t.date(h.audit.date, "MMM yyyy"), h.score.index)
-            for h in history
+            charts.TrendPoint(t.date(h.audit.date, "MMM yyyy"), h.score.index) for h in history
         ],
         title=_("Overall index over time"),
         description=_("Overall index of each audit of this organisation."),
@@ -204,10 +201,14 @@ def _journey_chart(t: Translator, anecdote: Anecdote, accent: str) -> charts.Cha
 def _bars_description(t: Translator, rows: list[DimensionRow]) -> str:
     """What the bar chart shows, naming only the markers it has."""
     _ = t.gettext
-    marked = [text for text, shown in (
-        (_("the previous audit"), any(r.previous is not None for r in rows)),
-        (_("the sector median"), any(r.benchmark is not None for r in rows)),
-    ) if shown]
+    marked = [
+        text
+        for text, shown in (
+            (_("the previous audit"), any(r.previous is not None for r in rows)),
+            (_("the sector median"), any(r.benchmark is not None for r in rows)),
+        )
+        if shown
+    ]
     text = _("The assessed dimensions from 1 to 5, highest first.")
     if marked:
         text += " " + _("Marked: {markers}.").format(markers=format_list(marked, locale=t.language))

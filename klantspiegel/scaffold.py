@@ -80,15 +80,16 @@ def scaffold(
     root = portfolio_root
     slug = slugify(name)
     if not slug:
-        raise ScaffoldError(f"the name {name!r} has no letters or digits to make a file name "
-                            "from")
+        raise ScaffoldError(f"the name {name!r} has no letters or digits to make a file name from")
     config, model = _portfolio_settings(root)
     dates = today or dt.date.today()
     if kind == "organisation":
         return _new_organisation(root, slug, name, config, language, dates)
     if language is not None:
-        raise ScaffoldError(f"a new {kind} is in its organisation's language; --language is "
-                            "for a new portfolio or organisation")
+        raise ScaffoldError(
+            f"a new {kind} is in its organisation's language; --language is "
+            "for a new portfolio or organisation"
+        )
     organisation_folder = _find(root, organisation, ORGANISATION_FILE, "organisation", kind)
     texts = placeholders(_organisation_language(organisation_folder, config.language))
     if kind == "audit":
@@ -97,39 +98,58 @@ def scaffold(
     return _new_story_or_finding(kind, audit_folder, slug, name, model, dates, texts)
 
 
-def _new_organisation(root: Path, slug: str, name: str, config: PortfolioConfig,
-                      language: str | None, dates: dt.date) -> Path:
+def _new_organisation(
+    root: Path, slug: str, name: str, config: PortfolioConfig, language: str | None, dates: dt.date
+) -> Path:
     """organisation.yaml in a new folder, in `language` or the portfolio's."""
     if slug in NOT_CONTENT:
         raise ScaffoldError(f"'{slug}' is a reserved folder name; choose another name")
     texts = placeholders(_known_language(language or config.language))
     portfolio_locale = config.locale or default_locale(config.language)
     same = language_of(portfolio_locale) == texts.language
-    values = {"name": name, "language": texts.language,
-              "locale": portfolio_locale if same else default_locale(texts.language)}
+    values = {
+        "name": name,
+        "language": texts.language,
+        "locale": portfolio_locale if same else default_locale(texts.language),
+    }
     notes = {"sector": _sectors_note(root)}
     text = _file_text(OrganisationFields, "organisation", values, notes, dates, texts)
     return _create(root / slug / ORGANISATION_FILE, text)
 
 
-def _new_audit(root: Path, organisation_folder: Path, slug: str, name: str,
-               model: ScoringModel, dates: dt.date, texts: Placeholders) -> Path:
+def _new_audit(
+    root: Path,
+    organisation_folder: Path,
+    slug: str,
+    name: str,
+    model: ScoringModel,
+    dates: dt.date,
+    texts: Placeholders,
+) -> Path:
     """audit.yaml in a new folder, with its findings and anecdotes folders and a follow-up
     entry per recommendation of the audit before."""
     keys = [d.key for d in model.dimensions]
-    follow_up = _follow_up(root, organisation_folder, dates,
-                           texts.of("audit")["follow_up"]["comment"])
-    values = {"title": name, "status": "draft", "dimensions": keys, "survey": None,
-              "follow_up": follow_up}
-    notes = {"dimensions": "In this portfolio: " + ", ".join(keys) + "; remove the ones "
-             "this audit does not examine.",
-             "key_messages": "What a reader must remember, in your own words; delete the "
-             "field to have them written from the scores.",
-             "survey": "Leave it null for a survey.csv whose questions are found by their "
-             "header text.",
-             "follow_up": "One entry per recommendation of the audit before: give each "
-             "its status and say what was done." if follow_up else "Empty: there are no "
-             "recommendations of an earlier audit to follow up."}
+    follow_up = _follow_up(
+        root, organisation_folder, dates, texts.of("audit")["follow_up"]["comment"]
+    )
+    values = {
+        "title": name,
+        "status": "draft",
+        "dimensions": keys,
+        "survey": None,
+        "follow_up": follow_up,
+    }
+    notes = {
+        "dimensions": "In this portfolio: " + ", ".join(keys) + "; remove the ones "
+        "this audit does not examine.",
+        "key_messages": "What a reader must remember, in your own words; delete the "
+        "field to have them written from the scores.",
+        "survey": "Leave it null for a survey.csv whose questions are found by their header text.",
+        "follow_up": "One entry per recommendation of the audit before: give each "
+        "its status and say what was done."
+        if follow_up
+        else "Empty: there are no recommendations of an earlier audit to follow up.",
+    }
     text = _file_text(AuditFields, "audit", values, notes, dates, texts)
     path = _create(organisation_folder / slug / AUDIT_FILE, text)
     for folder in (FINDINGS_DIR, ANECDOTES_DIR):
@@ -137,8 +157,15 @@ def _new_audit(root: Path, organisation_folder: Path, slug: str, name: str,
     return path
 
 
-def _new_story_or_finding(kind: Kind, audit_folder: Path, slug: str, name: str,
-                          model: ScoringModel, dates: dt.date, texts: Placeholders) -> Path:
+def _new_story_or_finding(
+    kind: Kind,
+    audit_folder: Path,
+    slug: str,
+    name: str,
+    model: ScoringModel,
+    dates: dt.date,
+    texts: Placeholders,
+) -> Path:
     """A finding or anecdote file: front matter, then a placeholder body."""
     stories = sorted(slugify(p.stem) for p in (audit_folder / ANECDOTES_DIR).glob("*.md"))
     if kind == "finding":
@@ -147,7 +174,8 @@ def _new_story_or_finding(kind: Kind, audit_folder: Path, slug: str, name: str,
         values = {"title": name, "dimension": keys[0], "anecdotes": [], "status": "draft"}
         notes = {
             "dimension": "In this portfolio: " + ", ".join(keys) + ".",
-            "anecdotes": ("Stories in this audit: " + ", ".join(stories) + ".") if stories
+            "anecdotes": ("Stories in this audit: " + ", ".join(stories) + ".")
+            if stories
             else "This audit has no stories yet.",
         }
         text = _file_text(FindingFields, kind, values, notes, dates, texts)
@@ -175,20 +203,35 @@ def scaffold_portfolio(
     """
     texts = placeholders(_known_language(language))
     if folder.is_symlink() or (folder.exists() and (not folder.is_dir() or any(folder.iterdir()))):
-        raise ScaffoldError(f"{folder} already exists and is not an empty folder; a new "
-                            "portfolio needs a new or empty one (nothing was written)")
+        raise ScaffoldError(
+            f"{folder} already exists and is not an empty folder; a new "
+            "portfolio needs a new or empty one (nothing was written)"
+        )
     dates = today or dt.date.today()
     values = {"language": language, "locale": default_locale(language), "logo": None}
     if consultancy:
         values["consultancy"] = consultancy
-    notes = {"sectors": "Organisations name their sector by its key; add the sectors of your "
-                        "clients."}
-    written = [_create(folder / PORTFOLIO_FILE,
-                       _file_text(PortfolioConfig, "portfolio", values, notes, dates, texts))]
-    organisation = scaffold("organisation", folder, None, None,
-                            texts.of("organisation")["name"], today=dates, language=language)
-    audit = scaffold("audit", folder, organisation.parent.name, None, texts.of("audit")["title"],
-                     today=dates)
+    notes = {
+        "sectors": "Organisations name their sector by its key; add the sectors of your clients."
+    }
+    written = [
+        _create(
+            folder / PORTFOLIO_FILE,
+            _file_text(PortfolioConfig, "portfolio", values, notes, dates, texts),
+        )
+    ]
+    organisation = scaffold(
+        "organisation",
+        folder,
+        None,
+        None,
+        texts.of("organisation")["name"],
+        today=dates,
+        language=language,
+    )
+    audit = scaffold(
+        "audit", folder, organisation.parent.name, None, texts.of("audit")["title"], today=dates
+    )
     where = (organisation.parent.name, audit.parent.name)
     written += [organisation, audit]
     for kind in ("anecdote", "finding"):  # the story first, so the finding's note names it
@@ -196,12 +239,20 @@ def scaffold_portfolio(
     return written
 
 
-def _file_text(schema: type[BaseModel], kind: str, values: Mapping[str, Any],
-               notes: Mapping[str, str], today: dt.date, texts: Placeholders) -> str:
+def _file_text(
+    schema: type[BaseModel],
+    kind: str,
+    values: Mapping[str, Any],
+    notes: Mapping[str, str],
+    today: dt.date,
+    texts: Placeholders,
+) -> str:
     """The front matter of one kind of file, its English placeholders marked as such."""
     marks = texts.marks(kind)
-    joined = {field: " ".join(n for n in (notes.get(field), marks.get(field)) if n)
-              for field in {*notes, *marks}}
+    joined = {
+        field: " ".join(n for n in (notes.get(field), marks.get(field)) if n)
+        for field in {*notes, *marks}
+    }
     what = {"anecdote": "customer story (anecdote)"}.get(kind, kind)
     return front_matter(schema, values, today, joined, what, texts.of(kind))
 
@@ -216,10 +267,10 @@ def front_matter(
 ) -> str:
     """YAML with every field of `model`, each under a comment; `values` win over `texts`
     (the placeholders in the report's language), and those over the model's examples."""
-    intro = f"A new {what}: replace the example values. Each field is explained in " \
-            "docs/authoring.md."
-    lines = [*textwrap.wrap(intro, COMMENT_WIDTH, initial_indent="# ", subsequent_indent="# "),
-             ""]
+    intro = (
+        f"A new {what}: replace the example values. Each field is explained in docs/authoring.md."
+    )
+    lines = [*textwrap.wrap(intro, COMMENT_WIDTH, initial_indent="# ", subsequent_indent="# "), ""]
     for doc in documented_fields(model):
         lines += _comment(doc, notes.get(doc.name, ""), "")
         value = values[doc.name] if doc.name in values else placeholder(doc, today, texts)
@@ -244,8 +295,9 @@ def placeholder(doc: FieldDoc, today: dt.date, texts: Mapping[str, Any] | None =
 
 def _known_language(language: str) -> str:
     if language not in available_languages():
-        raise ScaffoldError(f"no report language '{language}'"
-                            f"{suggestion(language, list(available_languages()))}")
+        raise ScaffoldError(
+            f"no report language '{language}'{suggestion(language, list(available_languages()))}"
+        )
     return language
 
 
@@ -253,8 +305,7 @@ def _organisation_language(folder: Path, default: str) -> str:
     """The organisation's report language as its file says, else the portfolio's."""
     document = read_yaml_file(folder / ORGANISATION_FILE, [], DEFAULT_MAX_FILE_BYTES)
     language = document.data.get("language") if document else None
-    return language if isinstance(language, str) and language in available_languages() \
-        else default
+    return language if isinstance(language, str) and language in available_languages() else default
 
 
 def _field_lines(doc: FieldDoc, value: Any, indent: str) -> list[str]:
@@ -278,8 +329,13 @@ def _comment(doc: FieldDoc, note: str, indent: str) -> list[str]:
         required += f" (default: {yaml_value(doc.default)})"
     meaning = f"{doc.meaning[0].upper()}{doc.meaning[1:]}".rstrip(".")
     text = f"{meaning}. {doc.kind[0].upper()}{doc.kind[1:]}; {required}. {note}".rstrip()
-    return textwrap.wrap(text, COMMENT_WIDTH - len(indent), initial_indent=f"{indent}# ",
-                         subsequent_indent=f"{indent}# ", break_on_hyphens=False)
+    return textwrap.wrap(
+        text,
+        COMMENT_WIDTH - len(indent),
+        initial_indent=f"{indent}# ",
+        subsequent_indent=f"{indent}# ",
+        break_on_hyphens=False,
+    )
 
 
 def _portfolio_settings(root: Path) -> tuple[PortfolioConfig, ScoringModel]:
@@ -289,8 +345,7 @@ def _portfolio_settings(root: Path) -> tuple[PortfolioConfig, ScoringModel]:
     config, model, problems = load_settings(root)
     if config is None or model is None:
         found = "\n".join(p.format(relative_to=Path.cwd()) for p in problems)
-        raise ScaffoldError(f"the portfolio's configuration has problems; fix them first:\n"
-                            f"{found}")
+        raise ScaffoldError(f"the portfolio's configuration has problems; fix them first:\n{found}")
     return config, model
 
 
@@ -307,28 +362,38 @@ def _find(parent: Path, wanted: str | None, marker: str, what: str, kind: str) -
     raise ScaffoldError(f"no {what} '{wanted}' in {parent}{hint}")
 
 
-def _follow_up(root: Path, organisation_folder: Path, today: dt.date, comment: str
-               ) -> list[dict[str, str]]:
+def _follow_up(
+    root: Path, organisation_folder: Path, today: dt.date, comment: str
+) -> list[dict[str, str]]:
     """An entry per final recommendation of the organisation's latest audit before `today`
     (the follow-up check wants one each), with the placeholder comment; none when the
     portfolio does not load."""
     portfolio, _ = load_portfolio(root)
     folder = organisation_folder.resolve()
-    organisation = next((o for o in portfolio.organisations if o.source.parent == folder),
-                        None) if portfolio else None
+    organisation = (
+        next((o for o in portfolio.organisations if o.source.parent == folder), None)
+        if portfolio
+        else None
+    )
     earlier = [a for a in organisation.audits if a.date <= today] if organisation else []
     if not earlier:
         return []
-    return [{"recommendation": f.slug, "status": "not_started", "comment": comment}
-            for f in earlier[-1].findings if f.recommendation and f.is_final]
+    return [
+        {"recommendation": f.slug, "status": "not_started", "comment": comment}
+        for f in earlier[-1].findings
+        if f.recommendation and f.is_final
+    ]
 
 
 def _sectors_note(root: Path) -> str:
     """Sectors already used, since peers are compared by the same spelling."""
     sectors = set()
     for folder in content_folders_in(root):
-        document = read_yaml_file(folder / ORGANISATION_FILE, [], DEFAULT_MAX_FILE_BYTES) \
-            if (folder / ORGANISATION_FILE).is_file() else None
+        document = (
+            read_yaml_file(folder / ORGANISATION_FILE, [], DEFAULT_MAX_FILE_BYTES)
+            if (folder / ORGANISATION_FILE).is_file()
+            else None
+        )
         sector = document.data.get("sector") if document else None
         if isinstance(sector, str) and sector.strip():
             sectors.add(sector.strip())
@@ -340,8 +405,10 @@ def _sectors_note(root: Path) -> str:
 def _refuse_same_web_name(folder: Path, slug: str) -> None:
     same = sorted(p.name for p in folder.glob("*.md") if slugify(p.stem) == slug)
     if same:
-        raise ScaffoldError(f"{folder / same[0]} already exists with the web name '{slug}'; "
-                            "choose another name (nothing was written)")
+        raise ScaffoldError(
+            f"{folder / same[0]} already exists with the web name '{slug}'; "
+            "choose another name (nothing was written)"
+        )
 
 
 def _create(path: Path, text: str) -> Path:

@@ -67,16 +67,18 @@ def documented_fields(model: type[BaseModel]) -> list[FieldDoc]:
                 "in klantspiegel/schemas.py (the authoring guide and scaffolds are made from it)"
             )
         default = None if field.is_required() else field.get_default(call_default_factory=True)
-        docs.append(FieldDoc(
-            name=name,
-            meaning=field.description,
-            kind=type_words(field.annotation, field.metadata),
-            required=field.is_required(),
-            default=default,
-            example=field.examples[0] if field.examples else None,
-            item_model=item_model(field),
-            choices=choices(field.annotation),
-        ))
+        docs.append(
+            FieldDoc(
+                name=name,
+                meaning=field.description,
+                kind=type_words(field.annotation, field.metadata),
+                required=field.is_required(),
+                default=default,
+                example=field.examples[0] if field.examples else None,
+                item_model=item_model(field),
+                choices=choices(field.annotation),
+            )
+        )
     return docs
 
 

@@ -44,7 +44,6 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-
 # --- portfolio.yaml -------------------------------------------------------------------------
 
 
@@ -231,7 +230,8 @@ class SurveyMapping(Schema):
         examples=[["Q12"]],
     )
     segment: Text | None = Field(
-        None, description="one segment column (the same as segments with one header)",
+        None,
+        description="one segment column (the same as segments with one header)",
         examples=["Kanaal"],
     )
     filter: SurveyFilter | None = Field(
@@ -240,7 +240,9 @@ class SurveyMapping(Schema):
         examples=[{"column": "Finished", "keep": ["1", "True"]}],
     )
     min_segment_answers: WholeNumber = Field(
-        30, ge=1, description="a segment with fewer answers shows 'too few answers'",
+        30,
+        ge=1,
+        description="a segment with fewer answers shows 'too few answers'",
         examples=[30],
     )
 
@@ -271,10 +273,12 @@ class AuditFields(Schema):
         max_length=MAX_KEY_MESSAGES,
         description="one to three key messages for the management summary, each at most "
         f"{MAX_KEY_MESSAGE_LENGTH} characters of plain text; written from the scores when left out",
-        examples=[[
-            "Wie een probleem meldt, wordt snel en goed geholpen: het herstel werkt.",
-            "Het lokale kantoor is onbereikbaar; de centrale lijn vangt alles op.",
-        ]],
+        examples=[
+            [
+                "Wie een probleem meldt, wordt snel en goed geholpen: het herstel werkt.",
+                "Het lokale kantoor is onbereikbaar; de centrale lijn vangt alles op.",
+            ]
+        ],
     )
     survey: SurveyMapping | None = Field(
         None,
@@ -353,7 +357,6 @@ class FindingFields(Schema):
     )
 
 
-
 # --- anecdotes --------------------------------------------------------------------------------
 
 
@@ -398,7 +401,6 @@ class AnecdoteFields(Schema):
         description="internal notes; never shown to a client",
         examples=["Verhaal van de klant zelf, met toestemming."],
     )
-
 
 
 # --- KPIs and survey ----------------------------------------------------------------------------

@@ -19,7 +19,10 @@ Quadrant = Literal["quick_win", "major_project", "fill_in", "thankless"]
 MIN_BENCHMARK_PEERS = 3
 _HORIZON_ORDER = {"short": 0, "medium": 1, "long": 2, None: 3}
 _QUADRANT_ORDER: dict[Quadrant | None, int] = {
-    "quick_win": 0, "major_project": 1, "fill_in": 2, "thankless": 3,
+    "quick_win": 0,
+    "major_project": 1,
+    "fill_in": 2,
+    "thankless": 3,
 }
 
 
@@ -105,8 +108,7 @@ def overall_index(scores: Sequence[DimensionScore], model: ScoringModel) -> floa
 
 def score_audit(audit: Audit, model: ScoringModel) -> AuditScore:
     """An audit's scores; a dimension outside its scope is not assessed."""
-    dimensions = dimension_scores([f for f in audit.findings if audit.examines(f.dimension)],
-                                  model)
+    dimensions = dimension_scores([f for f in audit.findings if audit.examines(f.dimension)], model)
     index = overall_index(dimensions, model)
     return AuditScore(dimensions, index, level_for(index, model) if index is not None else None)
 
@@ -184,8 +186,9 @@ def implementation_rate(follow_ups: Iterable[FollowedUp]) -> ImplementationRate:
     progress counts as not (yet) implemented and is reported beside the rate, never half.
     """
     statuses = Counter(f.status for f in follow_ups)
-    return ImplementationRate(statuses["done"], statuses["in_progress"],
-                              statuses["not_started"], statuses["dropped"])
+    return ImplementationRate(
+        statuses["done"], statuses["in_progress"], statuses["not_started"], statuses["dropped"]
+    )
 
 
 def change_since(current: AuditScore, previous: AuditScore | None) -> Change | None:

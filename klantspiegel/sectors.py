@@ -68,10 +68,15 @@ def sector_problems(
         for name in dict.fromkeys(same_text(n) for n in (key, *labels.root.values())):
             first = owner.setdefault(name, key)
             if first != key:
-                problems.append(Problem(
-                    portfolio_file.path, portfolio_file.line_of(("sectors", key)),
-                    f"sectors.{key}", f"the name '{name}' is also a name of sector '{first}': "
-                    "an organisation naming it would be in either; give each sector its own"))
+                problems.append(
+                    Problem(
+                        portfolio_file.path,
+                        portfolio_file.line_of(("sectors", key)),
+                        f"sectors.{key}",
+                        f"the name '{name}' is also a name of sector '{first}': "
+                        "an organisation naming it would be in either; give each sector its own",
+                    )
+                )
     needed: dict[tuple[str, str], list[str]] = defaultdict(list)
     for organisation in organisations:
         sector = sectors.resolve(organisation.sector)
@@ -82,35 +87,48 @@ def sector_problems(
                 if not labels.has(language):
                     needed[(sector.key, language)].append(
                         f"the report of {organisation.slug}"
-                        if language == organisation.report_language else "the portfolio site")
+                        if language == organisation.report_language
+                        else "the portfolio site"
+                    )
         elif sectors.declared or len(languages) > 1:
             problems.append(_undeclared(organisation, sectors, portfolio_language))
     for (key, language), readers in needed.items():
         shown = sectors.resolve(key).label[language]
-        problems.append(Problem(
-            portfolio_file.path, portfolio_file.line_of(("sectors", key)),
-            f"sectors.{key}.{language}",
-            f"sector '{key}' has no {language_name(language)} name ('{language}:') for "
-            f"{_listed(sorted(set(readers)))}; '{shown}' is shown instead", "warning"))
+        problems.append(
+            Problem(
+                portfolio_file.path,
+                portfolio_file.line_of(("sectors", key)),
+                f"sectors.{key}.{language}",
+                f"sector '{key}' has no {language_name(language)} name ('{language}:') for "
+                f"{_listed(sorted(set(readers)))}; '{shown}' is shown instead",
+                "warning",
+            )
+        )
     return problems
 
 
-def _undeclared(
-    organisation: Organisation, sectors: Sectors, portfolio_language: str
-) -> Problem:
+def _undeclared(organisation: Organisation, sectors: Sectors, portfolio_language: str) -> Problem:
     names = sorted(sectors.declared)
     if names:
-        reason = (f"sector '{organisation.sector}' is not one of portfolio.yaml's sectors"
-                  f"{suggestion(organisation.sector, names)}")
+        reason = (
+            f"sector '{organisation.sector}' is not one of portfolio.yaml's sectors"
+            f"{suggestion(organisation.sector, names)}"
+        )
     else:
-        reason = (f"sector '{organisation.sector}' has one name for the "
-                  f"{language_name(organisation.report_language)} report and the "
-                  f"{language_name(portfolio_language)} portfolio site")
+        reason = (
+            f"sector '{organisation.sector}' has one name for the "
+            f"{language_name(organisation.report_language)} report and the "
+            f"{language_name(portfolio_language)} portfolio site"
+        )
     return Problem(
-        organisation.source, organisation.key_lines.get(("sector",)), "sector",
+        organisation.source,
+        organisation.key_lines.get(("sector",)),
+        "sector",
         f"{reason}; it is shown as written in every language, and only organisations that "
         "write it the same are peers; declare it in portfolio.yaml under `sectors:` with its "
-        "name per report language (such as nl: and en:) and name it here by its key", "warning")
+        "name per report language (such as nl: and en:) and name it here by its key",
+        "warning",
+    )
 
 
 def _listed(items: list[str]) -> str:

@@ -262,11 +262,13 @@ class SourceFilter(watchfiles.DefaultFilter):
         return super().__call__(change, path)
 
 
-def watch_and_rebuild(preview: Preview, folders: list[Path], output: Path,
-                      stop: threading.Event) -> None:
+def watch_and_rebuild(
+    preview: Preview, folders: list[Path], output: Path, stop: threading.Event
+) -> None:
     """Rebuild after each batch of changes (watchfiles gathers the changes of one save)."""
-    for changes in watchfiles.watch(*folders, watch_filter=SourceFilter(output),
-                                    stop_event=stop, raise_interrupt=False):
+    for changes in watchfiles.watch(
+        *folders, watch_filter=SourceFilter(output), stop_event=stop, raise_interrupt=False
+    ):
         if stop.is_set():
             return
         paths = sorted(path for _, path in changes)
@@ -301,8 +303,10 @@ def run(
     """Build, serve `output/site` on http://host:port/ and rebuild on every change until
     Ctrl-C (or SIGTERM); then return an exit code. Only loopback hosts unless `allow_remote`."""
     if not (_is_loopback(host) or allow_remote):
-        print(f"error: serve only listens on this computer (127.0.0.1), not on {host}",
-              file=sys.stderr)
+        print(
+            f"error: serve only listens on this computer (127.0.0.1), not on {host}",
+            file=sys.stderr,
+        )
         return ExitCode.USAGE
     if not source.is_dir():
         print(f"error: portfolio folder not found: {source}", file=sys.stderr)
@@ -319,10 +323,13 @@ def run(
         return ExitCode.USAGE
     folders = [source] + ([theme_dir] if theme_dir.is_dir() else [])
     stop = threading.Event()
-    watcher = threading.Thread(target=watch_and_rebuild, args=(preview, folders, output, stop),
-                               name="klantspiegel-watch", daemon=True)
-    serving = threading.Thread(target=server.serve_forever, name="klantspiegel-serve",
-                               daemon=True)
+    watcher = threading.Thread(
+        target=watch_and_rebuild,
+        args=(preview, folders, output, stop),
+        name="klantspiegel-watch",
+        daemon=True,
+    )
+    serving = threading.Thread(target=server.serve_forever, name="klantspiegel-serve", daemon=True)
     previous_sigterm = _stop_on_sigterm()
     try:
         watcher.start()

@@ -40,15 +40,41 @@ from klantspiegel.writes import write_artifact
 TEMPLATE = "site/single_file.html"
 SCRIPT = "assets/js/site.js"
 STYLESHEETS = ("assets/css/site.css", "assets/css/theme.css")
-ID_LISTS = frozenset({"aria-labelledby", "aria-describedby", "aria-controls", "aria-owns",
-                      "aria-flowto", "aria-details", "aria-activedescendant", "headers", "for",
-                      "list"})
+ID_LISTS = frozenset(
+    {
+        "aria-labelledby",
+        "aria-describedby",
+        "aria-controls",
+        "aria-owns",
+        "aria-flowto",
+        "aria-details",
+        "aria-activedescendant",
+        "headers",
+        "for",
+        "list",
+    }
+)
 _LOCAL_URL = re.compile(r"url\(\s*(['\"]?)#([^)'\"]+)\1\s*\)")
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)([^)'\"]+)\1\s*\)(\s*format\(\s*['\"]?[\w-]+['\"]?\s*\))?")
 # Attributes of <a> that HTML allows only with an href
 _LINK_ONLY = frozenset({"type", "download", "hreflang", "ping", "referrerpolicy", "rel", "target"})
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "source", "track", "wbr"})
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 
 
 def single_file_pages(pages: Iterable[Page]) -> list[str]:
@@ -67,32 +93,48 @@ def section_id(path: str) -> str:
 
 
 def render_single_file(
-    bundle_dir: Path, pages: Sequence[Page], portfolio: Portfolio, theme_dir: Path,
-    shared: Mapping[str, Any], target: Path,
+    bundle_dir: Path,
+    pages: Sequence[Page],
+    portfolio: Portfolio,
+    theme_dir: Path,
+    shared: Mapping[str, Any],
+    target: Path,
 ) -> Path:
     """Write the single-file report of the client bundle rendered in bundle_dir."""
     paths = single_file_pages(pages)
     inside = {path: section_id(path) for path in paths}
     sections = [_section(bundle_dir, path, inside) for path in paths]
-    index = [replace(entry, url="#" + inside[entry.url])
-             for entry in search_entries(bundle_dir, paths)]
+    index = [
+        replace(entry, url="#" + inside[entry.url]) for entry in search_entries(bundle_dir, paths)
+    ]
     scripts = [inline_search_script(index), (bundle_dir / SCRIPT).read_text(encoding="utf-8")]
     locale = next(p.locale for p in pages if p.path == "index.html")
     env = environment(theme_dir, portfolio.root, locale)
-    context = {**shared, "search": "inline", "root": "", "page_path": target.name,
-               "sections": sections, "org_nav": Markup(sections[0].org_nav),
-               "title": sections[0].title, "scripts": [Markup(s) for s in scripts],
-               "description": next(p.context["description"] for p in pages
-                                   if p.path == "index.html"),  # the report's own
-               "logo_uri": _data_uri(bundle_dir / "assets" / shared["logo"])
-               if shared.get("logo") else None,
-               "favicon_uri": _data_uri(bundle_dir / "assets" / "favicon.svg")}
+    context = {
+        **shared,
+        "search": "inline",
+        "root": "",
+        "page_path": target.name,
+        "sections": sections,
+        "org_nav": Markup(sections[0].org_nav),
+        "title": sections[0].title,
+        "scripts": [Markup(s) for s in scripts],
+        "description": next(
+            p.context["description"] for p in pages if p.path == "index.html"
+        ),  # the report's own
+        "logo_uri": _data_uri(bundle_dir / "assets" / shared["logo"])
+        if shared.get("logo")
+        else None,
+        "favicon_uri": _data_uri(bundle_dir / "assets" / "favicon.svg"),
+    }
     draft = env.get_template(TEMPLATE).render(**context, style_uri="", csp="")
     style = _stylesheet(bundle_dir, theme_dir, html.unescape(draft))
     # a data: stylesheet rather than <style>: validators check inline CSS with an old grammar
-    csp = ("default-src 'none'; img-src data:; font-src data:; style-src data:; "
-           f"script-src {' '.join(_hash(s) for s in scripts)}; "
-           "base-uri 'none'; form-action 'none'")
+    csp = (
+        "default-src 'none'; img-src data:; font-src data:; style-src data:; "
+        f"script-src {' '.join(_hash(s) for s in scripts)}; "
+        "base-uri 'none'; form-action 'none'"
+    )
     style_uri = "data:text/css;base64," + base64.b64encode(style.encode()).decode()
     document = env.get_template(TEMPLATE).render(**context, style_uri=style_uri, csp=csp)
     return write_artifact(target, document)
@@ -113,9 +155,13 @@ def _section(bundle_dir: Path, path: str, inside: Mapping[str, str]) -> Section:
     reader.close()
     if "main" not in reader.parts:
         raise ValueError(f"{path}: the page has no <main> to put in the single-file report")
-    return Section(inside[path], " ".join("".join(reader.title).split()),
-                   Markup(reader.parts.get("breadcrumbs", "")), Markup(reader.parts["main"]),
-                   reader.parts.get("org-nav", ""))
+    return Section(
+        inside[path],
+        " ".join("".join(reader.title).split()),
+        Markup(reader.parts.get("breadcrumbs", "")),
+        Markup(reader.parts["main"]),
+        reader.parts.get("org-nav", ""),
+    )
 
 
 @dataclass
@@ -168,8 +214,11 @@ class _PageParts(html.parser.HTMLParser):
         if tag not in _VOID and not closed:
             capture.depth += 1
         rewritten = self._rewrite(tag, attrs)
-        capture.out.append(self.get_starttag_text() or "" if rewritten is None
-                           else _start_tag(tag, rewritten, closed))
+        capture.out.append(
+            self.get_starttag_text() or ""
+            if rewritten is None
+            else _start_tag(tag, rewritten, closed)
+        )
 
     def handle_endtag(self, tag: str) -> None:
         self._in_title = False
@@ -205,8 +254,9 @@ class _PageParts(html.parser.HTMLParser):
         if self._capture is not None:
             self._capture.out.append(text)
 
-    def _rewrite(self, tag: str, attrs: list[tuple[str, str | None]]
-                 ) -> list[tuple[str, str | None]] | None:
+    def _rewrite(
+        self, tag: str, attrs: list[tuple[str, str | None]]
+    ) -> list[tuple[str, str | None]] | None:
         """The attributes made to work inside the single file, or None if they already do."""
         changed = False
         result: list[tuple[str, str | None]] = []
@@ -258,8 +308,10 @@ class _PageParts(html.parser.HTMLParser):
 
 
 def _start_tag(tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> str:
-    shown = "".join(f' {name}="{html.escape(value)}"' if value is not None else f" {name}"
-                    for name, value in attrs)
+    shown = "".join(
+        f' {name}="{html.escape(value)}"' if value is not None else f" {name}"
+        for name, value in attrs
+    )
     return f"<{tag}{shown}{' /' if closed else ''}>"
 
 
@@ -288,8 +340,11 @@ def _stylesheet(bundle_dir: Path, theme_dir: Path, shown: str) -> str:
                 return match.group(0)
             source = (folder / url).resolve()
             if source.suffix.lower() in (".otf", ".ttf", ".woff", ".woff2"):
-                committed = (subset_path(theme_dir / "assets" / source.relative_to(assets))
-                             if source.is_relative_to(assets) else None)
+                committed = (
+                    subset_path(theme_dir / "assets" / source.relative_to(assets))
+                    if source.is_relative_to(assets)
+                    else None
+                )
                 data = base64.b64encode(web_font(source, committed, shown)).decode()
                 return f'url("data:font/woff2;base64,{data}") format("woff2")'
             return f'url("{_data_uri(source)}"){match.group(3) or ""}'

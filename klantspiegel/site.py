@@ -72,8 +72,11 @@ class Page:
 
 
 def site_pages(
-    portfolio: Portfolio, reports: Mapping[str, OrganisationReport], client: bool = False,
-    *, pdf: bool = False,
+    portfolio: Portfolio,
+    reports: Mapping[str, OrganisationReport],
+    client: bool = False,
+    *,
+    pdf: bool = False,
 ) -> list[Page]:
     """Every page of the site. A client's site has only its own organisation's pages.
 
@@ -86,27 +89,60 @@ def site_pages(
     t = Translator(home_locale)
     if not client:
         # each sector once, by the key its peers share, named in the site's language
-        names = {r.organisation.sector_key: r.organisation.sector_label[home_locale]
-                 for r in reports.values()}
+        names = {
+            r.organisation.sector_key: r.organisation.sector_label[home_locale]
+            for r in reports.values()
+        }
         sectors = sorted(names.items(), key=lambda sector: sector[1].casefold())
-        pages.append(Page("index.html", "site/index.html", home_locale,
-                          {"reports": list(reports.values()), "sectors": sectors,
-                           "description": portfolio_description(
-                               portfolio.config.consultancy, len(reports), t)}))
+        pages.append(
+            Page(
+                "index.html",
+                "site/index.html",
+                home_locale,
+                {
+                    "reports": list(reports.values()),
+                    "sectors": sectors,
+                    "description": portfolio_description(
+                        portfolio.config.consultancy, len(reports), t
+                    ),
+                },
+            )
+        )
         for dimension in portfolio.scoring_model.dimensions:
             overview = dimension_overview(dimension, reports, home_locale)
-            pages.append(Page(f"dimensions/{dimension.key}.html", "site/dimension.html",
-                              home_locale, {"dimension": dimension, "entries": overview.entries,
-                                              "chart": overview.chart,
-                                              "description": dimension_description(dimension, t)}))
+            pages.append(
+                Page(
+                    f"dimensions/{dimension.key}.html",
+                    "site/dimension.html",
+                    home_locale,
+                    {
+                        "dimension": dimension,
+                        "entries": overview.entries,
+                        "chart": overview.chart,
+                        "description": dimension_description(dimension, t),
+                    },
+                )
+            )
     evidence = [t.gettext(label) for label in VALUE_LABELS["evidence"].values()]
     # In a client bundle the way home is the organisation's report, not the portfolio.
     home = {"home_label": next(iter(reports.values())).organisation.name if client else None}
     method = method_description(portfolio.config.consultancy, portfolio.scoring_model, t)
-    pages.append(Page("method.html", "site/method.html", home_locale,
-                      {**home, "evidence_labels": evidence, "description": method}))
-    pages.append(Page("404.html", "site/404.html", home_locale,
-                      {**home, "description": not_found_description(t)}))
+    pages.append(
+        Page(
+            "method.html",
+            "site/method.html",
+            home_locale,
+            {**home, "evidence_labels": evidence, "description": method},
+        )
+    )
+    pages.append(
+        Page(
+            "404.html",
+            "site/404.html",
+            home_locale,
+            {**home, "description": not_found_description(t)},
+        )
+    )
     for slug, report in reports.items():
         # the PDF is written to pdf/<org>.pdf, and its copy beside the bundle's report page
         pdf_href = (f"{slug}.pdf" if client else f"../../{PDF_DIR}/{slug}.pdf") if pdf else None
@@ -125,20 +161,53 @@ def _organisation_pages(
     sections = site_sections(contents(report, t))
     base = {"report": report, "organisation": report.organisation, "site_sections": sections}
     owner = report.organisation.slug
-    pages = [Page(f"{prefix}index.html", "site/organisation.html", locale,
-                  {**base, "org_root": "", "pdf_href": pdf_href,
-                   "method": audit_method(report), "audit_links": audit_links(report),
-                   "previous_folder": previous_folder(report),
-                   "description": organisation_description(report, t)}, owner)]
+    pages = [
+        Page(
+            f"{prefix}index.html",
+            "site/organisation.html",
+            locale,
+            {
+                **base,
+                "org_root": "",
+                "pdf_href": pdf_href,
+                "method": audit_method(report),
+                "audit_links": audit_links(report),
+                "previous_folder": previous_folder(report),
+                "description": organisation_description(report, t),
+            },
+            owner,
+        )
+    ]
     for finding in report.findings:
-        pages.append(Page(f"{prefix}findings/{finding.slug}.html", "site/finding.html", locale,
-                          {**base, "finding": finding, "org_root": "../",
-                           "description": finding_description(report, finding, t)}, owner))
+        pages.append(
+            Page(
+                f"{prefix}findings/{finding.slug}.html",
+                "site/finding.html",
+                locale,
+                {
+                    **base,
+                    "finding": finding,
+                    "org_root": "../",
+                    "description": finding_description(report, finding, t),
+                },
+                owner,
+            )
+        )
     for anecdote in report.anecdotes:
-        pages.append(Page(f"{prefix}anecdotes/{anecdote.slug}.html", "site/anecdote.html",
-                          locale, {**base, "anecdote": anecdote, "org_root": "../",
-                                     "description": anecdote_description(report, anecdote, t)},
-                          owner))
+        pages.append(
+            Page(
+                f"{prefix}anecdotes/{anecdote.slug}.html",
+                "site/anecdote.html",
+                locale,
+                {
+                    **base,
+                    "anecdote": anecdote,
+                    "org_root": "../",
+                    "description": anecdote_description(report, anecdote, t),
+                },
+                owner,
+            )
+        )
     return pages
 
 
@@ -149,7 +218,7 @@ def _archive_pages(prefix: str, report: OrganisationReport) -> list[Page]:
     for earlier in report.earlier:
         folder = f"{prefix}{audit_folder(report.organisation, earlier.audit)}"
         for page in _organisation_pages(folder, earlier, None):  # the PDF is the latest's
-            up = "../" * page.path[len(prefix):].count("/")  # back to the organisation's folder
+            up = "../" * page.path[len(prefix) :].count("/")  # back to the organisation's folder
             pages.append(replace(page, context={**page.context, "latest_href": f"{up}index.html"}))
     return pages + _forwarding_pages(prefix, report)
 
@@ -163,18 +232,30 @@ def _forwarding_pages(prefix: str, report: OrganisationReport) -> list[Page]:
     targets += [(f"anecdotes/{a.slug}.html", a.title) for a in report.anecdotes]
     t = Translator(report.organisation.report_locale)
     return [
-        Page(f"{folder}{path}", "site/forward.html", report.organisation.report_locale,
-             {"organisation": report.organisation, "title": title,
-              "target": "../" * (path.count("/") + 2) + path,
-              "description": forwarding_description(title, report.organisation, t)},
-             report.organisation.slug)
+        Page(
+            f"{folder}{path}",
+            "site/forward.html",
+            report.organisation.report_locale,
+            {
+                "organisation": report.organisation,
+                "title": title,
+                "target": "../" * (path.count("/") + 2) + path,
+                "description": forwarding_description(title, report.organisation, t),
+            },
+            report.organisation.slug,
+        )
         for path, title in targets
     ]
 
 
 def render_site(
-    pages: Iterable[Page], portfolio: Portfolio, theme_dir: Path, out_dir: Path,
-    *, client: bool = False, search: bool = True,
+    pages: Iterable[Page],
+    portfolio: Portfolio,
+    theme_dir: Path,
+    out_dir: Path,
+    *,
+    client: bool = False,
+    search: bool = True,
 ) -> int:
     """Render pages into out_dir with the theme's assets and the search index.
 
@@ -182,8 +263,13 @@ def render_site(
     """
     logo = copy_assets(theme_dir, portfolio, out_dir / "assets")
     kind = ("inline" if client else "pagefind") if search else None
-    shared = {"config": portfolio.config, "model": portfolio.scoring_model, "logo": logo,
-              "client": client, "search": kind}
+    shared = {
+        "config": portfolio.config,
+        "model": portfolio.scoring_model,
+        "logo": logo,
+        "client": client,
+        "search": kind,
+    }
     pages = list(pages)
     for page in pages:
         render_page(page, portfolio, theme_dir, out_dir, shared)
@@ -200,7 +286,8 @@ def render_page(
     """Write one page and the images it shows; returns the files written."""
     env = environment(theme_dir, portfolio.root, page.locale)
     html = env.get_template(page.template).render(
-        **shared, **page.context, root=page.root, page_path=page.path)
+        **shared, **page.context, root=page.root, page_path=page.path
+    )
     target = out_dir / page.path
     target.parent.mkdir(parents=True, exist_ok=True)
     written = [target]
@@ -219,8 +306,9 @@ def copy_assets(theme_dir: Path, portfolio: Portfolio, target: Path) -> str | No
     Returns the logo's file name inside the assets folder, if there is one.
     """
     copy_tree(theme_dir / "assets", theme_dir.resolve(), target, leave_out=UNUSED_ASSETS)
-    copy_tree(portfolio.root / "templates" / "assets", portfolio.root, target,
-              leave_out=UNUSED_ASSETS)
+    copy_tree(
+        portfolio.root / "templates" / "assets", portfolio.root, target, leave_out=UNUSED_ASSETS
+    )
     # The accent colour lives in a stylesheet: a strict CSP allows no inline styles.
     accent = portfolio.config.accent_colour
     (target / "css").mkdir(parents=True, exist_ok=True)
@@ -234,9 +322,7 @@ def copy_assets(theme_dir: Path, portfolio: Portfolio, target: Path) -> str | No
     return name
 
 
-def copy_tree(
-    source: Path, root: Path, target: Path, *, leave_out: Collection[str] = ()
-) -> None:
+def copy_tree(source: Path, root: Path, target: Path, *, leave_out: Collection[str] = ()) -> None:
     """Copy every file below `source` that the walker lets be read (inside `root`) into target,
     except those whose path below `source` (with forward slashes) matches a pattern of
     `leave_out` (`*` for any part of a name).
@@ -263,8 +349,18 @@ def build_search_index(site_dir: Path, language: str) -> None:
 
     One language for the whole index, so a search from any page finds every report.
     """
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir),
-               "--output-subdir", SEARCH_DIR, "--force-language", language, "--silent"]
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site_dir),
+        "--output-subdir",
+        SEARCH_DIR,
+        "--force-language",
+        language,
+        "--silent",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SearchIndexError(
@@ -294,15 +390,17 @@ def search_entries(site_dir: Path, page_paths: Iterable[str]) -> list[SearchEntr
         reader.feed((site_dir / path).read_text(encoding="utf-8"))
         reader.close()
         if reader.found:
-            entries.append(SearchEntry(path, _squash(reader.title), _squash(reader.context),
-                                       _squash(reader.text)))
+            entries.append(
+                SearchEntry(
+                    path, _squash(reader.title), _squash(reader.context), _squash(reader.text)
+                )
+            )
     return entries
 
 
 def inline_search_script(entries: Iterable[SearchEntry]) -> str:
     """The index as a script setting `INLINE_SEARCH_GLOBAL`; safe inside an inline <script>."""
-    data = [{"url": e.url, "title": e.title, "context": e.context, "text": e.text}
-            for e in entries]
+    data = [{"url": e.url, "title": e.title, "context": e.context, "text": e.text} for e in entries]
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f"window.{INLINE_SEARCH_GLOBAL} = {payload.replace('<', chr(92) + 'u003c')};\n"
 
@@ -319,11 +417,45 @@ def _squash(parts: list[str]) -> str:
     return " ".join("".join(parts).split())
 
 
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "source", "track", "wbr"})
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 # Text in these runs on; every other element separates words ("</p><p>" is a space).
-_INLINE = frozenset({"a", "abbr", "b", "cite", "code", "em", "i", "mark", "q", "s", "small",
-                     "span", "strong", "sub", "sup", "time", "u"})
+_INLINE = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "cite",
+        "code",
+        "em",
+        "i",
+        "mark",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+    }
+)
 
 
 class _IndexedText(html.parser.HTMLParser):
@@ -348,8 +480,15 @@ class _IndexedText(html.parser.HTMLParser):
         if tag in _VOID:
             return
         ignored = "data-pagefind-ignore" in names or tag in ("script", "style", "template", "svg")
-        role = "skip" if ignored else "h1" if tag == "h1" else \
-            "meta" if "data-pagefind-meta" in names else "text"
+        role = (
+            "skip"
+            if ignored
+            else "h1"
+            if tag == "h1"
+            else "meta"
+            if "data-pagefind-meta" in names
+            else "text"
+        )
         self._skip += role == "skip"
         self._open.append(role)
 

@@ -57,22 +57,30 @@ def _decimal_int(loader: Any, node: yaml.ScalarNode) -> int:
         except ValueError:  # more digits than Python converts
             reason = "has too many digits"
     raise yaml.constructor.ConstructorError(
-        None, None, f"'{node.value[:40]}' {reason}", node.start_mark)
+        None, None, f"'{node.value[:40]}' {reason}", node.start_mark
+    )
 
 
 def _decimal_float(loader: Any, node: yaml.ScalarNode) -> float:
     """`!!float 1:30` is refused, not base-60 90."""
     if ":" in str(node.value):
         raise yaml.constructor.ConstructorError(
-            None, None, f"'{node.value[:40]}' is not a number written in decimal digits",
-            node.start_mark)
+            None,
+            None,
+            f"'{node.value[:40]}' is not a number written in decimal digits",
+            node.start_mark,
+        )
     return float(yaml.constructor.SafeConstructor.construct_yaml_float(loader, node))
 
 
 def _no_such_type(loader: Any, node: yaml.Node) -> Any:
     raise yaml.constructor.ConstructorError(
-        None, None, f"the YAML type {node.tag.removeprefix('tag:yaml.org,2002:')!r} is not "
-        "supported: write plain text, numbers, lists and fields", node.start_mark)
+        None,
+        None,
+        f"the YAML type {node.tag.removeprefix('tag:yaml.org,2002:')!r} is not "
+        "supported: write plain text, numbers, lists and fields",
+        node.start_mark,
+    )
 
 
 _PortfolioLoader.add_constructor("tag:yaml.org,2002:int", _decimal_int)
@@ -82,9 +90,7 @@ for _tag in ("binary", "timestamp", "omap", "pairs", "set"):
 
 # Both base loaders resolve plain scalars with the table of yaml's Resolver.
 _PortfolioLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, _STRICT.get(tag, regexp)) for tag, regexp in resolvers if tag != _TIMESTAMP
-    ]
+    first: [(tag, _STRICT.get(tag, regexp)) for tag, regexp in resolvers if tag != _TIMESTAMP]
     for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
 
@@ -168,12 +174,16 @@ def read_bytes(path: Path, problems: list[Problem], max_bytes: int) -> bytes | N
             return None
         raw = read_regular(path, max_bytes)
         if len(raw) > max_bytes:  # it grew after the stat
-            problems.append(Problem(path, None, "", f"file is over the limit of {max_bytes:,} "
-                                                    "bytes"))
+            problems.append(
+                Problem(path, None, "", f"file is over the limit of {max_bytes:,} bytes")
+            )
             return None
     except NotRegular:
-        problems.append(Problem(path, None, "", "is not a regular file (a FIFO, device or "
-                                                "socket); it was not read"))
+        problems.append(
+            Problem(
+                path, None, "", "is not a regular file (a FIFO, device or socket); it was not read"
+            )
+        )
         return None
     except OSError as error:
         problems.append(Problem(path, None, "", f"cannot read file: {error.strerror}"))
@@ -195,8 +205,9 @@ def parse_yaml(
         key_lines[()] = node.start_mark.line + first_line
         walk.collect(node, (), key_lines, depth=0)
         if walk.hidden:
-            problems.extend(Problem(path, line, field, message)
-                            for line, field, message in walk.hidden)
+            problems.extend(
+                Problem(path, line, field, message) for line, field, message in walk.hidden
+            )
             return None
         return loader.construct_document(node), key_lines
     except yaml.MarkedYAMLError as error:
@@ -209,9 +220,17 @@ def parse_yaml(
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, by position
         line = text.count("\n", 0, error.position) + first_line
         code = error.character if isinstance(error.character, int) else 0xFFFD
-        problems.append(Problem(path, line, "", (
-            f"invalid YAML: the character U+{code:04X} is not allowed "
-            "(a control character); remove it")))
+        problems.append(
+            Problem(
+                path,
+                line,
+                "",
+                (
+                    f"invalid YAML: the character U+{code:04X} is not allowed "
+                    "(a control character); remove it"
+                ),
+            )
+        )
     except yaml.YAMLError as error:
         problems.append(Problem(path, first_line, "", f"invalid YAML: {error}"))
     except _YamlShapeError as error:
@@ -268,14 +287,26 @@ class _Walk:
             child, line = (*key_path, key), self.line(key_node)
             if key_node.tag == _MERGE:
                 self.collect(value_node, child, {}, depth + 1)  # an alias is refused as such
-                self.hidden.append((line, dotted(child), (
-                    "YAML merge keys (<<) are not supported: write the fields out in full")))
+                self.hidden.append(
+                    (
+                        line,
+                        dotted(child),
+                        ("YAML merge keys (<<) are not supported: write the fields out in full"),
+                    )
+                )
                 continue
             identity = self.identity(key_node)
             if identity in first_lines:
-                self.hidden.append((line, dotted(child), (
-                    f"duplicate key '{key}' (first at line {first_lines[identity]}): "
-                    "YAML would silently keep only the last value; remove one of them")))
+                self.hidden.append(
+                    (
+                        line,
+                        dotted(child),
+                        (
+                            f"duplicate key '{key}' (first at line {first_lines[identity]}): "
+                            "YAML would silently keep only the last value; remove one of them"
+                        ),
+                    )
+                )
                 self.collect(value_node, child, {}, depth + 1)  # report what lies below too
                 continue
             first_lines[identity] = line
@@ -375,17 +406,33 @@ def _front_matter_end(path: Path, lines: list[str], problems: list[Problem]) -> 
         )
         return None
     ended = next((i for i in range(1, closing) if lines[i].rstrip() == "..."), None)
-    if ended is not None and any(line.strip() for line in lines[ended + 1:closing]):
-        problems.append(Problem(path, ended + 1, "", (
-            "'...' ends the YAML here, so the fields below it would be left out: "
-            "remove this line (the front matter ends at a '---' line)")))
+    if ended is not None and any(line.strip() for line in lines[ended + 1 : closing]):
+        problems.append(
+            Problem(
+                path,
+                ended + 1,
+                "",
+                (
+                    "'...' ends the YAML here, so the fields below it would be left out: "
+                    "remove this line (the front matter ends at a '---' line)"
+                ),
+            )
+        )
         return None
     stray = _fields_after(lines, closing + 1)
     if stray is not None:
-        problems.append(Problem(path, stray + 1, "", (
-            f"these lines look like fields, but the front matter ended at line {closing + 1} "
-            "('---'; a '---' inside a value or a second block ends it too), so they would be "
-            "left out of it: move them above that line")))
+        problems.append(
+            Problem(
+                path,
+                stray + 1,
+                "",
+                (
+                    "these lines look like fields, but the front matter ended at line "
+                    f"{closing + 1} ('---'; a '---' inside a value or a second block ends it "
+                    "too), so they would be left out of it: move them above that line"
+                ),
+            )
+        )
         return None
     return closing
 

@@ -47,15 +47,20 @@ def decode(raw: bytes) -> tuple[str, str]:
     A byte order mark decides (UTF-8, UTF-16 LE/BE); else strict UTF-8; else Windows-1252,
     the encoding of Excel's CSV on Dutch Windows (bytes it leaves undefined read as Latin-1).
     """
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if raw.startswith(bom):
-            return raw[len(bom):].decode(encoding, errors="replace"), encoding
+            return raw[len(bom) :].decode(encoding, errors="replace"), encoding
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return "".join(chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode(
-            "cp1252") for b in raw), "windows-1252"
+        return "".join(
+            chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252")
+            for b in raw
+        ), "windows-1252"
 
 
 def records(text: str, delimiter: str, limit: int | None = None) -> list[tuple[int, list[str]]]:
@@ -71,14 +76,18 @@ def records(text: str, delimiter: str, limit: int | None = None) -> list[tuple[i
                     break
             start = reader.line_num + 1
     except csv.Error as error:
-        reason = (f"a value is longer than {csv.field_size_limit():,} characters"
-                  if "field limit" in str(error) else f"not a readable CSV row ({error})")
+        reason = (
+            f"a value is longer than {csv.field_size_limit():,} characters"
+            if "field limit" in str(error)
+            else f"not a readable CSV row ({error})"
+        )
         raise CsvTrouble(reader.line_num, reason) from None
     return rows
 
 
 def delimiter_of(text: str) -> str:
     """The delimiter that splits the first records into the most, evenly wide, columns."""
+
     def fit(delimiter: str) -> tuple[bool, float, int]:
         try:
             rows = records(text, delimiter, SAMPLE_RECORDS)
@@ -129,18 +138,29 @@ def layout_of(rows: list[list[str]]) -> Layout:
         return Layout("qualtrics", 3, 1)
     if "respondent id" in first or "collector id" in first:
         return Layout("surveymonkey", 2, 0)
-    if first and first[0] in ("timestamp", "tijdstempel", "horodateur", "zeitstempel",
-                              "marca temporal"):
+    if first and first[0] in (
+        "timestamp",
+        "tijdstempel",
+        "horodateur",
+        "zeitstempel",
+        "marca temporal",
+    ):
         return Layout("google-forms", 1, 0)
-    if first and first[0] == "#" and ("network id" in first or any(
-            c.startswith(("submit date", "submitted at")) for c in first)):
+    if (
+        first
+        and first[0] == "#"
+        and (
+            "network id" in first
+            or any(c.startswith(("submit date", "submitted at")) for c in first)
+        )
+    ):
         return Layout("typeform", 1, 0)
     return Layout("plain", 1, 0)
 
 
 def columns_of(rows: list[list[str]], layout: Layout) -> list[Column]:
     """Every column with its names from the layout's header rows."""
-    header = rows[:layout.header_rows]
+    header = rows[: layout.header_rows]
     width = max((len(r) for r in header), default=0)
     columns, carried = [], ""
     for index in range(width):
@@ -151,19 +171,25 @@ def columns_of(rows: list[list[str]], layout: Layout) -> list[Column]:
             carried = cells[0] or carried
             top = cells[0] or carried
             sub = cells[1] if len(cells) > 1 else ""
-            names = (top, f"{top} {sub}".strip()) if sub and sub not in ("Response",
-                                                                           "Open-Ended Response") \
+            names = (
+                (top, f"{top} {sub}".strip())
+                if sub and sub not in ("Response", "Open-Ended Response")
                 else (top,)
+            )
             label = names[-1]
         else:
             names = tuple(cells)
             if layout.name == "qualtrics" and len(cells) > 2:
                 names = (cells[0], cells[1], _import_id(cells[2]))
-            label = names[layout.label_row] if len(names) > layout.label_row \
-                and names[layout.label_row] else names[0]
+            label = (
+                names[layout.label_row]
+                if len(names) > layout.label_row and names[layout.label_row]
+                else names[0]
+            )
         named = tuple(n for n in names if n)
-        columns.append(Column(index, named or (f"column {index + 1}",),
-                              label or f"column {index + 1}"))
+        columns.append(
+            Column(index, named or (f"column {index + 1}",), label or f"column {index + 1}")
+        )
     return columns
 
 
@@ -179,31 +205,84 @@ def _import_id(cell: str) -> str:
 
 # A number, optionally followed by its choice label: "10 - Extremely likely", "0 (Zeer
 # onwaarschijnlijk)". ASCII digits only: '²'.isdigit() is True, and "7.0" or "3.5" are no answer.
-_ANSWER = re.compile(r"0*([0-9]{1,2})(?:\s*[-\u2013\u2014:=.)]\s*[^\d\s].*|\s+[^\d\s].*)?",
-                     re.DOTALL)
+_ANSWER = re.compile(
+    r"0*([0-9]{1,2})(?:\s*[-\u2013\u2014:=.)]\s*[^\d\s].*|\s+[^\d\s].*)?", re.DOTALL
+)
 # Choice labels without a number, as Qualtrics' choice-text exports write them.
 _LABELS = {
-    (0, 10): {"not at all likely": 0, "extremely likely": 10, "zeer onwaarschijnlijk": 0,
-              "zeer waarschijnlijk": 10, "helemaal niet waarschijnlijk": 0},
-    (1, 5): {"extremely dissatisfied": 1, "very dissatisfied": 1, "somewhat dissatisfied": 2,
-             "dissatisfied": 2, "neither satisfied nor dissatisfied": 3, "neutral": 3,
-             "somewhat satisfied": 4, "satisfied": 4, "very satisfied": 5,
-             "extremely satisfied": 5, "zeer ontevreden": 1, "ontevreden": 2, "neutraal": 3,
-             "niet tevreden, niet ontevreden": 3, "tevreden": 4, "zeer tevreden": 5},
-    (1, 7): {"strongly disagree": 1, "disagree": 2, "somewhat disagree": 3,
-             "neither agree nor disagree": 4, "somewhat agree": 5, "agree": 6,
-             "strongly agree": 7, "helemaal oneens": 1, "oneens": 2, "enigszins oneens": 3,
-             "neutraal": 4, "niet eens, niet oneens": 4, "enigszins eens": 5, "eens": 6,
-             "helemaal eens": 7, "very difficult": 1, "very easy": 7, "zeer moeilijk": 1,
-             "zeer gemakkelijk": 7},
+    (0, 10): {
+        "not at all likely": 0,
+        "extremely likely": 10,
+        "zeer onwaarschijnlijk": 0,
+        "zeer waarschijnlijk": 10,
+        "helemaal niet waarschijnlijk": 0,
+    },
+    (1, 5): {
+        "extremely dissatisfied": 1,
+        "very dissatisfied": 1,
+        "somewhat dissatisfied": 2,
+        "dissatisfied": 2,
+        "neither satisfied nor dissatisfied": 3,
+        "neutral": 3,
+        "somewhat satisfied": 4,
+        "satisfied": 4,
+        "very satisfied": 5,
+        "extremely satisfied": 5,
+        "zeer ontevreden": 1,
+        "ontevreden": 2,
+        "neutraal": 3,
+        "niet tevreden, niet ontevreden": 3,
+        "tevreden": 4,
+        "zeer tevreden": 5,
+    },
+    (1, 7): {
+        "strongly disagree": 1,
+        "disagree": 2,
+        "somewhat disagree": 3,
+        "neither agree nor disagree": 4,
+        "somewhat agree": 5,
+        "agree": 6,
+        "strongly agree": 7,
+        "helemaal oneens": 1,
+        "oneens": 2,
+        "enigszins oneens": 3,
+        "neutraal": 4,
+        "niet eens, niet oneens": 4,
+        "enigszins eens": 5,
+        "eens": 6,
+        "helemaal eens": 7,
+        "very difficult": 1,
+        "very easy": 7,
+        "zeer moeilijk": 1,
+        "zeer gemakkelijk": 7,
+    },
 }
 BLANK = None
 # What respondents and tools write for "no answer": counted as blank, not as off the scale.
-NO_ANSWER = frozenset({
-    "n.v.t.", "nvt", "n.v.t", "niet van toepassing", "weet niet", "weet ik niet", "geen mening",
-    "n/a", "na", "not applicable", "don't know", "don\u2019t know", "dont know", "do not know",
-    "no opinion", "prefer not to say", "-", "\u2013", "\u2014", "?",
-})
+NO_ANSWER = frozenset(
+    {
+        "n.v.t.",
+        "nvt",
+        "n.v.t",
+        "niet van toepassing",
+        "weet niet",
+        "weet ik niet",
+        "geen mening",
+        "n/a",
+        "na",
+        "not applicable",
+        "don't know",
+        "don\u2019t know",
+        "dont know",
+        "do not know",
+        "no opinion",
+        "prefer not to say",
+        "-",
+        "\u2013",
+        "\u2014",
+        "?",
+    }
+)
 
 
 class Unreadable:
@@ -232,7 +311,8 @@ PERSONAL_HEADER = re.compile(
     r"name|naam|e-?mail|\bip\b|ip ?address|ipaddress|ip-adres|latitude|longitude|"
     r"breedtegraad|lengtegraad|respondent ?id|response ?id|responseid|recipient|phone|"
     r"telefoon|gsm|mobiel|address|adres|postcode|zip|birth|geboorte|external ?(data)?ref|"
-    r"network ?id|user ?agent|token|^#$")
+    r"network ?id|user ?agent|token|^#$"
+)
 _PERSONAL_VALUE = (
     re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"),  # e-mail address
     re.compile(r"\d{1,3}(\.\d{1,3}){3}"),  # IPv4
@@ -253,10 +333,14 @@ def segment_refusal(column: Column, values: list[str]) -> str | None:
     if column.matches(PERSONAL_HEADER):
         return "its header names personal data"
     if any(personal_value(v) for v in values if v.strip()):
-        return "its values look like personal data (e-mail or IP addresses, coordinates, " \
-               "phone numbers)"
+        return (
+            "its values look like personal data (e-mail or IP addresses, coordinates, "
+            "phone numbers)"
+        )
     distinct = len({v.strip() for v in values if v.strip()})
     if distinct > MAX_SEGMENT_VALUES:
-        return f"it has {distinct} different values, more than the {MAX_SEGMENT_VALUES} " \
-               "groups a segment can have"
+        return (
+            f"it has {distinct} different values, more than the {MAX_SEGMENT_VALUES} "
+            "groups a segment can have"
+        )
     return None

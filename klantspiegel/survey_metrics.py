@@ -160,8 +160,12 @@ def segment_breakdown(survey: Survey, threshold: int) -> tuple[SegmentRow, ...]:
     return tuple(rows)
 
 
-def _measure(compute: Callable[[Sequence[int | None]], R | None],
-             answers: tuple[int | None, ...], members: list[int], threshold: int) -> R | None:
+def _measure(
+    compute: Callable[[Sequence[int | None]], R | None],
+    answers: tuple[int | None, ...],
+    members: list[int],
+    threshold: int,
+) -> R | None:
     """A measure over the segment's members; None when not asked or under the threshold."""
     if not answers:
         return None

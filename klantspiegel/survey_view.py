@@ -40,8 +40,12 @@ EXCLUSIONS = {
     "out_of_range": N_("out of range"),
     "filtered": N_("filtered out"),
 }
-SEGMENT_NAMES = {"channel": N_("Channel"), "kanaal": N_("Channel"), "region": N_("Region"),
-                 "regio": N_("Region")}
+SEGMENT_NAMES = {
+    "channel": N_("Channel"),
+    "kanaal": N_("Channel"),
+    "region": N_("Region"),
+    "regio": N_("Region"),
+}
 TOO_FEW = N_("too few answers")
 TREND_CAPTION = N_(
     "The customer survey against the previous audit's survey; a change is significant when it "
@@ -114,8 +118,11 @@ class SurveyView:
 
 
 def _results(survey: Survey) -> dict[str, SurveyResult]:
-    found = {"nps": net_promoter(survey.nps), "csat": customer_satisfaction(survey.csat),
-             "ces": customer_effort(survey.ces)}
+    found = {
+        "nps": net_promoter(survey.nps),
+        "csat": customer_satisfaction(survey.csat),
+        "ces": customer_effort(survey.ces),
+    }
     return {key: result for key, result in found.items() if result is not None}
 
 
@@ -138,42 +145,63 @@ def _interval(key: str, result: SurveyResult, t: Translator) -> str | None:
     return t.gettext("{low} to {high}").format(low=shown(result.low), high=shown(result.high))
 
 
-def _measure_line(key: str, result: SurveyResult, trend: MeasureTrend | None, t: Translator
-                  ) -> MeasureLine:
+def _measure_line(
+    key: str, result: SurveyResult, trend: MeasureTrend | None, t: Translator
+) -> MeasureLine:
     interval = _interval(key, result, t)
     if interval is None:
-        detail = t.ngettext("From {n} answer, too few for an interval.",
-                            "From {n} answers, too few for an interval.", result.n)
+        detail = t.ngettext(
+            "From {n} answer, too few for an interval.",
+            "From {n} answers, too few for an interval.",
+            result.n,
+        )
     else:
-        detail = t.ngettext("95% interval {interval}, from {n} answer.",
-                            "95% interval {interval}, from {n} answers.", result.n)
-    return MeasureLine(key, t.gettext(MEASURE_NAMES[key]), _value(key, result, t), interval,
-                       result.n, detail.format(interval=interval, n=t.number(result.n, 0)),
-                       trend)
+        detail = t.ngettext(
+            "95% interval {interval}, from {n} answer.",
+            "95% interval {interval}, from {n} answers.",
+            result.n,
+        )
+    return MeasureLine(
+        key,
+        t.gettext(MEASURE_NAMES[key]),
+        _value(key, result, t),
+        interval,
+        result.n,
+        detail.format(interval=interval, n=t.number(result.n, 0)),
+        trend,
+    )
 
 
 def _digits(key: str) -> int:
     return {"nps": NPS_DIGITS, "csat": CSAT_DIGITS, "ces": CES_DIGITS}[key]
 
 
-def measure_trends(now: dict[str, SurveyResult], before: dict[str, SurveyResult],
-                   t: Translator) -> tuple[MeasureTrend, ...]:
+def measure_trends(
+    now: dict[str, SurveyResult], before: dict[str, SurveyResult], t: Translator
+) -> tuple[MeasureTrend, ...]:
     """Each measure of both surveys, its change (from the shown values) and significance."""
     trends = []
     for key in (k for k in MEASURE_NAMES if k in now and k in before):
         change = shown_change(now[key].score, before[key].score, _digits(key))
         significant = differs(now[key], before[key])
-        verdict = (N_("cannot be tested") if significant is None
-                   else N_("significant (95%)") if significant else N_("not significant"))
-        trends.append(MeasureTrend(
-            key=key,
-            name=t.gettext(MEASURE_NAMES[key]),
-            previous=_value(key, before[key], t),
-            current=_value(key, now[key], t),
-            change=t.signed(change, _digits(key)),
-            significant=significant,
-            verdict=t.gettext(verdict),
-        ))
+        verdict = (
+            N_("cannot be tested")
+            if significant is None
+            else N_("significant (95%)")
+            if significant
+            else N_("not significant")
+        )
+        trends.append(
+            MeasureTrend(
+                key=key,
+                name=t.gettext(MEASURE_NAMES[key]),
+                previous=_value(key, before[key], t),
+                current=_value(key, now[key], t),
+                change=t.signed(change, _digits(key)),
+                significant=significant,
+                verdict=t.gettext(verdict),
+            )
+        )
     return tuple(trends)
 
 
@@ -193,18 +221,25 @@ def segment_tables(survey: Survey, t: Translator) -> tuple[SegmentTable, ...]:
         by_label.setdefault(row.label, []).append(row)
     tables = []
     for label, rows in by_label.items():
-        name = t.gettext(SEGMENT_NAMES[label.casefold()]) if label.casefold() in SEGMENT_NAMES \
+        name = (
+            t.gettext(SEGMENT_NAMES[label.casefold()])
+            if label.casefold() in SEGMENT_NAMES
             else label
-        tables.append(SegmentTable(
-            label=name,
-            columns=columns,
-            rows=tuple(SegmentLine(segment_value(r.value, t), _cells(r, asked, t)) for r in rows),
-            caption=t.gettext(
-                "Survey results by segment ({segment}); a segment with fewer than "
-                "{threshold} answers shows no number."
-            ).format(segment=name, threshold=survey.min_segment_answers),
-            too_few=t.gettext(TOO_FEW),
-        ))
+        )
+        tables.append(
+            SegmentTable(
+                label=name,
+                columns=columns,
+                rows=tuple(
+                    SegmentLine(segment_value(r.value, t), _cells(r, asked, t)) for r in rows
+                ),
+                caption=t.gettext(
+                    "Survey results by segment ({segment}); a segment with fewer than "
+                    "{threshold} answers shows no number."
+                ).format(segment=name, threshold=survey.min_segment_answers),
+                too_few=t.gettext(TOO_FEW),
+            )
+        )
     return tuple(tables)
 
 
@@ -233,8 +268,11 @@ class Sample:
 def sample_text(survey: Survey, t: Translator) -> Sample:
     """The respondents kept (n) and those left out, by reason with their counts."""
     n = max(len(survey.nps), len(survey.csat), len(survey.ces))
-    excluded = tuple((t.gettext(EXCLUSIONS.get(reason, reason)), count)
-                     for reason, count in survey.excluded.items() if count)
+    excluded = tuple(
+        (t.gettext(EXCLUSIONS.get(reason, reason)), count)
+        for reason, count in survey.excluded.items()
+        if count
+    )
     text = t.gettext("n = {n}").format(n=t.number(n, 0))
     left_out = None
     if excluded:
@@ -244,8 +282,7 @@ def sample_text(survey: Survey, t: Translator) -> Sample:
     return Sample(text, left_out, excluded)
 
 
-def survey_view(survey: Survey | None, previous: Survey | None, t: Translator
-                ) -> SurveyView | None:
+def survey_view(survey: Survey | None, previous: Survey | None, t: Translator) -> SurveyView | None:
     """What a report shows of its survey; None without one."""
     if survey is None:
         return None
@@ -255,8 +292,9 @@ def survey_view(survey: Survey | None, previous: Survey | None, t: Translator
     trends = measure_trends(now, _results(previous), t) if previous else ()
     by_key = {trend.key: trend for trend in trends}
     return SurveyView(
-        measures=tuple(_measure_line(key, result, by_key.get(key), t)
-                       for key, result in now.items()),
+        measures=tuple(
+            _measure_line(key, result, by_key.get(key), t) for key, result in now.items()
+        ),
         csat=csat if isinstance(csat, ShareResult) else None,
         ces=ces if isinstance(ces, MeanResult) else None,
         segments=segment_tables(survey, t),

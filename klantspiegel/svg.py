@@ -29,7 +29,7 @@ Point = tuple[float, float]
 
 def tint(colour: str, share: float) -> str:
     """`colour` (#rrggbb) mixed with white: share 1 is the colour, 0 is white."""
-    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(255 - (255 - c) * share):02x}" for c in rgb)
 
 
@@ -64,8 +64,10 @@ _NARROW_CHARS, _WIDE_CHARS = frozenset("fijlrtI.,:;'!|()[] "), frozenset("mwMW@%
 
 def text_width(text: str, size: float = TEXT_SIZE) -> float:
     """Estimated advance width of `text` in Inter at `size`."""
-    return size * sum(0.3 if c in _NARROW_CHARS else 0.88 if c in _WIDE_CHARS
-                      else 0.7 if c.isupper() else 0.58 for c in text)
+    return size * sum(
+        0.3 if c in _NARROW_CHARS else 0.88 if c in _WIDE_CHARS else 0.7 if c.isupper() else 0.58
+        for c in text
+    )
 
 
 def clip(line: str, width: float, size: float = TEXT_SIZE) -> str:
@@ -96,6 +98,7 @@ def fits(text: str, width: float, max_lines: int, size: float = TEXT_SIZE) -> bo
 
 # --- SVG writing -------------------------------------------------------------------------------
 
+
 def num(value: float) -> str:
     """A coordinate with at most two decimals, never `-0`."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
@@ -115,29 +118,49 @@ def el(tag: str, content: str = "", /, **attrs: object) -> str:
     parts = "".join(
         f' {key.rstrip("_").replace("_", "-")}="'
         f'{num(value) if isinstance(value, float | int) else escape(value)}"'
-        for key, value in attrs.items() if value is not None)
+        for key, value in attrs.items()
+        if value is not None
+    )
     return f"<{tag}{parts}>{content}</{tag}>" if content else f"<{tag}{parts}/>"
 
 
-def text(x: float, y: float, content: str, cls: str = "label", anchor: str | None = None,
-         fill: str = TEXT, weight: str | None = None, transform: str | None = None,
-         size: float = TEXT_SIZE) -> str:
+def text(
+    x: float,
+    y: float,
+    content: str,
+    cls: str = "label",
+    anchor: str | None = None,
+    fill: str = TEXT,
+    weight: str | None = None,
+    transform: str | None = None,
+    size: float = TEXT_SIZE,
+) -> str:
     """A `<text>`: always `TEXT_SIZE` unless the caller draws a headline."""
-    return el("text", str(escape(content)), x=x, y=y, font_size=size, font_weight=weight,
-              text_anchor=anchor, fill=fill, class_=cls, transform=transform)
+    return el(
+        "text",
+        str(escape(content)),
+        x=x,
+        y=y,
+        font_size=size,
+        font_weight=weight,
+        text_anchor=anchor,
+        fill=fill,
+        class_=cls,
+        transform=transform,
+    )
 
 
 LINE = TEXT_SIZE * 1.25
 
 
-def lines(x: float, y: float, rows: Sequence[str], anchor: str | None,
-          cls: str = "label") -> str:
+def lines(x: float, y: float, rows: Sequence[str], anchor: str | None, cls: str = "label") -> str:
     """Several lines of text, the first baseline at y."""
     return "".join(text(x, y + i * LINE, row, cls, anchor) for i, row in enumerate(rows))
 
 
-def marker(shape: str, at: Point, colour: str, cls: str, size: float = 4.5,
-           outline: bool = False) -> str:
+def marker(
+    shape: str, at: Point, colour: str, cls: str, size: float = 4.5, outline: bool = False
+) -> str:
     """A filled circle, a hollow square or a filled diamond centred on `at`; an `outline`
     marker is only its stroke, so a smaller marker under it stays visible."""
     x, y = at
@@ -145,20 +168,31 @@ def marker(shape: str, at: Point, colour: str, cls: str, size: float = 4.5,
         return el("circle", cx=x, cy=y, r=size, fill=colour, stroke=WHITE, class_=cls)
     if shape == "square":
         side = size * 1.7
-        return el("rect", x=x - side / 2, y=y - side / 2, width=side, height=side,
-                  fill="none" if outline else WHITE, stroke=colour, stroke_width=1.8,
-                  class_=cls)
+        return el(
+            "rect",
+            x=x - side / 2,
+            y=y - side / 2,
+            width=side,
+            height=side,
+            fill="none" if outline else WHITE,
+            stroke=colour,
+            stroke_width=1.8,
+            class_=cls,
+        )
     d = size * 1.3
     corners = " ".join(map(pt, [(x, y - d), (x + d, y), (x, y + d), (x - d, y)]))
     if outline:
-        return el("polygon", points=corners, fill="none", stroke=colour, stroke_width=1.8,
-                  class_=cls)
+        return el(
+            "polygon", points=corners, fill="none", stroke=colour, stroke_width=1.8, class_=cls
+        )
     return el("polygon", points=corners, fill=colour, class_=cls)
 
 
 def star(at: Point, radius: float = 6.5) -> str:
-    corners = [polar(at, radius * (1 if i % 2 == 0 else 0.45), -math.pi / 2 + i * math.pi / 5)
-               for i in range(10)]
+    corners = [
+        polar(at, radius * (1 if i % 2 == 0 else 0.45), -math.pi / 2 + i * math.pi / 5)
+        for i in range(10)
+    ]
     return el("polygon", points=" ".join(map(pt, corners)), fill=MOMENT, class_="moment star")
 
 
@@ -171,8 +205,14 @@ def legend(items: Sequence[tuple[str, str]], x: float, y: float, width: float) -
         item_width = 40 + text_width(label) + 16
         if left > x and left + item_width > x + width:
             left, baseline = x, baseline + LINE + 6
-        out.append(el("g", symbol, transform=f"translate({num(left + 16)} {num(baseline - 4)})",
-                      class_="legend-key"))
+        out.append(
+            el(
+                "g",
+                symbol,
+                transform=f"translate({num(left + 16)} {num(baseline - 4)})",
+                class_="legend-key",
+            )
+        )
         out.append(text(left + 40, baseline, label, "legend"))
         left += item_width
     return "".join(out), baseline

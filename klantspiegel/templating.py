@@ -104,13 +104,15 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             return isinstance(obj, PurePath) and attr in PATH_ATTRIBUTES
         return super().is_safe_attribute(obj, attr, value)
 
-    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
-                   right: Any) -> Any:
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
         _check_binop(operator, left, right)
         return _bounded(super().call_binop(context, operator, left, right))
 
-    def call(__self, __context: jinja2.runtime.Context, __obj: Any,
-             *args: Any, **kwargs: Any) -> Any:
+    def call(
+        __self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any
+    ) -> Any:
         if getattr(__obj, "__name__", "") in ("format", "format_map"):
             _check_format(getattr(__obj, "__self__", ""))
         if isinstance(getattr(__obj, "__self__", None), str | bytes | list | tuple | dict):
@@ -119,14 +121,22 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 
 def _check_binop(operator: str, left: Any, right: Any) -> None:
-    if operator == "**" and isinstance(left, int) and isinstance(right, int) \
-            and right > 0 and max(left.bit_length(), 1) * right > 4096:
+    if (
+        operator == "**"
+        and isinstance(left, int)
+        and isinstance(right, int)
+        and right > 0
+        and max(left.bit_length(), 1) * right > 4096
+    ):
         raise SecurityError(f"{left} ** {right} is too large")
     if operator == "*":
         count = right if isinstance(left, str | list | tuple) else left
         sequence = left if isinstance(left, str | list | tuple) else right
-        if isinstance(sequence, str | list | tuple) and isinstance(count, int) \
-                and len(sequence) * count > MAX_SIZE:
+        if (
+            isinstance(sequence, str | list | tuple)
+            and isinstance(count, int)
+            and len(sequence) * count > MAX_SIZE
+        ):
             raise SecurityError(f"repeating a value {count} times is too large")
     if operator == "%" and isinstance(left, str):
         _check_format(left)
@@ -152,8 +162,9 @@ def _bounded(result: Any) -> Any:
 def _range(*args: int) -> range:
     """range(), refused (as a template error, not a crash) above the sandbox's MAX_RANGE."""
     numbers = range(*args)
-    if numbers.stop - numbers.start > MAX_RANGE * abs(numbers.step) \
-            or numbers.start - numbers.stop > MAX_RANGE * abs(numbers.step):
+    if numbers.stop - numbers.start > MAX_RANGE * abs(
+        numbers.step
+    ) or numbers.start - numbers.stop > MAX_RANGE * abs(numbers.step):
         raise SecurityError(f"{numbers} is too large (at most {MAX_RANGE} numbers)")
     return numbers
 
@@ -181,8 +192,9 @@ class _WalkedLoader(jinja2.BaseLoader):
     def __init__(self, folders: list[tuple[Path, Path]]):
         self.folders = folders  # (templates folder, the root its files must stay inside)
 
-    def get_source(self, environment: jinja2.Environment, template: str
-                   ) -> tuple[str, str, Callable[[], bool]]:
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
         parts = split_template_path(template)  # refuses '..'
         for index, (folder, root) in enumerate(self.folders):
             found = entry(folder.joinpath(*parts), root)
@@ -194,12 +206,14 @@ class _WalkedLoader(jinja2.BaseLoader):
                 source = read_regular(found.path).decode("utf-8")
                 changed = os.stat(found.path).st_mtime_ns
             except (OSError, UnicodeDecodeError) as error:
-                raise TemplateRefused(template, f"template '{template}' cannot be read "
-                                                f"({error})") from None
+                raise TemplateRefused(
+                    template, f"template '{template}' cannot be read ({error})"
+                ) from None
             earlier = [f.joinpath(*parts) for f, _ in self.folders[:index]]
 
-            def still_current(path: Path = found.path, changed: int = changed,
-                              earlier: list[Path] = earlier) -> bool:
+            def still_current(
+                path: Path = found.path, changed: int = changed, earlier: list[Path] = earlier
+            ) -> bool:
                 try:
                     same = os.stat(path).st_mtime_ns == changed
                 except OSError:
@@ -213,15 +227,14 @@ class _WalkedLoader(jinja2.BaseLoader):
         names: set[str] = set()
         for folder, root in self.folders:
             if entry(folder, root).is_folder:
-                names.update(e.path.relative_to(folder).as_posix()
-                             for e in walk(folder, root) if e.is_file)
+                names.update(
+                    e.path.relative_to(folder).as_posix() for e in walk(folder, root) if e.is_file
+                )
         return sorted(names)
 
 
 @cache
-def environment(
-    theme_dir: Path, portfolio_dir: Path | None, locale: str
-) -> jinja2.Environment:
+def environment(theme_dir: Path, portfolio_dir: Path | None, locale: str) -> jinja2.Environment:
     """The sandboxed, autoescaping environment for one locale ("en-GB", or a bare language
     for its default locale); Markdown never passes through it."""
     theme = theme_dir.resolve()
@@ -258,19 +271,29 @@ def template_problem(error: BaseException) -> Problem | None:
         what = "syntax error"
     elif isinstance(error, jinja2.TemplateError):
         path, line = _template_frame(error)
-        what = {SecurityError: "not allowed", TemplateTooSlow: "too slow",
-                TemplateRefused: "not allowed",
-                jinja2.TemplateNotFound: "not found"}.get(type(error), "error")
+        what = {
+            SecurityError: "not allowed",
+            TemplateTooSlow: "too slow",
+            TemplateRefused: "not allowed",
+            jinja2.TemplateNotFound: "not found",
+        }.get(type(error), "error")
     else:
         path, line = _template_frame(error)
         if line is None:
             return None
         runtime: dict[type[BaseException], str] = {
             RecursionError: "not allowed: it calls itself without end",
-            MemoryError: f"too large: it needs over {MEMORY_BUDGET >> 20:,} MiB of memory"}
+            MemoryError: f"too large: it needs over {MEMORY_BUDGET >> 20:,} MiB of memory",
+        }
         what = runtime.get(type(error), f"error: {type(error).__name__}")
-        return Problem(Path(path), line, "template", f"{what} ({str(error)[:200]})"
-                       if str(error) and type(error) is not MemoryError else what)
+        return Problem(
+            Path(path),
+            line,
+            "template",
+            f"{what} ({str(error)[:200]})"
+            if str(error) and type(error) is not MemoryError
+            else what,
+        )
     message = getattr(error, "message", None) or str(error)
     return Problem(Path(path), line, "template", f"{what}: {message}")
 

@@ -53,8 +53,19 @@ _converter = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENS
 
 DEFAULT_TIME_LIMIT = 2.0
 _REFERENCE_KINDS = {("img", "src"): "image", ("a", "href"): "link"}
-_RECORDED_SCHEMES = {"http", "https", "mailto", "file", "ftp", "data", "javascript", "vbscript",
-                     "tel", "smb", "ssh"}
+_RECORDED_SCHEMES = {
+    "http",
+    "https",
+    "mailto",
+    "file",
+    "ftp",
+    "data",
+    "javascript",
+    "vbscript",
+    "tel",
+    "smb",
+    "ssh",
+}
 
 # Rewrites (or drops, by returning None) the URL of an image or link in the final HTML.
 UrlRewriter = Callable[[str, str], "str | None"]
@@ -85,9 +96,12 @@ def render_markdown(
     Python-Markdown slow down badly) or nests too deeply; the whole conversion, sanitising
     included, runs under `time_limit`.
     """
+
     def limit() -> AbstractContextManager[None]:
-        return limits.time_limit(time_limit, lambda: TextTooComplex(
-            f"the text takes more than {time_limit:g} s to render"))
+        return limits.time_limit(
+            time_limit,
+            lambda: TextTooComplex(f"the text takes more than {time_limit:g} s to render"),
+        )
 
     with limit():
         _Markup(text).check()  # raw HTML, before Python-Markdown spends quadratic time on it
@@ -99,8 +113,10 @@ def render_markdown(
         references = _references(html)
     # Outside the text's limit: checking a referenced file (a 10 MiB SVG: 3 s) is bounded by
     # its own check, and its time must not be blamed on the text.
-    resolved = {reference: rewrite(*reference) if rewrite else reference[1]
-                for reference in dict.fromkeys(references)}
+    resolved = {
+        reference: rewrite(*reference) if rewrite else reference[1]
+        for reference in dict.fromkeys(references)
+    }
 
     def rewritten(tag: str, attribute: str, value: str) -> str | None:
         kind = _REFERENCE_KINDS.get((tag, attribute))
@@ -120,8 +136,13 @@ def _references(html: str) -> list[tuple[str, str]]:
         if kind:
             references.append((kind, value))
 
-    _clean(html, record, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
-           url_schemes=_RECORDED_SCHEMES)
+    _clean(
+        html,
+        record,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes=_RECORDED_SCHEMES,
+    )
     return references
 
 
@@ -136,8 +157,11 @@ class _CleanOptions(TypedDict, total=False):
     strip_comments: bool
 
 
-def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None],
-           **options: Unpack[_CleanOptions]) -> str:
+def _clean(
+    html: str,
+    attribute_filter: Callable[[str, str, str], str | None],
+    **options: Unpack[_CleanOptions],
+) -> str:
     """nh3.clean whose attribute filter may raise: nh3 would print the exception and keep the
     attribute as written (a rewrite or a time limit silently skipped), so it is raised here."""
     failures: list[BaseException] = []
@@ -157,17 +181,22 @@ def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None],
     return cleaned
 
 
-def sanitise(html: str, attribute_filter: Callable[[str, str, str], str | None] | None = None
-             ) -> str:
+def sanitise(
+    html: str, attribute_filter: Callable[[str, str, str], str | None] | None = None
+) -> str:
     """Allowlist sanitiser: no scripts, event handlers, styles, frames, forms or js: URLs.
 
     Numbers that size the layout (colspan, rowspan, width, height, start) are clamped, so a
     `colspan=400000000` cannot make the PDF renderer allocate gigabytes.
     """
+
     def filtered(tag: str, attribute: str, value: str) -> str | None:
         bounded = clamp_attribute(tag, attribute, value)
-        return attribute_filter(tag, attribute, bounded) if attribute_filter and bounded \
-            is not None else bounded
+        return (
+            attribute_filter(tag, attribute, bounded)
+            if attribute_filter and bounded is not None
+            else bounded
+        )
 
     return _clean(
         html,
@@ -186,7 +215,10 @@ def sanitise(html: str, attribute_filter: Callable[[str, str, str], str | None] 
 # spans more than a few columns, so the bounds are tighter than the standard's: a table of
 # 100 x 100 spans lays out in 0.2 s. Sizes are pixels (a screen, an A4 page: under 2000).
 _NUMERIC_ATTRIBUTES: dict[str, tuple[int, int]] = {
-    "colspan": (1, 100), "rowspan": (1, 100), "width": (1, 2000), "height": (1, 2000),
+    "colspan": (1, 100),
+    "rowspan": (1, 100),
+    "width": (1, 2000),
+    "height": (1, 2000),
     "start": (-1_000_000, 1_000_000),
 }
 _INTEGER = re.compile(r"[\t\n\f\r ]*([-+]?[0-9]+)(%?)")
@@ -212,32 +244,75 @@ def clamp_attribute(tag: str, attribute: str, value: str) -> str | None:
 MAX_NESTING = 100  # elements inside each other; a report's deepest list or table needs ~20
 
 # The tokens of HTML as `_Markup` reads them. Text between them has no markup.
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     <!--.*?(?:--!?>|\Z)                            # comment
   | <[!?][^>]*>?                                   # doctype, CDATA, processing instruction
   | </(?![A-Za-z])[^>]*>?                          # not an end tag (h5 makes it a comment)
   | <(/?)([A-Za-z][^\t\n\f\r />]*)((?:"[^"]*"|'[^']*'|[^>"'])*)>?    # start or end tag
-""", re.S | re.X)
-_ATTRIBUTE = re.compile(r"""([^\t\n\f\r />"'=]+)
-    (?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"([^"]*)"|'([^']*)'|([^\t\n\f\r >]*)))?""", re.X)
+""",
+    re.S | re.X,
+)
+_ATTRIBUTE = re.compile(
+    r"""([^\t\n\f\r />"'=]+)
+    (?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"([^"]*)"|'([^']*)'|([^\t\n\f\r >]*)))?""",
+    re.X,
+)
 _ATTRIBUTE_NAME = re.compile(r"[a-z][a-z0-9_:.-]*")
 # Elements whose content is text to HTML5: dropped with it (scripts) or kept as text.
 _DROPPED_WITH_CONTENT = {"script", "style"}
-_TEXT_CONTENT = {"textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
-                 "plaintext"}
-_RAW_END = {name: re.compile(rf"</{name}(?=[\t\n\f\r />]|\Z)", re.I)
-            for name in _DROPPED_WITH_CONTENT | _TEXT_CONTENT - {"plaintext"}}
+_TEXT_CONTENT = {
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+}
+_RAW_END = {
+    name: re.compile(rf"</{name}(?=[\t\n\f\r />]|\Z)", re.I)
+    for name in _DROPPED_WITH_CONTENT | _TEXT_CONTENT - {"plaintext"}
+}
 _RAW = _DROPPED_WITH_CONTENT | _TEXT_CONTENT
 _READ = _ALLOWED_TAGS | _RAW
 _VOID = {"br", "hr", "img"}
 _FORMATTING = {"a", "code", "em", "s", "strong"}  # HTML5 reopens these after a block closes
-_SPECIAL = {"blockquote", "dd", "div", "dl", "dt", "h2", "h3", "h4", "li", "ol", "p", "pre",
-            "ul", "table", "tbody", "td", "tfoot", "th", "thead", "tr"}
+_SPECIAL = {
+    "blockquote",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "h2",
+    "h3",
+    "h4",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "ul",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+}
 _TABLE_PARTS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th"}
 # A start tag closes these when they are the current element (as HTML5 does, and more).
-_CLOSES = {"p": {"p"}, "li": {"li"}, "dd": {"dd", "dt"}, "dt": {"dd", "dt"},
-           "td": {"td", "th"}, "th": {"td", "th"}, "tr": {"td", "th", "tr"},
-           **{part: frozenset(_TABLE_PARTS - {"table"}) for part in ("tbody", "thead", "tfoot")}}
+_CLOSES = {
+    "p": {"p"},
+    "li": {"li"},
+    "dd": {"dd", "dt"},
+    "dt": {"dd", "dt"},
+    "td": {"td", "th"},
+    "th": {"td", "th"},
+    "tr": {"td", "th", "tr"},
+    **{part: frozenset(_TABLE_PARTS - {"table"}) for part in ("tbody", "thead", "tfoot")},
+}
 _WEIGHT = {"table": 3}  # HTML5 adds tbody and tr when they are left out
 
 
@@ -314,7 +389,8 @@ class _Markup:
         if self.depth > MAX_NESTING:
             raise TextTooComplex(
                 f"HTML nested more than {MAX_NESTING} elements deep (at <{name}>)",
-                self.html.count("\n", 0, offset) if self.locate else None)
+                self.html.count("\n", 0, offset) if self.locate else None,
+            )
 
     def _end(self, name: str) -> None:
         if name == "br":
@@ -327,9 +403,15 @@ class _Markup:
             return
         if name in _FORMATTING:
             return
-        barriers = ({"table"} if name in _TABLE_PARTS else
-                    _SPECIAL if name not in _SPECIAL else
-                    {"table", "td", "th", "ol", "ul"} if name == "li" else {"table", "td", "th"})
+        barriers = (
+            {"table"}
+            if name in _TABLE_PARTS
+            else _SPECIAL
+            if name not in _SPECIAL
+            else {"table", "td", "th", "ol", "ul"}
+            if name == "li"
+            else {"table", "td", "th"}
+        )
         for index in range(len(self.stack) - 1, -1, -1):
             if self.stack[index] == name:
                 self._close(index)
@@ -338,7 +420,7 @@ class _Markup:
                 return
 
     def _close(self, index: int) -> None:
-        above = self.stack[index + 1:]
+        above = self.stack[index + 1 :]
         while len(self.stack) > index:
             self._pop()
         for name in above:  # HTML5 reopens them at the next text: they stay counted
@@ -357,8 +439,9 @@ def _attributes(text: str) -> str:
         if not _ATTRIBUTE_NAME.fullmatch(name):
             continue
         value = next((v for v in match.groups()[1:] if v is not None), None)
-        written.append(f' {name}="{value.replace(chr(34), "&quot;")}"' if value is not None
-                       else f" {name}")
+        written.append(
+            f' {name}="{value.replace(chr(34), "&quot;")}"' if value is not None else f" {name}"
+        )
     return "".join(written)
 
 

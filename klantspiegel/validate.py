@@ -108,8 +108,7 @@ def _length_problem(kind: str, value: Any, limits: dict[str, Any]) -> str:
     if kind == "string_too_short" and not str(value).strip():
         return "the text is empty"
     if kind == "string_too_long":
-        return (f"the text has {len(value)} characters, over the "
-                f"{limits.get('max_length')} allowed")
+        return f"the text has {len(value)} characters, over the {limits.get('max_length')} allowed"
     if kind == "too_long":
         return f"{len(value)} items, over the {limits.get('max_length')} allowed"
     if kind == "too_short":
@@ -183,8 +182,12 @@ def _expected(field: FieldInfo) -> str:
     inner = _unwrap(field.annotation)
     metadata = [*field.metadata, *_inner_metadata(field.annotation)]
     bounded = {Ge, Le} <= {type(m) for m in metadata}
-    if (inner is dt.date or is_colour(field.metadata) or typing.get_origin(inner) is Literal
-            or (inner is int and bounded)):
+    if (
+        inner is dt.date
+        or is_colour(field.metadata)
+        or typing.get_origin(inner) is Literal
+        or (inner is int and bounded)
+    ):
         words = type_words(inner, metadata)
         return words if words.startswith("one of") else f"a {words}"
     return field.description or ""
@@ -212,10 +215,15 @@ def _same_date_audits(audits: tuple[Audit, ...], shown_from: Path) -> list[Probl
         other = first.setdefault(audit.date, audit)
         if other is not audit:
             where = f"{other.source.relative_to(shown_from)}:{other.key_lines.get(('date',))}"
-            problems.append(Problem(
-                audit.source, audit.key_lines.get(("date",)), "date",
-                f"{audit.date} is also the date of the audit in {where}: give each audit of an "
-                "organisation its own date, so that the latest report is not a guess"))
+            problems.append(
+                Problem(
+                    audit.source,
+                    audit.key_lines.get(("date",)),
+                    "date",
+                    f"{audit.date} is also the date of the audit in {where}: give each audit of an "
+                    "organisation its own date, so that the latest report is not a guess",
+                )
+            )
     return problems
 
 
@@ -268,10 +276,15 @@ def _duplicate_organisation_names(portfolio: Portfolio, shown_from: Path) -> lis
         first = same[0]
         where = f"{first.source.relative_to(shown_from)}:{first.key_lines.get(('name',), 1)}"
         for organisation in same[1:]:
-            problems.append(Problem(
-                organisation.source, organisation.key_lines.get(("name",)), "name",
-                f"duplicate organisation name '{organisation.name}' (also in {where}): "
-                "two reports for one client; give each organisation its own name"))
+            problems.append(
+                Problem(
+                    organisation.source,
+                    organisation.key_lines.get(("name",)),
+                    "name",
+                    f"duplicate organisation name '{organisation.name}' (also in {where}): "
+                    "two reports for one client; give each organisation its own name",
+                )
+            )
     return problems
 
 
@@ -301,9 +314,17 @@ def check_references(
         for index, link in enumerate(links if isinstance(links, list) else []):
             line = document.line_of(("anecdotes", index))
             if isinstance(link, str) and slugify(link) in linked:  # one story, counted twice
-                problems.append(Problem(document.path, line, f"anecdotes[{index + 1}]", (
-                    f"'{link}' is already linked (anecdotes[{linked[slugify(link)] + 1}]): "
-                    "a story counts once as evidence; remove one of them")))
+                problems.append(
+                    Problem(
+                        document.path,
+                        line,
+                        f"anecdotes[{index + 1}]",
+                        (
+                            f"'{link}' is already linked (anecdotes[{linked[slugify(link)] + 1}]): "
+                            "a story counts once as evidence; remove one of them"
+                        ),
+                    )
+                )
             elif isinstance(link, str):
                 linked[slugify(link)] = index
             if isinstance(link, str) and slugify(link) not in anecdote_slugs:
@@ -334,23 +355,50 @@ def check_scope(
             continue  # the schema reports it
         line = audit.line_of(("dimensions", index))
         if key.strip() not in dimension_keys:
-            problems.append(Problem(audit.path, line, f"dimensions[{index + 1}]", (
-                f"unknown dimension '{key}'{suggestion(key, dimension_keys)}")))
+            problems.append(
+                Problem(
+                    audit.path,
+                    line,
+                    f"dimensions[{index + 1}]",
+                    (f"unknown dimension '{key}'{suggestion(key, dimension_keys)}"),
+                )
+            )
         elif key.strip() in scope:
-            problems.append(Problem(audit.path, line, f"dimensions[{index + 1}]", (
-                f"'{key}' is already listed (dimensions[{scope[key.strip()] + 1}]); "
-                "list each dimension once")))
+            problems.append(
+                Problem(
+                    audit.path,
+                    line,
+                    f"dimensions[{index + 1}]",
+                    (
+                        f"'{key}' is already listed (dimensions[{scope[key.strip()] + 1}]); "
+                        "list each dimension once"
+                    ),
+                )
+            )
         scope.setdefault(key.strip(), index)
     if not listed or not all(isinstance(key, str) for key in listed):
         return problems  # the schema reports a list that is empty or holds a non-key
     for document in findings:
         # a draft may be work towards a wider scope; it is checked when it becomes final
         dimension, status = document.data.get("dimension"), document.data.get("status", "final")
-        if isinstance(dimension, str) and dimension.strip() in dimension_keys \
-                and dimension.strip() not in scope and status != "draft":
-            problems.append(Problem(document.path, document.line_of(("dimension",)), "dimension", (
-                f"dimension '{dimension}' is not in the audit's scope ({audit.path.name} lists "
-                f"{', '.join(scope)}): add it to the audit's dimensions, or move the finding")))
+        if (
+            isinstance(dimension, str)
+            and dimension.strip() in dimension_keys
+            and dimension.strip() not in scope
+            and status != "draft"
+        ):
+            problems.append(
+                Problem(
+                    document.path,
+                    document.line_of(("dimension",)),
+                    "dimension",
+                    (
+                        f"dimension '{dimension}' is not in the audit's scope "
+                        f"({audit.path.name} lists {', '.join(scope)}): add it to the "
+                        "audit's dimensions, or move the finding"
+                    ),
+                )
+            )
     return problems
 
 
@@ -361,9 +409,17 @@ def duplicate_kpis(keys: list[str], document: Document) -> list[Problem]:
     for index, key in enumerate(keys):
         line = document.line_of(("kpis", index, "key"))
         if key in first:
-            problems.append(Problem(document.path, line, f"kpis[{index + 1}].key", (
-                f"KPI '{key}' is listed twice (first at line {first[key]}): which is the "
-                "audit's figure? keep one entry per KPI")))
+            problems.append(
+                Problem(
+                    document.path,
+                    line,
+                    f"kpis[{index + 1}].key",
+                    (
+                        f"KPI '{key}' is listed twice (first at line {first[key]}): which is the "
+                        "audit's figure? keep one entry per KPI"
+                    ),
+                )
+            )
         first.setdefault(key, line)
     return problems
 
@@ -375,8 +431,14 @@ def _check_audit(audit: Audit) -> list[Problem]:
         for text in texts:
             first = titles.setdefault(same_text(text.title), text.source.name)
             if first != text.source.name:
-                problems.append(Problem(text.source, text.key_lines.get(("title",)), "title",
-                                        f"duplicate {what} title (also in {first})"))
+                problems.append(
+                    Problem(
+                        text.source,
+                        text.key_lines.get(("title",)),
+                        "title",
+                        f"duplicate {what} title (also in {first})",
+                    )
+                )
     for finding in audit.findings:
         if finding.recommendation:
             for name in ("impact", "effort"):
@@ -430,9 +492,15 @@ def coverage_warnings(portfolio: Portfolio) -> list[Problem]:
         for audit in organisation.audits:
             assessed = {f.dimension for f in audit.findings if f.status == "final"}
             if missing := [k for k in keys if audit.examines(k) and k not in assessed]:
-                problems.append(Problem(
-                    audit.source, audit.key_lines.get(("dimensions",)), "dimensions",
-                    f"no final finding for {', '.join(missing)}: the report shows these as "
-                    "not assessed (leave them out of the audit's dimensions if this audit "
-                    "did not examine them)", "warning"))
+                problems.append(
+                    Problem(
+                        audit.source,
+                        audit.key_lines.get(("dimensions",)),
+                        "dimensions",
+                        f"no final finding for {', '.join(missing)}: the report shows these as "
+                        "not assessed (leave them out of the audit's dimensions if this audit "
+                        "did not examine them)",
+                        "warning",
+                    )
+                )
     return problems

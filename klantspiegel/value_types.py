@@ -16,14 +16,19 @@ from pydantic_core import PydanticCustomError
 from klantspiegel.i18n import available_languages, check_language, check_locale, language_of
 
 # A report language: English or any language with a catalog (see i18n.available_languages).
-Language = Annotated[str, AfterValidator(check_language),
-                     Field(description="a report language such as nl or en")]
+Language = Annotated[
+    str, AfterValidator(check_language), Field(description="a report language such as nl or en")
+]
 # A locale Babel knows in a report language, written as a tag: nl-NL, nl-BE, en-GB, en-US.
-LocaleTag = Annotated[str, AfterValidator(check_locale),
-                      Field(description="a locale such as nl-NL, nl-BE, en-GB or en-US")]
+LocaleTag = Annotated[
+    str,
+    AfterValidator(check_locale),
+    Field(description="a locale such as nl-NL, nl-BE, en-GB or en-US"),
+]
 # A key of a label: any language code, so a model may carry languages no report uses yet.
-LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$",
-                                    description="a language code such as nl, en or fr")]
+LanguageCode = Annotated[
+    str, Field(pattern=r"^[a-z]{2,3}$", description="a language code such as nl, en or fr")
+]
 Status = Literal["draft", "final"]
 FindingKind = Literal["strength", "weakness"]
 EvidenceType = Literal[

@@ -42,8 +42,10 @@ EDITOR_JUNK = re.compile(
     re.IGNORECASE,
 )
 _NOT_REGULAR = (
-    (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
 )
 
 
@@ -98,8 +100,12 @@ def entry(path: Path, root: Path, reader: Path | None = None) -> Entry:
         return Entry(path, "refused", "is outside the portfolio")
     hidden = next((p for p in path.relative_to(root).parts[:-1] if p.startswith(".")), None)
     if hidden:
-        return Entry(path, "refused", f"lies in the hidden folder '{hidden}', which the build "
-                                      "does not read (move the file out of it)")
+        return Entry(
+            path,
+            "refused",
+            f"lies in the hidden folder '{hidden}', which the build "
+            "does not read (move the file out of it)",
+        )
     owner = organisation_folder(path, root)
     if reader is not None and owner not in (None, organisation_folder(reader, root)):
         return Entry(path, "refused", _another_organisation(owner))
@@ -112,8 +118,12 @@ def entry(path: Path, root: Path, reader: Path | None = None) -> Entry:
     except ValueError:  # a NUL byte in the name
         return Entry(path, "refused", "is not a valid file name")
     if path != root and os.path.realpath(path.parent) != str(path.parent):
-        return Entry(path, "refused", "lies in a linked folder (links to folders are not "
-                                      "followed: move or copy the folder into the portfolio)")
+        return Entry(
+            path,
+            "refused",
+            "lies in a linked folder (links to folders are not "
+            "followed: move or copy the folder into the portfolio)",
+        )
     return _judge(path, mode, root)
 
 
@@ -202,30 +212,47 @@ def _judge_link(path: Path, root: Path) -> Entry:
     target = os.readlink(path)
     real = Path(os.path.realpath(path))
     if not real.is_relative_to(root):
-        return Entry(path, "refused", f"is a link to '{target}', outside the portfolio "
-                                      "(copy the file into the portfolio instead)", target)
+        return Entry(
+            path,
+            "refused",
+            f"is a link to '{target}', outside the portfolio "
+            "(copy the file into the portfolio instead)",
+            target,
+        )
     try:
         mode = os.stat(real).st_mode
     except OSError:
         return Entry(path, "refused", f"is a link to '{target}', which does not exist", target)
     if stat.S_ISDIR(mode):
-        return Entry(path, "refused", f"is a link to the folder '{target}' (links to folders are "
-                                      "not followed: move or copy the folder)", target)
+        return Entry(
+            path,
+            "refused",
+            f"is a link to the folder '{target}' (links to folders are "
+            "not followed: move or copy the folder)",
+            target,
+        )
     owner = organisation_folder(real, root)
     here = Path(os.path.realpath(path.parent), path.name)  # the link itself, folders resolved
     if owner not in (None, organisation_folder(here, root)):
-        return Entry(path, "refused", f"is a link to '{target}': it {_another_organisation(owner)}",
-                     target)
+        return Entry(
+            path, "refused", f"is a link to '{target}': it {_another_organisation(owner)}", target
+        )
     if not stat.S_ISREG(mode):
-        return Entry(path, "refused", f"is a link to '{target}', which is not a regular file "
-                                      f"({_kind_name(mode)})", target)
+        return Entry(
+            path,
+            "refused",
+            f"is a link to '{target}', which is not a regular file ({_kind_name(mode)})",
+            target,
+        )
     return Entry(path, "file", target=target)
 
 
 def _another_organisation(owner: str | None) -> str:
-    return (f"belongs to the organisation folder '{owner}', and a file of one organisation "
-            "never reaches another's pages (copy it, or keep shared files outside the "
-            "organisation folders)")
+    return (
+        f"belongs to the organisation folder '{owner}', and a file of one organisation "
+        "never reaches another's pages (copy it, or keep shared files outside the "
+        "organisation folders)"
+    )
 
 
 def _kind_name(mode: int) -> str:

@@ -58,7 +58,8 @@ RANGES: tuple[tuple[int, int, str], ...] = (
     (0x2605, 0x2605, "★, a moment of truth"),
 )
 REPERTOIRE: frozenset[str] = frozenset(
-    chr(code) for first, last, _ in RANGES for code in range(first, last + 1))
+    chr(code) for first, last, _ in RANGES for code in range(first, last + 1)
+)
 
 
 def subset_path(font: Path) -> Path:
@@ -88,8 +89,10 @@ def marks(font_data: bytes, characters: Iterable[str]) -> dict[str, str]:
     """What a subset of the font for these characters records: the SHA-256 of the font and
     of the recipe (the characters and the features kept)."""
     recipe = json.dumps({"characters": "".join(sorted(set(characters))), "features": FEATURES})
-    return {"font": hashlib.sha256(font_data).hexdigest(),
-            "recipe": hashlib.sha256(recipe.encode()).hexdigest()}
+    return {
+        "font": hashlib.sha256(font_data).hexdigest(),
+        "recipe": hashlib.sha256(recipe.encode()).hexdigest(),
+    }
 
 
 def made_from(subset_data: bytes) -> dict[str, str]:

@@ -50,8 +50,13 @@ The story of {title}.
 
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's; never `playwright install`
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 
 class PortfolioWriter:

@@ -46,8 +46,12 @@ def _pdf_texts(name: str, data: bytes) -> Iterator[tuple[str, str]]:
 
 def leaks(output: Path, *secrets: str) -> list[str]:
     """Every 'file: secret' where a secret appears in what the build wrote."""
-    return [f"{name}: {secret!r}" for name, text in output_texts(output)
-            for secret in secrets if secret in text]
+    return [
+        f"{name}: {secret!r}"
+        for name, text in output_texts(output)
+        for secret in secrets
+        if secret in text
+    ]
 
 
 def assert_nothing_leaked(output: Path, *secrets: str) -> None:

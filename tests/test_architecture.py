@@ -19,8 +19,14 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 def lint_imports(folder: Path) -> subprocess.CompletedProcess[str]:
     """`lint-imports` over the contracts in folder/pyproject.toml, importing from folder."""
     environment = {**os.environ, "PYTHONPATH": str(folder)}
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=folder, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_code_keeps_its_import_contracts() -> None:
@@ -39,8 +45,11 @@ def test_every_module_has_a_layer() -> None:
 
 def test_a_loader_importing_the_build_cache_breaks_the_contracts(tmp_path: Path) -> None:
     shutil.copy(PROJECT / "pyproject.toml", tmp_path)
-    shutil.copytree(PROJECT / "klantspiegel", tmp_path / "klantspiegel",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        PROJECT / "klantspiegel",
+        tmp_path / "klantspiegel",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     with (tmp_path / "klantspiegel" / "load.py").open("a", encoding="utf-8") as load:
         load.write("\nfrom klantspiegel.cache import digest  # noqa: E402\n")
     result = lint_imports(tmp_path)

@@ -28,8 +28,7 @@ def one_organisation(root: Path) -> PortfolioWriter:
     w.audit("postbedrijf")
     w.anecdote("postbedrijf", "gemist-pakje")
     w.finding("postbedrijf", "centrale-lijn", anecdotes="gemist-pakje")
-    w.finding("postbedrijf", "postbode-keert-terug", dimension="mandaat", score=4,
-              kind="strength")
+    w.finding("postbedrijf", "postbode-keert-terug", dimension="mandaat", score=4, kind="strength")
     return w
 
 
@@ -58,13 +57,13 @@ def test_archival_pdf_passes_veraPDF_pdf_ua_1(archival: tuple[Path, str]) -> Non
 def test_archival_pdf_declares_pdf_a_3a_and_pdf_ua_1(archival: tuple[Path, str]) -> None:
     with pikepdf.open(archival[0]) as pdf:
         xmp = pdf.open_metadata()
-        declared = (xmp.get("pdfaid:part"), xmp.get("pdfaid:conformance"),
-                    xmp.get("pdfuaid:part"))
+        declared = (xmp.get("pdfaid:part"), xmp.get("pdfaid:conformance"), xmp.get("pdfuaid:part"))
     assert declared == ("3", "A", "1")
 
 
 def test_archival_pdf_has_the_findings_csv_as_its_one_associated_data_file(
-        archival: tuple[Path, str]) -> None:
+    archival: tuple[Path, str],
+) -> None:
     path, csv_text = archival
     with pikepdf.open(path) as pdf:
         associated = list(pdf.Root.AF)
@@ -83,7 +82,9 @@ def test_switching_the_pdf_variant_renders_the_pdf_again(tmp_path: Path) -> None
     with pikepdf.open(output / "pdf" / "postbedrijf.pdf") as pdf:
         part = pdf.open_metadata().get("pdfaid:part")
     assert ("pdf/postbedrijf.pdf", part) == (
-        next(a for a in result.rendered if a.startswith("pdf/")), "3")
+        next(a for a in result.rendered if a.startswith("pdf/")),
+        "3",
+    )
 
 
 def test_metadata_not_shaped_as_weasyprint_writes_it_is_a_named_error() -> None:

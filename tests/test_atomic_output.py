@@ -47,8 +47,11 @@ sys.exit(main(["--source", {source!r}, "--output", {output!r}]))
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +77,12 @@ def test_a_killed_build_leaves_the_previous_output_byte_for_byte(previous_build,
     writer, output, before = previous_build
     writer.finding("postbedrijf", "nieuw", title=f"New finding {point}")  # a change to build
     module, name, when = KILL_POINTS[point]
-    script = CHILD.format(module=module, name=name, when=when, source=str(writer.root),
-                          output=str(output))
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)],
-                            capture_output=True, text=True, timeout=300)
+    script = CHILD.format(
+        module=module, name=name, when=when, source=str(writer.root), output=str(output)
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == -9, result.stderr  # it really was killed
     assert snapshot(output) == before
     (writer.root / "postbedrijf/2026/findings/nieuw.md").unlink()
@@ -104,8 +109,9 @@ def build_into(writer, output: Path) -> int:
     return main(["--source", str(writer.root), "--output", str(output), "--no-pdf", "-q"])
 
 
-def test_every_output_carries_the_marker_that_lets_the_next_build_replace_it(small_portfolio,
-                                                                            tmp_path):
+def test_every_output_carries_the_marker_that_lets_the_next_build_replace_it(
+    small_portfolio, tmp_path
+):
     assert build_into(small_portfolio, tmp_path / "output") == 0
     assert (tmp_path / "output" / MARKER).is_file()
 
@@ -120,23 +126,47 @@ def test_a_previous_output_is_replaced_whole(small_portfolio, tmp_path):
     output = tmp_path / "output"
     assert build_into(small_portfolio, output) == 0
     (output / "site/stray.html").write_text("left by hand")
-    assert main(["--source", str(small_portfolio.root), "--output", str(output), "--no-pdf",
-                 "--clean", "-q"]) == 0
+    assert (
+        main(
+            [
+                "--source",
+                str(small_portfolio.root),
+                "--output",
+                str(output),
+                "--no-pdf",
+                "--clean",
+                "-q",
+            ]
+        )
+        == 0
+    )
     assert not (output / "site/stray.html").exists()
 
 
-def test_an_output_of_a_build_from_before_the_marker_is_still_replaced(small_portfolio,
-                                                                      tmp_path):
+def test_an_output_of_a_build_from_before_the_marker_is_still_replaced(small_portfolio, tmp_path):
     output = tmp_path / "output"
     assert build_into(small_portfolio, output) == 0
     (output / MARKER).unlink()  # as a build older than the marker left it, cache beside it
-    assert main(["--source", str(small_portfolio.root), "--output", str(output), "--no-pdf",
-                 "--clean", "-q"]) == 0
+    assert (
+        main(
+            [
+                "--source",
+                str(small_portfolio.root),
+                "--output",
+                str(output),
+                "--no-pdf",
+                "--clean",
+                "-q",
+            ]
+        )
+        == 0
+    )
     assert (output / MARKER).is_file()
 
 
-def test_a_foreign_folder_with_a_site_folder_but_no_build_cache_is_refused(small_portfolio,
-                                                                           tmp_path):
+def test_a_foreign_folder_with_a_site_folder_but_no_build_cache_is_refused(
+    small_portfolio, tmp_path
+):
     output = tmp_path / "output"
     (output / "site").mkdir(parents=True)
     (output / "site" / "mine.txt").write_text("mine")
@@ -177,6 +207,7 @@ def interrupt_swap(monkeypatch, what: str, at: int) -> None:
             if kind == what and calls[kind] == at:
                 raise Killed
             return real(*args, **kwargs)
+
         return call
 
     def swap(staging: Path, output: Path) -> None:
@@ -190,7 +221,8 @@ def interrupt_swap(monkeypatch, what: str, at: int) -> None:
 
 @pytest.mark.parametrize("step", list(SWAP_STEPS))
 def test_a_swap_stopped_at_any_step_leaves_the_old_or_the_new_output_for_the_next_start(
-        step, small_portfolio, tmp_path, monkeypatch):
+    step, small_portfolio, tmp_path, monkeypatch
+):
     output = tmp_path / "output"
     assert build_into(small_portfolio, output) == 0
     old = snapshot(output)
@@ -204,8 +236,14 @@ def test_a_swap_stopped_at_any_step_leaves_the_old_or_the_new_output_for_the_nex
     recovered = snapshot(output)
     assert build_into(small_portfolio, output) == 0
     assert recovered == {"old": old, "new": snapshot(output)}[survivor]
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".klantspiegel-")
-                  and p.name != ".klantspiegel-cache") == []
+    assert (
+        sorted(
+            p.name
+            for p in tmp_path.iterdir()
+            if p.name.startswith(".klantspiegel-") and p.name != ".klantspiegel-cache"
+        )
+        == []
+    )
 
 
 def test_a_retired_copy_of_a_sibling_output_is_put_back_not_deleted(small_portfolio, tmp_path):
@@ -246,8 +284,9 @@ def test_a_build_killed_between_the_two_renames_loses_nothing(small_portfolio, t
     before = snapshot(output)
     small_portfolio.finding("postbedrijf", "nieuw", title="A new finding")
     script = SWAP_KILL.format(source=str(small_portfolio.root), output=str(output))
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == -9, result.stderr
     assert not output.exists()  # the instant the issue found: no output on disk
     small_portfolio.write("postbedrijf/organisation.yaml", "name: [broken\n")
@@ -268,14 +307,18 @@ with staged_output(Path({output!r}), source=Path({source!r}), theme=THEME_DIR) a
 
 
 def test_a_second_build_waits_for_the_first_instead_of_clearing_its_staging_folder(
-        small_portfolio, tmp_path):
+    small_portfolio, tmp_path
+):
     output = tmp_path / "output"
     script = HOLD_STAGING.format(output=str(output), source=str(small_portfolio.root))
-    first = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)], text=True,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    first = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
     staging = Path(first.stdout.readline().strip())
-    second = threading.Thread(target=prepare_output,
-                              args=(output, small_portfolio.root, THEME_DIR))
+    second = threading.Thread(target=prepare_output, args=(output, small_portfolio.root, THEME_DIR))
     second.start()
     second.join(timeout=1)
     assert second.is_alive() and (staging / "first.txt").is_file()  # it waits, clears nothing
@@ -286,7 +329,8 @@ def test_a_second_build_waits_for_the_first_instead_of_clearing_its_staging_fold
 
 
 def test_a_swap_the_file_system_refuses_leaves_the_old_output_and_says_so(
-        small_portfolio, tmp_path, monkeypatch, capsys):
+    small_portfolio, tmp_path, monkeypatch, capsys
+):
     output = tmp_path / "output"
     assert build_into(small_portfolio, output) == 0
     before = snapshot(output)
@@ -303,4 +347,5 @@ def test_a_swap_the_file_system_refuses_leaves_the_old_output_and_says_so(
     assert "could not be replaced (Invalid cross-device link)" in capsys.readouterr().err
     assert snapshot(output) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".klantspiegel-")] == [
-        ".klantspiegel-cache"]
+        ".klantspiegel-cache"
+    ]

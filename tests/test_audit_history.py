@@ -25,12 +25,19 @@ def two_audits(w: PortfolioWriter) -> PortfolioWriter:
     w.organisation("post", name="Post Noord")
     w.audit("post", "2025", date="2025-10-01")
     w.anecdote("post", "oud-verhaal", audit="2025", title="Het oude verhaal")
-    w.finding("post", "oude-bevinding", audit="2025", title="De oude bevinding",
-              anecdotes="oud-verhaal", score=2)
+    w.finding(
+        "post",
+        "oude-bevinding",
+        audit="2025",
+        title="De oude bevinding",
+        anecdotes="oud-verhaal",
+        score=2,
+    )
     w.audit("post", "2026", date="2026-10-01")
     w.anecdote("post", "nieuw-verhaal", title="Het nieuwe verhaal")
-    w.finding("post", "nieuwe-bevinding", title="De nieuwe bevinding",
-              anecdotes="nieuw-verhaal", score=4)
+    w.finding(
+        "post", "nieuwe-bevinding", title="De nieuwe bevinding", anecdotes="nieuw-verhaal", score=4
+    )
     return w
 
 
@@ -69,13 +76,15 @@ def test_the_latest_report_keeps_its_address(built):
 
 
 def test_an_earlier_audits_report_compares_with_the_audit_before_it_and_its_history_stops_there(
-        portfolio_writer):
+    portfolio_writer,
+):
     w = two_audits(portfolio_writer)
     w.audit("post", "2024", date="2024-10-01")
     w.finding("post", "oudste", audit="2024", score=1)
     portfolio, _ = load_portfolio(w.root)
-    report = build_report(portfolio.organisations[0], portfolio, latest_scores(portfolio),
-                          audience="consultant")
+    report = build_report(
+        portfolio.organisations[0], portfolio, latest_scores(portfolio), audience="consultant"
+    )
     middle = report.earlier[1]
     assert middle.audit.slug == "2025"
     assert [p.audit.slug for p in middle.history] == ["2024", "2025"]
@@ -115,11 +124,14 @@ def test_an_earlier_audits_trend_links_the_audits_before_it(portfolio_writer, tm
     assert "audits/2026" not in trend  # the history stops at the audit itself
 
 
-@pytest.mark.parametrize(("path", "latest"), [
-    ("audits/2025/index.html", "../../index.html"),
-    ("audits/2025/findings/oude-bevinding.html", "../../../index.html"),
-    ("audits/2025/anecdotes/oud-verhaal.html", "../../../index.html"),
-])
+@pytest.mark.parametrize(
+    ("path", "latest"),
+    [
+        ("audits/2025/index.html", "../../index.html"),
+        ("audits/2025/findings/oude-bevinding.html", "../../../index.html"),
+        ("audits/2025/anecdotes/oud-verhaal.html", "../../../index.html"),
+    ],
+)
 def test_every_page_of_an_earlier_audit_has_a_banner_to_the_latest_report(built, path, latest):
     _, output = built
     html = page(output, f"site/post/{path}")
@@ -134,11 +146,14 @@ def test_the_latest_report_has_no_banner(built):
     assert "earlier-audit" not in page(output, "site/post/findings/nieuwe-bevinding.html")
 
 
-@pytest.mark.parametrize(("path", "target"), [
-    ("audits/2026/index.html", "../../index.html"),
-    ("audits/2026/findings/nieuwe-bevinding.html", "../../../findings/nieuwe-bevinding.html"),
-    ("audits/2026/anecdotes/nieuw-verhaal.html", "../../../anecdotes/nieuw-verhaal.html"),
-])
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ("audits/2026/index.html", "../../index.html"),
+        ("audits/2026/findings/nieuwe-bevinding.html", "../../../findings/nieuwe-bevinding.html"),
+        ("audits/2026/anecdotes/nieuw-verhaal.html", "../../../anecdotes/nieuw-verhaal.html"),
+    ],
+)
 def test_the_latest_audits_stable_address_leads_to_its_report(built, path, target):
     _, output = built
     html = page(output, f"site/post/{path}")
@@ -163,11 +178,14 @@ def test_the_client_bundle_holds_the_clients_earlier_final_audits(built):
 
 
 def test_no_draft_audit_or_draft_finding_of_an_earlier_audit_reaches_a_client(
-        portfolio_writer, tmp_path):
+    portfolio_writer, tmp_path
+):
     w = two_audits(portfolio_writer)
     w.finding("post", "concept", audit="2025", title=f"Concept {SECRET}", status="draft")
-    w.write("post/2024/audit.yaml", f"title: Oud {SECRET}\ndate: 2024-10-01\nauditors: [Eva]\n"
-                                    "scope: All.\nstatus: draft\n")
+    w.write(
+        "post/2024/audit.yaml",
+        f"title: Oud {SECRET}\ndate: 2024-10-01\nauditors: [Eva]\nscope: All.\nstatus: draft\n",
+    )
     w.finding("post", "oudste", audit="2024", title=f"Oudste {SECRET}")
     output = tmp_path / "output"
     build(w.root, output, pdf=False)
@@ -217,12 +235,21 @@ def test_no_link_of_the_site_or_a_bundle_is_dead(built):
 
 def test_editing_an_earlier_audits_finding_renders_its_page_and_the_trend_again(tmp_path):
     w, output = build_two_audits(tmp_path)
-    w.finding("post", "oude-bevinding", audit="2025", title="De herschreven bevinding",
-              anecdotes="oud-verhaal", score=3)
+    w.finding(
+        "post",
+        "oude-bevinding",
+        audit="2025",
+        title="De herschreven bevinding",
+        anecdotes="oud-verhaal",
+        score=3,
+    )
     result = build(w.root, output, pdf=False)
-    for path in ("site/post/audits/2025/findings/oude-bevinding.html",
-                 "site/post/audits/2025/index.html", "site/post/index.html",
-                 "clients/post/audits/2025/findings/oude-bevinding.html"):
+    for path in (
+        "site/post/audits/2025/findings/oude-bevinding.html",
+        "site/post/audits/2025/index.html",
+        "site/post/index.html",
+        "clients/post/audits/2025/findings/oude-bevinding.html",
+    ):
         assert path in result.rendered, path
     assert "De herschreven bevinding" in page(output, "site/post/audits/2025/index.html")
     trend = page(output, "site/post/index.html").split('id="trend"')[1]

@@ -30,10 +30,16 @@ def built(tmp_path_factory) -> Path:
         w.organisation(slug, name=name, sector="Logistiek")
         w.audit(slug)
         w.anecdote(slug, "verhaal", title=f"Story of {name}")
-        w.finding(slug, "hoofdbevinding", title=title, anecdotes="verhaal",
-                  internal=f"'{INTERNAL_TEXT} at {name}'")
-        w.finding(slug, "concept", title=f"{DRAFT_TEXT} at {name}", status="draft",
-                  dimension="mandaat")
+        w.finding(
+            slug,
+            "hoofdbevinding",
+            title=title,
+            anecdotes="verhaal",
+            internal=f"'{INTERNAL_TEXT} at {name}'",
+        )
+        w.finding(
+            slug, "concept", title=f"{DRAFT_TEXT} at {name}", status="draft", dimension="mandaat"
+        )
     output = root / "output"
     assert main(["--source", str(w.root), "--output", str(output)]) == 0
     return output
@@ -45,10 +51,14 @@ def bundle_text(bundle: Path) -> str:
     for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
         if path.suffix == ".pdf":
             parts.append("\n".join(page.extract_text() for page in PdfReader(path).pages))
-            parts.append(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                                        text=True, check=True).stdout)
+            parts.append(
+                subprocess.run(
+                    ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+                ).stdout
+            )
         elif path.suffix in (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"):
             import gzip
+
             parts.append(gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))
         else:
             parts.append(path.read_bytes().decode("utf-8", "replace"))

@@ -12,13 +12,25 @@ from klantspiegel import charts, charts_detail
 from klantspiegel.charts import BarRow, JourneyPoint, MatrixPoint, Series, TrendPoint
 
 NS = "{http://www.w3.org/2000/svg}"
-DIMENSIONS = ["Bereikbaarheid & kanalen", "Mandaat & vertrouwen", "Eigenaarschap & samenwerking",
-              "Processen & regels", "Aandacht & houding", "Klachten & herstel", "Sturing & KPI's",
-              "Leiderschap & structuur", "Klantinzicht & leren"]
-QUADRANTS = {"quick_win": "Snelle winst", "major_project": "Grote projecten",
-             "fill_in": "Opvullers", "thankless": "Ondankbare klussen"}
+DIMENSIONS = [
+    "Bereikbaarheid & kanalen",
+    "Mandaat & vertrouwen",
+    "Eigenaarschap & samenwerking",
+    "Processen & regels",
+    "Aandacht & houding",
+    "Klachten & herstel",
+    "Sturing & KPI's",
+    "Leiderschap & structuur",
+    "Klantinzicht & leren",
+]
+QUADRANTS = {
+    "quick_win": "Snelle winst",
+    "major_project": "Grote projecten",
+    "fill_in": "Opvullers",
+    "thankless": "Ondankbare klussen",
+}
 ROLES = ("current", "previous", "benchmark")
-EVIL = '<script>alert("x")</script> & \'co\''
+EVIL = "<script>alert(\"x\")</script> & 'co'"
 
 
 def dutch(value: float) -> str:
@@ -27,53 +39,110 @@ def dutch(value: float) -> str:
 
 def make_radar(values: list[float | None], axes: list[str] | None = None) -> charts.Chart:
     axes = axes or DIMENSIONS[: len(values)]
-    return charts.radar("radar", axes, [Series("Deze audit", values, "current"),
-                                        Series("Vorige audit", [2.0] * len(axes), "previous"),
-                                        Series("Sector", [3.0] * len(axes), "benchmark")],
-                        title="Scores per dimensie", description="Score per dimensie.",
-                        value_format=dutch)
+    return charts.radar(
+        "radar",
+        axes,
+        [
+            Series("Deze audit", values, "current"),
+            Series("Vorige audit", [2.0] * len(axes), "previous"),
+            Series("Sector", [3.0] * len(axes), "benchmark"),
+        ],
+        title="Scores per dimensie",
+        description="Score per dimensie.",
+        value_format=dutch,
+    )
 
 
 def make_matrix(points: list[MatrixPoint]) -> charts.Chart:
-    return charts_detail.priority_matrix("matrix", points, title="Prioriteiten",
-                                         description="Matrix.", axis_impact="Impact",
-                                         axis_effort="Inspanning", quadrant_names=QUADRANTS)
+    return charts_detail.priority_matrix(
+        "matrix",
+        points,
+        title="Prioriteiten",
+        description="Matrix.",
+        axis_impact="Impact",
+        axis_effort="Inspanning",
+        quadrant_names=QUADRANTS,
+    )
 
 
 def make_journey() -> charts.Chart:
-    steps = [JourneyPoint("Website bezoeken", "Klant", 1, False),
-             JourneyPoint("Formulier invullen", "Klant", -2, True),
-             JourneyPoint("Telefonisch contact met klantenservice", "Medewerker", 0, False),
-             JourneyPoint(EVIL, "Teamleider", 2, True)]
-    return charts_detail.journey_curve("journey", steps, title="Klantreis", description="Emotie.",
-                                moment_label="Moment van de waarheid")
+    steps = [
+        JourneyPoint("Website bezoeken", "Klant", 1, False),
+        JourneyPoint("Formulier invullen", "Klant", -2, True),
+        JourneyPoint("Telefonisch contact met klantenservice", "Medewerker", 0, False),
+        JourneyPoint(EVIL, "Teamleider", 2, True),
+    ]
+    return charts_detail.journey_curve(
+        "journey",
+        steps,
+        title="Klantreis",
+        description="Emotie.",
+        moment_label="Moment van de waarheid",
+    )
 
 
 def all_charts() -> dict[str, charts.Chart]:
     return {
-        "gauge": charts.gauge("gauge", 3.37, title="Totaalindex", description="Index 3,4.",
-                              level_name="Gedefinieerd", not_assessed="Niet beoordeeld",
-                              value_text="3,4", band_labels=["Reactief", "Ontwikkelend",
-                                                             "Gedefinieerd", "Geïntegreerd",
-                                                             "Klantgedreven"]),
-        "gauge-none": charts.gauge("gauge-none", None, title="Totaalindex", description="-",
-                                   level_name="", not_assessed="Niet beoordeeld",
-                                   value_text="–"),
+        "gauge": charts.gauge(
+            "gauge",
+            3.37,
+            title="Totaalindex",
+            description="Index 3,4.",
+            level_name="Gedefinieerd",
+            not_assessed="Niet beoordeeld",
+            value_text="3,4",
+            band_labels=[
+                "Reactief",
+                "Ontwikkelend",
+                "Gedefinieerd",
+                "Geïntegreerd",
+                "Klantgedreven",
+            ],
+        ),
+        "gauge-none": charts.gauge(
+            "gauge-none",
+            None,
+            title="Totaalindex",
+            description="-",
+            level_name="",
+            not_assessed="Niet beoordeeld",
+            value_text="–",
+        ),
         "radar": make_radar([3.4, 2.1, None, 2.8, 4.2, 1.0, 2.5, 3.0, 5.0]),
-        "bars": charts.bars("bars", [BarRow(EVIL, 3.4, 3.0, 2.9), BarRow("Mandaat", None, 2.5),
-                                     BarRow("Klachten & herstel", 5.0)],
-                            title="Scores", description="Balken.", not_assessed="Niet beoordeeld",
-                            benchmark_label="Sector", value_format=dutch,
-                            previous_label="Vorige audit"),
+        "bars": charts.bars(
+            "bars",
+            [
+                BarRow(EVIL, 3.4, 3.0, 2.9),
+                BarRow("Mandaat", None, 2.5),
+                BarRow("Klachten & herstel", 5.0),
+            ],
+            title="Scores",
+            description="Balken.",
+            not_assessed="Niet beoordeeld",
+            benchmark_label="Sector",
+            value_format=dutch,
+            previous_label="Vorige audit",
+        ),
         "journey": make_journey(),
-        "matrix": make_matrix([MatrixPoint("Terugbellen", 5, 1, "findings/a.html?x=1&y=2"),
-                               MatrixPoint(EVIL, 5, 1), MatrixPoint("CRM", 2, 5)]),
-        "trend": charts_detail.trend("trend", [TrendPoint("jan 2022", 2.4),
-                                               TrendPoint("mrt 2023", None),
-                                               TrendPoint("nov 2024", 3.4),
-                                               TrendPoint("dec 2024", 3.5)],
-                                     title="Index door de tijd", description="Trend.",
-                                     value_format=dutch),
+        "matrix": make_matrix(
+            [
+                MatrixPoint("Terugbellen", 5, 1, "findings/a.html?x=1&y=2"),
+                MatrixPoint(EVIL, 5, 1),
+                MatrixPoint("CRM", 2, 5),
+            ]
+        ),
+        "trend": charts_detail.trend(
+            "trend",
+            [
+                TrendPoint("jan 2022", 2.4),
+                TrendPoint("mrt 2023", None),
+                TrendPoint("nov 2024", 3.4),
+                TrendPoint("dec 2024", 3.5),
+            ],
+            title="Index door de tijd",
+            description="Trend.",
+            value_format=dutch,
+        ),
     }
 
 
@@ -107,6 +176,7 @@ def built() -> dict[str, charts.Chart]:
 
 
 # --- every chart -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", list(all_charts()))
 def test_svg_is_well_formed_and_labelled(built, name):
@@ -144,7 +214,7 @@ def test_output_is_deterministic_and_compact(built, name):
 @pytest.mark.parametrize("name", list(all_charts()))
 def test_text_is_dark_enough_and_inside_the_viewbox(built, name):
     def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -171,13 +241,15 @@ def test_text_is_escaped(built):
     assert any(t.startswith("<script>") for t in texts(parse(built["bars"])))
     matrix = parse(built["matrix"])
     assert {e.get("href") for e in matrix.iter(f"{NS}a")} == {"findings/a.html?x=1&y=2"}
-    chart = charts_detail.trend("t", [TrendPoint("a", 1), TrendPoint("b", 2)], title=EVIL,
-                         description=EVIL)
+    chart = charts_detail.trend(
+        "t", [TrendPoint("a", 1), TrendPoint("b", 2)], title=EVIL, description=EVIL
+    )
     assert parse(chart).find(f"{NS}title").text == EVIL
     assert "<script>" not in str(chart.svg)
 
 
 # --- gauge -------------------------------------------------------------------------------------
+
 
 def test_gauge_shows_value_level_and_bands(built):
     root = parse(built["gauge"])
@@ -196,26 +268,29 @@ def test_gauge_without_value_is_grey_with_the_not_assessed_text(built):
 
 
 def test_gauge_value_arc_ends_at_the_value():
-    chart = charts.gauge("g", 3.0, title="t", description="d", level_name="x",
-                         not_assessed="n", value_text="3,0")
+    chart = charts.gauge(
+        "g", 3.0, title="t", description="d", level_name="x", not_assessed="n", value_text="3,0"
+    )
     needle = by_class(parse(chart), "needle")[0].get("d")
     (x1, _), (x2, _) = [tuple(map(float, p.split(","))) for p in needle[1:].split("L")]
     assert x1 == pytest.approx(x2)  # 3 is the middle of 1..5: a vertical needle
-    plain = charts.gauge("g", 1.0, title="t", description="d", level_name="",
-                         not_assessed="n")
+    plain = charts.gauge("g", 1.0, title="t", description="d", level_name="", not_assessed="n")
     assert "1.0" in texts(parse(plain)) and plain.table_rows == (("1.0",),)
     assert not by_class(parse(plain), "value-arc")  # nothing to fill at the minimum
 
 
 # --- radar -------------------------------------------------------------------------------------
 
+
 def radar_geometry(root: ET.Element) -> tuple[tuple[float, float], dict[int, list]]:
     spoke = by_class(root, "spoke")[0].get("d")
     centre = tuple(map(float, spoke[1:].split("L")[0].split(",")))
-    rings = {int(c.split("-")[1]): [tuple(map(float, p.split(","))) for p in e.get("points")
-                                    .split()]
-             for e in by_class(root, "ring") for c in e.get("class").split()
-             if c.startswith("ring-")}
+    rings = {
+        int(c.split("-")[1]): [tuple(map(float, p.split(","))) for p in e.get("points").split()]
+        for e in by_class(root, "ring")
+        for c in e.get("class").split()
+        if c.startswith("ring-")
+    }
     return centre, rings
 
 
@@ -247,9 +322,16 @@ def test_radar_marks_an_unassessed_axis_dashed_and_labelled():
     assert [e.text for e in by_class(root, "axis-note")] == ["(n/a)"]
 
 
-@pytest.mark.parametrize(("values", "fits"), [
-    ([3.0] * 9, True), ([3.0] * 7 + [None] * 2, True), ([3.0] * 6 + [None] * 3, False),
-    ([3.0] * 4 + [None], False), ([3.0] * 5, True)])
+@pytest.mark.parametrize(
+    ("values", "fits"),
+    [
+        ([3.0] * 9, True),
+        ([3.0] * 7 + [None] * 2, True),
+        ([3.0] * 6 + [None] * 3, False),
+        ([3.0] * 4 + [None], False),
+        ([3.0] * 5, True),
+    ],
+)
 def test_radar_only_where_most_dimensions_are_assessed(values, fits):
     assert charts.radar_fits(values) is fits
 
@@ -275,6 +357,7 @@ def test_radar_wraps_long_labels_and_tables_the_values(built):
 
 # --- bars --------------------------------------------------------------------------------------
 
+
 def test_bars_scale_markers_and_not_assessed(built):
     root = parse(built["bars"])
     ticks = {e.text: float(e.get("x")) for e in by_class(root, "tick")}
@@ -286,12 +369,15 @@ def test_bars_scale_markers_and_not_assessed(built):
     previous = by_class(root, "series-previous", "marker")
     assert len(previous) == 1 and previous[0].get("fill") == "#ffffff"
     assert len(by_class(root, "series-benchmark", "marker")) == 1
-    assert built["bars"].table_rows == ((EVIL, "3,4", "3,0", "2,9"),
-                                         ("Mandaat", "–", "2,5", "–"),
-                                         ("Klachten & herstel", "5,0", "–", "–"))
+    assert built["bars"].table_rows == (
+        (EVIL, "3,4", "3,0", "2,9"),
+        ("Mandaat", "–", "2,5", "–"),
+        ("Klachten & herstel", "5,0", "–", "–"),
+    )
 
 
 # --- journey -----------------------------------------------------------------------------------
+
 
 def test_journey_marks_moments_and_shapes_points_by_sign(built):
     root = parse(built["journey"])
@@ -308,11 +394,17 @@ def test_journey_marks_moments_and_shapes_points_by_sign(built):
     assert centre_of(negative[0])[1] == pytest.approx(y_of["−2"] - 4.5)
     assert y_of["+2"] < y_of["0"] < y_of["−2"]  # positive emotion is up
     assert centre_of(positive[0])[1] < centre_of(negative[0])[1]
-    assert built["journey"].table_rows[1] == ("2", "Formulier invullen", "Klant", "−2",
-                                              "Moment van de waarheid")
+    assert built["journey"].table_rows[1] == (
+        "2",
+        "Formulier invullen",
+        "Klant",
+        "−2",
+        "Moment van de waarheid",
+    )
 
 
 # --- priority matrix ---------------------------------------------------------------------------
+
 
 def quadrant_at(root: ET.Element, point: tuple[float, float]) -> str:
     for rect in by_class(root, "quadrant"):
@@ -323,13 +415,23 @@ def quadrant_at(root: ET.Element, point: tuple[float, float]) -> str:
 
 
 def test_matrix_puts_points_in_their_quadrants_and_numbers_them():
-    points = [MatrixPoint("a", 5, 1), MatrixPoint("b", 3, 2), MatrixPoint("c", 2, 3),
-              MatrixPoint("d", 1, 1), MatrixPoint("e", 4, 5)]
+    points = [
+        MatrixPoint("a", 5, 1),
+        MatrixPoint("b", 3, 2),
+        MatrixPoint("c", 2, 3),
+        MatrixPoint("d", 1, 1),
+        MatrixPoint("e", 4, 5),
+    ]
     chart = make_matrix(points)
     root = parse(chart)
     centres = [centre_of(e) for e in by_class(root, "point")]
-    assert [quadrant_at(root, c) for c in centres] == ["quick_win", "quick_win", "thankless",
-                                                       "fill_in", "major_project"]
+    assert [quadrant_at(root, c) for c in centres] == [
+        "quick_win",
+        "quick_win",
+        "thankless",
+        "fill_in",
+        "major_project",
+    ]
     assert centres[0][0] < centres[4][0] and centres[0][1] < centres[3][1]  # low effort left
     assert [e.text for e in by_class(root, "point-number")] == ["1", "2", "3", "4", "5"]
     assert chart.table_rows[2] == ("3", "c", "2", "3", "Ondankbare klussen")
@@ -340,7 +442,7 @@ def test_matrix_offsets_identical_points_so_none_overlap():
     root = parse(make_matrix([MatrixPoint(str(i), 5, 1) for i in range(7)]))
     circles = by_class(root, "point")
     for i, a in enumerate(circles):
-        for b in circles[i + 1:]:
+        for b in circles[i + 1 :]:
             gap = math.dist(centre_of(a), centre_of(b))
             assert gap >= float(a.get("r")) + float(b.get("r"))
         assert quadrant_at(root, centre_of(a)) == "quick_win"
@@ -355,16 +457,22 @@ def test_matrix_links_markers_with_an_href(built):
 
 # --- trend -------------------------------------------------------------------------------------
 
+
 def test_trend_breaks_the_line_at_a_missing_value(built):
     root = parse(built["trend"])
     assert len(by_class(root, "series-current", "marker")) == 3
     assert by_class(root, "series-current", "line")[0].get("d").count("M") == 1  # only 3-4
     assert {"2,4", "3,4", "3,5"} <= set(texts(root))
-    assert built["trend"].table_rows == (("jan 2022", "2,4"), ("mrt 2023", "–"),
-                                         ("nov 2024", "3,4"), ("dec 2024", "3,5"))
+    assert built["trend"].table_rows == (
+        ("jan 2022", "2,4"),
+        ("mrt 2023", "–"),
+        ("nov 2024", "3,4"),
+        ("dec 2024", "3,5"),
+    )
 
 
 # --- WeasyPrint --------------------------------------------------------------------------------
+
 
 def rendered_svg_boxes(html: str) -> list:
     weasyprint = pytest.importorskip("weasyprint")
@@ -389,6 +497,7 @@ def test_weasyprint_scales_the_svg_to_its_block(built, name):
 
 # --- issue 12: charts that read in print and on a phone ----------------------------------------
 
+
 def box_of(element: ET.Element) -> tuple[float, float, float, float]:
     """(left, top, right, bottom) of a rect, circle or polygon."""
     if element.tag == f"{NS}rect":
@@ -398,8 +507,12 @@ def box_of(element: ET.Element) -> tuple[float, float, float, float]:
         (x, y), r = centre_of(element), float(element.get("r"))
         return x - r, y - r, x + r, y + r
     coords = [tuple(map(float, p.split(","))) for p in element.get("points").split()]
-    return (min(x for x, _ in coords), min(y for _, y in coords),
-            max(x for x, _ in coords), max(y for _, y in coords))
+    return (
+        min(x for x, _ in coords),
+        min(y for _, y in coords),
+        max(x for x, _ in coords),
+        max(y for _, y in coords),
+    )
 
 
 def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
@@ -407,8 +520,15 @@ def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 
 
 def test_bar_markers_with_equal_values_hide_neither_each_other_nor_the_bar_end():
-    chart = charts.bars("b", [BarRow("Gelijk", 3.0, 3.0, 3.0)], title="t", description="d",
-                        not_assessed="n", benchmark_label="Sector", previous_label="Vorige")
+    chart = charts.bars(
+        "b",
+        [BarRow("Gelijk", 3.0, 3.0, 3.0)],
+        title="t",
+        description="d",
+        not_assessed="n",
+        benchmark_label="Sector",
+        previous_label="Vorige",
+    )
     root = parse(chart)
     bar = box_of(by_class(root, "bar")[0])
     previous = box_of(by_class(root, "series-previous", "marker")[0])
@@ -419,8 +539,14 @@ def test_bar_markers_with_equal_values_hide_neither_each_other_nor_the_bar_end()
 
 
 def test_a_score_at_the_scale_start_is_a_visible_stub_not_a_missing_bar():
-    chart = charts.bars("b", [BarRow("Laag", 1.0, None, None), BarRow("Hoog", 5.0, None, None)],
-                        title="t", description="d", not_assessed="n", benchmark_label="Sector")
+    chart = charts.bars(
+        "b",
+        [BarRow("Laag", 1.0, None, None), BarRow("Hoog", 5.0, None, None)],
+        title="t",
+        description="d",
+        not_assessed="n",
+        benchmark_label="Sector",
+    )
     low, high = (box_of(e) for e in by_class(parse(chart), "bar"))
     assert low[2] - low[0] >= 0.025 * (high[2] - high[0])
 
@@ -439,14 +565,24 @@ def test_radar_markers_with_equal_values_nest_and_stay_visible():
 
 def test_every_chart_text_but_the_headline_is_the_one_chart_text_size(built):
     for name, chart in built.items():
-        sizes = {float(e.get("font-size")) for e in parse(chart).iter(f"{NS}text")
-                 if "headline" not in e.get("class", "")}
+        sizes = {
+            float(e.get("font-size"))
+            for e in parse(chart).iter(f"{NS}text")
+            if "headline" not in e.get("class", "")
+        }
         assert sizes == {charts.TEXT_SIZE}, name
 
 
 def test_responsive_chart_has_a_narrow_layout_with_its_own_ids():
-    chart = charts.responsive(charts.bars, "b", rows=[BarRow("a", 3.0)], title="t",
-                              description="d", not_assessed="n", benchmark_label="s")
+    chart = charts.responsive(
+        charts.bars,
+        "b",
+        rows=[BarRow("a", 3.0)],
+        title="t",
+        description="d",
+        not_assessed="n",
+        benchmark_label="s",
+    )
     wide, narrow = ET.fromstring(str(chart.svg)), ET.fromstring(str(chart.narrow))
     assert viewbox(wide)[0] == 436 and viewbox(narrow)[0] == 300
     assert narrow.find(f"{NS}title").get("id") == "b-narrow-title"
@@ -454,13 +590,23 @@ def test_responsive_chart_has_a_narrow_layout_with_its_own_ids():
 
 def journey_with(labels: list[str], width: float) -> ET.Element:
     steps = [JourneyPoint(label, "Klant", (i % 5) - 2, False) for i, label in enumerate(labels)]
-    return ET.fromstring(str(charts_detail.journey_curve(
-        "j", steps, title="t", description="d", moment_label="m", width=width).svg))
+    return ET.fromstring(
+        str(
+            charts_detail.journey_curve(
+                "j", steps, title="t", description="d", moment_label="m", width=width
+            ).svg
+        )
+    )
 
 
-LONG_STEPS = ["Ontvangstruimte van het hoofdkantoor", "Wachtrij aan het loket",
-              "Telefonische klantendienst met keuzemenu", "Terugbelverzoek via het webformulier",
-              "Levering", "Klachtenbehandeling door de afdeling geschillen"]
+LONG_STEPS = [
+    "Ontvangstruimte van het hoofdkantoor",
+    "Wachtrij aan het loket",
+    "Telefonische klantendienst met keuzemenu",
+    "Terugbelverzoek via het webformulier",
+    "Levering",
+    "Klachtenbehandeling door de afdeling geschillen",
+]
 
 
 @pytest.mark.parametrize("width", [300.0, 436.0])
@@ -484,19 +630,21 @@ def test_journey_step_labels_do_not_collide(labels):
         boxes.append((left, y - 13, left + w, y))
         assert left >= 0 and left + w <= 436
     for i, a in enumerate(boxes):
-        assert not any(overlap(a, b) for b in boxes[i + 1:]), a
+        assert not any(overlap(a, b) for b in boxes[i + 1 :]), a
 
 
 def test_report_charts_use_the_portfolios_accent_colour(small_portfolio):
     from klantspiegel.load import load_portfolio
     from klantspiegel.report import build_report, latest_scores
 
-    small_portfolio.write("portfolio.yaml", "consultancy: Test\nlanguage: nl\n"
-                                            "accent_colour: '#aa3377'\n")
+    small_portfolio.write(
+        "portfolio.yaml", "consultancy: Test\nlanguage: nl\naccent_colour: '#aa3377'\n"
+    )
     portfolio, problems = load_portfolio(small_portfolio.root)
     assert portfolio is not None, problems
-    report = build_report(portfolio.organisations[0], portfolio, latest_scores(portfolio),
-                          audience="client")
+    report = build_report(
+        portfolio.organisations[0], portfolio, latest_scores(portfolio), audience="client"
+    )
     for chart in (report.charts.gauge, report.charts.bars, *report.charts.journeys.values()):
         assert "#aa3377" in chart.svg and charts.ACCENT not in chart.svg
 
@@ -508,8 +656,9 @@ def test_report_bars_hold_the_assessed_dimensions_highest_first(small_portfolio)
     small_portfolio.finding("postbedrijf", "klachten", dimension="klachten", score=3)
     portfolio, problems = load_portfolio(small_portfolio.root)
     assert portfolio is not None, problems
-    report = build_report(portfolio.organisations[0], portfolio, latest_scores(portfolio),
-                          audience="client")
+    report = build_report(
+        portfolio.organisations[0], portfolio, latest_scores(portfolio), audience="client"
+    )
     assert [row[1] for row in report.charts.bars.table_rows] == ["4,0", "3,0", "2,0"]
     assert report.charts.radar is None  # 3 of 9 assessed: no radar
 
@@ -519,8 +668,7 @@ def test_the_bar_charts_description_names_only_the_markers_it_draws(small_portfo
     from klantspiegel.report import build_report, latest_scores
 
     portfolio, _ = load_portfolio(small_portfolio.root)
-    report = build_report(portfolio.organisations[0], portfolio, latest_scores(portfolio),
-                          "client")
+    report = build_report(portfolio.organisations[0], portfolio, latest_scores(portfolio), "client")
     description = report.charts.bars.description
     assert description.startswith("De beoordeelde dimensies van 1 tot 5")
     assert "vorige audit" not in description and "sectormediaan" not in description
@@ -534,6 +682,5 @@ def test_the_bar_charts_description_names_the_previous_audit_when_it_draws_it(sm
 
     two_audits(small_portfolio, {"bereikbaarheid": 2}, {"bereikbaarheid": 3})
     portfolio, _ = load_portfolio(small_portfolio.root)
-    report = build_report(portfolio.organisations[0], portfolio, latest_scores(portfolio),
-                          "client")
+    report = build_report(portfolio.organisations[0], portfolio, latest_scores(portfolio), "client")
     assert report.charts.bars.description.endswith("Gemarkeerd: de vorige audit.")

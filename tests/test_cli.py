@@ -18,9 +18,11 @@ def test_check_reports_unassessed_dimensions_as_warnings(small_portfolio, capsys
 def test_check_strict_turns_warnings_into_errors(small_portfolio, capsys):
     small_portfolio.finding("postbedrijf", "zonder-reden", kind="weakness")
     path = small_portfolio.root / "postbedrijf/2026/findings/zonder-reden.md"
-    path.write_text(path.read_text().replace(
-        "recommendation: Give the front line a direct number.\n", "").replace(
-        "impact: 4\neffort: 2\n", ""))
+    path.write_text(
+        path.read_text()
+        .replace("recommendation: Give the front line a direct number.\n", "")
+        .replace("impact: 4\neffort: 2\n", "")
+    )
     assert main(["check", "--source", str(small_portfolio.root)]) == 0
     assert "warning: weakness without a recommendation" in capsys.readouterr().err
     assert main(["check", "--strict", "--source", str(small_portfolio.root)]) == 1
@@ -48,8 +50,17 @@ def test_quiet_prints_no_summary(small_portfolio, capsys):
 
 
 def test_new_finding_validates_and_refuses_to_overwrite(small_portfolio, capsys):
-    args = ["new", "finding", "--source", str(small_portfolio.root), "--organisation",
-            "postbedrijf", "--audit", "2026", "Lange wachtrij aan de balie"]
+    args = [
+        "new",
+        "finding",
+        "--source",
+        str(small_portfolio.root),
+        "--organisation",
+        "postbedrijf",
+        "--audit",
+        "2026",
+        "Lange wachtrij aan de balie",
+    ]
     assert main(args) == 0
     written = small_portfolio.root / "postbedrijf/2026/findings/lange-wachtrij-aan-de-balie.md"
     assert f"wrote {written}" in capsys.readouterr().out
@@ -71,8 +82,9 @@ def test_every_command_has_help(command, capsys):
 def test_a_missing_dutch_translation_is_a_check_warning(small_portfolio, capsys, monkeypatch):
     import klantspiegel.catalogs
 
-    monkeypatch.setattr(klantspiegel.catalogs, "message_ids",
-                        lambda: {"Overall index", "A label nobody translated"})
+    monkeypatch.setattr(
+        klantspiegel.catalogs, "message_ids", lambda: {"Overall index", "A label nobody translated"}
+    )
     assert main(["check", "--source", str(small_portfolio.root)]) == 0
     err = capsys.readouterr().err
     assert "msgid: warning: no Dutch translation for 'A label nobody translated'" in err
@@ -81,8 +93,10 @@ def test_a_missing_dutch_translation_is_a_check_warning(small_portfolio, capsys,
 
 def test_new_portfolio_builds_at_once(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert main(["new", "portfolio", "start", "--language", "en",
-                 "--name", "Northwind Consulting"]) == 0
+    assert (
+        main(["new", "portfolio", "start", "--language", "en", "--name", "Northwind Consulting"])
+        == 0
+    )
     assert "wrote start/portfolio.yaml" in capsys.readouterr().out
     assert main(["build", "--source", "start", "--output", "out", "--no-pdf", "--quiet"]) == 0
     home = (tmp_path / "out/site/index.html").read_text(encoding="utf-8")
@@ -97,8 +111,7 @@ def test_new_portfolio_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
-def test_check_strict_refuses_placeholders_left_from_new(language, tmp_path, capsys,
-                                                         monkeypatch):
+def test_check_strict_refuses_placeholders_left_from_new(language, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["new", "portfolio", "p", "--language", language]) == 0
     assert main(["check", "--source", "p"]) == 0
@@ -108,22 +121,24 @@ def test_check_strict_refuses_placeholders_left_from_new(language, tmp_path, cap
     assert f"{organisation}:4: name: still the placeholder from `new`" in err
 
 
-def test_problem_paths_are_relative_to_the_current_folder(small_portfolio, capsys,
-                                                          monkeypatch):
+def test_problem_paths_are_relative_to_the_current_folder(small_portfolio, capsys, monkeypatch):
     root = small_portfolio.root
     path = root / "postbedrijf/2026/findings/centrale-lijn.md"
     path.write_text(path.read_text().replace("score: 2", "score: 7"))
     monkeypatch.chdir(root.parent)
     assert main(["check", "--source", str(root)]) == 1
-    assert "\naudits/postbedrijf/2026/findings/centrale-lijn.md:4: score: " in \
-        "\n" + capsys.readouterr().err
+    assert (
+        "\naudits/postbedrijf/2026/findings/centrale-lijn.md:4: score: "
+        in "\n" + capsys.readouterr().err
+    )
     monkeypatch.chdir(root / "postbedrijf")
     assert main(["check", "--source", str(root)]) == 1
     assert "\n2026/findings/centrale-lijn.md:4: score: " in "\n" + capsys.readouterr().err
 
 
-def test_problem_paths_outside_the_current_folder_are_shown_as_given(small_portfolio, capsys,
-                                                                    monkeypatch, tmp_path):
+def test_problem_paths_outside_the_current_folder_are_shown_as_given(
+    small_portfolio, capsys, monkeypatch, tmp_path
+):
     root = small_portfolio.root
     path = root / "postbedrijf/2026/findings/centrale-lijn.md"
     path.write_text(path.read_text().replace("score: 2", "score: 7"))

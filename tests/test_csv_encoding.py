@@ -26,8 +26,10 @@ def portfolio(small_portfolio):
 
 def client_reports(portfolio):
     peers = latest_scores(portfolio)
-    return {o.slug: build_report(o, portfolio, peers, audience="client")
-            for o in portfolio.organisations}
+    return {
+        o.slug: build_report(o, portfolio, peers, audience="client")
+        for o in portfolio.organisations
+    }
 
 
 @pytest.fixture
@@ -39,7 +41,8 @@ def exported_csvs(portfolio, tmp_path) -> dict[str, bytes]:
 def test_every_exported_csv_starts_with_a_utf8_byte_order_mark(exported_csvs):
     assert sorted(exported_csvs) == sorted(f"{name}.csv" for name in TABLES)
     assert {name: data[:3] for name, data in exported_csvs.items()} == {
-        name: BOM for name in exported_csvs}
+        name: BOM for name in exported_csvs
+    }
 
 
 def test_exported_text_is_utf8_after_the_mark(exported_csvs):

@@ -43,15 +43,30 @@ def passwords_file(folder: Path, text: str = f'postbedrijf: "{FILE_PASSWORD}"\n'
 def run_build(source: Path, output: Path, *options: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "KLANTSPIEGEL_PASSWORD_KOERIER_SNEL": ENVIRONMENT_PASSWORD}
     return subprocess.run(
-        [sys.executable, "build.py", "build", "--source", str(source), "--output", str(output),
-         "--jobs", "1", *options],
-        capture_output=True, text=True, env=environment, check=False,
-        cwd=Path(__file__).parent.parent)
+        [
+            sys.executable,
+            "build.py",
+            "build",
+            "--source",
+            str(source),
+            "--output",
+            str(output),
+            "--jobs",
+            "1",
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+        cwd=Path(__file__).parent.parent,
+    )
 
 
 @pytest.fixture(scope="module")
-def delivered(tmp_path_factory: pytest.TempPathFactory
-              ) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def delivered(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
     root = tmp_path_factory.mktemp("delivery")
     source = portfolio(root / "audits").root
     secrets = passwords_file(root / "secrets")
@@ -75,28 +90,39 @@ def test_encrypted_pdf_opens_with_the_password_as_aes_256(delivered) -> None:
 
 def test_encrypted_pdf_keeps_every_tag_of_the_plain_pdf(delivered) -> None:
     output = delivered[0]
-    with pikepdf.open(output / "pdf" / "postbedrijf.pdf") as plain, pikepdf.open(
-            output / "delivery" / "postbedrijf" / "postbedrijf.pdf",
-            password=FILE_PASSWORD) as encrypted:
+    with (
+        pikepdf.open(output / "pdf" / "postbedrijf.pdf") as plain,
+        pikepdf.open(
+            output / "delivery" / "postbedrijf" / "postbedrijf.pdf", password=FILE_PASSWORD
+        ) as encrypted,
+    ):
         assert "/StructTreeRoot" in encrypted.Root
         assert encrypted.Root.MarkInfo.Marked is True
-        assert sum(1 for _ in structure_elements(encrypted)) == \
-            sum(1 for _ in structure_elements(plain)) > 0
+        assert (
+            sum(1 for _ in structure_elements(encrypted))
+            == sum(1 for _ in structure_elements(plain))
+            > 0
+        )
 
 
 def test_encrypted_pdf_allows_reading_aloud_and_printing_but_not_changing(delivered) -> None:
     path = delivered[0] / "delivery" / "postbedrijf" / "postbedrijf.pdf"
     with pikepdf.open(path, password=FILE_PASSWORD) as pdf:
         allow = pdf.allow
-    assert (allow.accessibility, allow.print_highres, allow.modify_other,
-            allow.modify_annotation) == (True, True, False, False)
+    assert (
+        allow.accessibility,
+        allow.print_highres,
+        allow.modify_other,
+        allow.modify_annotation,
+    ) == (True, True, False, False)
 
 
 def test_zip_holds_exactly_the_client_bundle_in_one_folder(delivered) -> None:
     output = delivered[0]
     bundle = output / "clients" / "postbedrijf"
-    expected = {f"postbedrijf/{p.relative_to(bundle).as_posix()}"
-                for p in bundle.rglob("*") if p.is_file()}
+    expected = {
+        f"postbedrijf/{p.relative_to(bundle).as_posix()}" for p in bundle.rglob("*") if p.is_file()
+    }
     with pyzipper.AESZipFile(output / "delivery" / "postbedrijf" / "postbedrijf.zip") as archive:
         assert set(archive.namelist()) == expected
 
@@ -122,26 +148,41 @@ def test_password_from_the_environment_encrypts_that_organisations_delivery(deli
 def test_organisation_without_a_password_gets_no_delivery_and_one_line(delivered) -> None:
     output, done = delivered
     assert sorted(p.name for p in (output / "delivery").iterdir()) == [
-        "koerier-snel", "postbedrijf"]
+        "koerier-snel",
+        "postbedrijf",
+    ]
     assert [line for line in done.stdout.splitlines() if "no password" in line] == [
-        "no password, so no encrypted delivery for: bank"]
+        "no password, so no encrypted delivery for: bank"
+    ]
 
 
 def test_password_is_in_no_output_or_cache_file(delivered) -> None:
     output = delivered[0]
-    traces = [trace for password in (FILE_PASSWORD, ENVIRONMENT_PASSWORD)
-              for trace in (password.encode(), password.encode("utf-16-le"),
-                            hashlib.sha256(password.encode()).hexdigest().encode())]
-    files = [p for folder in (output, output.parent / CACHE_DIR)
-             for p in folder.rglob("*") if p.is_file()]
+    traces = [
+        trace
+        for password in (FILE_PASSWORD, ENVIRONMENT_PASSWORD)
+        for trace in (
+            password.encode(),
+            password.encode("utf-16-le"),
+            hashlib.sha256(password.encode()).hexdigest().encode(),
+        )
+    ]
+    files = [
+        p
+        for folder in (output, output.parent / CACHE_DIR)
+        for p in folder.rglob("*")
+        if p.is_file()
+    ]
     assert files
     assert [(p, t) for p in files for t in traces if t in p.read_bytes()] == []
 
 
 def test_password_is_not_in_the_builds_messages(delivered) -> None:
     done = delivered[1]
-    assert all(password not in done.stdout + done.stderr
-               for password in (FILE_PASSWORD, ENVIRONMENT_PASSWORD))
+    assert all(
+        password not in done.stdout + done.stderr
+        for password in (FILE_PASSWORD, ENVIRONMENT_PASSWORD)
+    )
 
 
 def test_plain_outputs_are_those_of_a_build_without_passwords(delivered) -> None:
@@ -149,10 +190,14 @@ def test_plain_outputs_are_those_of_a_build_without_passwords(delivered) -> None
     plain = output.parent / "plain"
     build(output.parent / "audits", plain, jobs=1)
     for folder in ("pdf", "clients"):
-        theirs = {p.relative_to(plain): p.read_bytes() for p in (plain / folder).rglob("*")
-                  if p.is_file()}
-        ours = {p.relative_to(output): p.read_bytes() for p in (output / folder).rglob("*")
-                if p.is_file()}
+        theirs = {
+            p.relative_to(plain): p.read_bytes() for p in (plain / folder).rglob("*") if p.is_file()
+        }
+        ours = {
+            p.relative_to(output): p.read_bytes()
+            for p in (output / folder).rglob("*")
+            if p.is_file()
+        }
         assert ours == theirs
 
 
@@ -163,9 +208,24 @@ def test_a_build_without_passwords_removes_the_previous_delivery(tmp_path: Path)
     assert run_build(source, output, "--no-pdf", "--passwords", str(secrets)).returncode == 0
     assert (output / "delivery" / "postbedrijf" / "postbedrijf.zip").is_file()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("KLANTSPIEGEL_")}
-    subprocess.run([sys.executable, "build.py", "build", "--source", str(source), "--output",
-                    str(output), "--no-pdf", "--jobs", "1"], check=True, env=environment,
-                   capture_output=True, cwd=Path(__file__).parent.parent)
+    subprocess.run(
+        [
+            sys.executable,
+            "build.py",
+            "build",
+            "--source",
+            str(source),
+            "--output",
+            str(output),
+            "--no-pdf",
+            "--jobs",
+            "1",
+        ],
+        check=True,
+        env=environment,
+        capture_output=True,
+        cwd=Path(__file__).parent.parent,
+    )
     assert not (output / "delivery").exists()
 
 
@@ -210,6 +270,6 @@ def test_broken_passwords_file_is_refused_without_quoting_it(tmp_path: Path) -> 
 
 def test_a_number_as_password_is_refused_without_quoting_it(tmp_path: Path) -> None:
     source = portfolio(tmp_path / "audits").root
-    secrets = passwords_file(tmp_path / "secrets", "bank: \"fine\"\npostbedrijf: 987654\n")
+    secrets = passwords_file(tmp_path / "secrets", 'bank: "fine"\npostbedrijf: 987654\n')
     done = run_build(source, tmp_path / "output", "--passwords", str(secrets))
     assert (done.returncode, "line 2" in done.stderr, "987654" in done.stderr) == (2, True, False)

@@ -56,14 +56,16 @@ def test_more_than_three_key_messages_are_an_error(small_portfolio):
     add_to_audit(small_portfolio, "key_messages: [One., Two., Three., Four.]\n")
     [problem] = problems_of(small_portfolio)
     assert problem.startswith(
-        "audits/postbedrijf/2026/audit.yaml:5: key_messages: 4 items, over the 3 allowed")
+        "audits/postbedrijf/2026/audit.yaml:5: key_messages: 4 items, over the 3 allowed"
+    )
 
 
 def test_an_empty_key_message_is_an_error_at_its_line(small_portfolio):
     add_to_audit(small_portfolio, "key_messages:\n  - First.\n  - '  '\n")
     [problem] = problems_of(small_portfolio)
     assert problem.startswith(
-        "audits/postbedrijf/2026/audit.yaml:7: key_messages[2]: the text is empty")
+        "audits/postbedrijf/2026/audit.yaml:7: key_messages[2]: the text is empty"
+    )
 
 
 def test_an_over_long_key_message_is_an_error_that_does_not_repeat_it(small_portfolio):
@@ -74,8 +76,9 @@ def test_an_over_long_key_message_is_an_error_that_does_not_repeat_it(small_port
 
 
 def test_the_consultants_key_messages_are_shown_as_written(small_portfolio):
-    add_to_audit(small_portfolio, "key_messages: [Service recovers well., Offices stay out of "
-                                  "reach.]\n")
+    add_to_audit(
+        small_portfolio, "key_messages: [Service recovers well., Offices stay out of reach.]\n"
+    )
     executive = report_of(small_portfolio).executive
     assert executive.messages == ("Service recovers well.", "Offices stay out of reach.")
     assert executive.messages_written
@@ -181,8 +184,11 @@ def example_pdfs(tmp_path_factory) -> Path:
 def summary_page(pdf: Path) -> int:
     """The 0-based index of the page that opens the summary chapter."""
     found = pages(pdf)
-    return next(i for i, p in enumerate(found) if p.number > 2 and p.lines
-                and p.lines[0].text.startswith("1"))
+    return next(
+        i
+        for i, p in enumerate(found)
+        if p.number > 2 and p.lines and p.lines[0].text.startswith("1")
+    )
 
 
 @pytest.mark.parametrize("org", sorted(p.name for p in EXAMPLE.iterdir() if p.is_dir()))
@@ -202,8 +208,9 @@ def test_no_summary_text_is_under_7_pt(example_pdfs):
 
 
 def test_the_summary_page_opens_with_the_key_messages(example_pdfs):
-    page = pages(example_pdfs / "spoke-and-parcel.pdf")[summary_page(
-        example_pdfs / "spoke-and-parcel.pdf")]
+    page = pages(example_pdfs / "spoke-and-parcel.pdf")[
+        summary_page(example_pdfs / "spoke-and-parcel.pdf")
+    ]
     texts = [line.text for line in page.lines if line.text not in ("1", "Management summary")]
     assert texts[0] == "KEY MESSAGES"
     assert texts[1].startswith("Riders cover for each other")
@@ -212,10 +219,14 @@ def test_the_summary_page_opens_with_the_key_messages(example_pdfs):
 def test_the_site_organisation_page_opens_with_the_executive_layer(small_portfolio, tmp_path):
     add_to_audit(small_portfolio, "key_messages: ['Offices <b>stay</b> out of reach.']\n")
     output = tmp_path / "output"
-    assert main(["--source", str(small_portfolio.root), "--output", str(output), "--no-pdf",
-                 "--quiet"]) == 0
+    assert (
+        main(
+            ["--source", str(small_portfolio.root), "--output", str(output), "--no-pdf", "--quiet"]
+        )
+        == 0
+    )
     page = (output / "site" / "postbedrijf" / "index.html").read_text(encoding="utf-8")
-    summary = page[page.index('<section id="summary"'):]
+    summary = page[page.index('<section id="summary"') :]
     assert summary.index('<div class="executive">') < summary.index("<figure")
     assert "Offices &lt;b&gt;stay&lt;/b&gt; out of reach." in summary
     assert "2 van 9 dimensies beoordeeld" in summary

@@ -58,7 +58,10 @@ def files(small_portfolio, tmp_path) -> dict[str, Path]:
 def test_each_organisation_gets_one_row_with_its_latest_audit(small_portfolio):
     [row] = client_tables(small_portfolio.root).organisations
     assert (row.organisation, row.name, row.audit, row.audit_date) == (
-        "postbedrijf", "Postbedrijf Noord", "2026", dt.date(2026, 10, 1)
+        "postbedrijf",
+        "Postbedrijf Noord",
+        "2026",
+        dt.date(2026, 10, 1),
     )
     assert row.overall_index == 3.0  # mean of 2 (bereikbaarheid) and 4 (mandaat), equal weights
     assert (row.level, row.assessed_dimensions, row.findings) == (3, 2, 2)
@@ -79,12 +82,13 @@ def test_every_dimension_of_the_model_gets_a_row_with_score_weight_and_observati
 def test_a_dimension_without_findings_is_empty_never_zero(small_portfolio, files):
     [row] = rows(client_tables(small_portfolio.root), "dimension_scores", dimension="sturing")
     assert (row.score, row.level, row.findings) == (None, None, 0)
-    [json_row] = [
-        r for r in json_tables(files)["dimension_scores"] if r["dimension"] == "sturing"
-    ]
+    [json_row] = [r for r in json_tables(files)["dimension_scores"] if r["dimension"] == "sturing"]
     assert json_row["score"] is None
-    [csv_row] = [r for r in csv.DictReader(open_csv(files, "dimension_scores"))
-                 if r["dimension"] == "sturing"]
+    [csv_row] = [
+        r
+        for r in csv.DictReader(open_csv(files, "dimension_scores"))
+        if r["dimension"] == "sturing"
+    ]
     assert csv_row["score"] == ""
     sheet = openpyxl.load_workbook(files["scores.xlsx"])["dimension_scores"]
     header = [c.value for c in sheet[1]]
@@ -94,8 +98,14 @@ def test_a_dimension_without_findings_is_empty_never_zero(small_portfolio, files
 
 def test_draft_findings_are_neither_exported_nor_counted(small_portfolio, tmp_path):
     w = small_portfolio
-    w.finding("postbedrijf", "concept", title="Secret draft finding", dimension="sturing",
-              score=5, status="draft")
+    w.finding(
+        "postbedrijf",
+        "concept",
+        title="Secret draft finding",
+        dimension="sturing",
+        score=5,
+        status="draft",
+    )
     files = exported(w.root, tmp_path / "exports")
     tables = client_tables(w.root)
     assert [f.finding for f in tables.findings] == ["centrale-lijn", "postbode-keert-terug"]
@@ -136,15 +146,20 @@ def test_a_previous_audit_gives_a_history_row_and_the_change(small_portfolio):
     assert (mandate.previous_score, mandate.change) == (None, None)  # not assessed before
     [org] = tables.organisations
     assert (org.previous_audit_date, org.previous_index, org.index_change) == (
-        dt.date(2025, 10, 1), 1.0, 2.0
+        dt.date(2025, 10, 1),
+        1.0,
+        2.0,
     )
 
 
 def test_findings_carry_their_recommendation_and_priority(small_portfolio):
     [finding] = rows(client_tables(small_portfolio.root), "findings", finding="centrale-lijn")
     assert (finding.score, finding.kind, finding.impact, finding.effort) == (2, "weakness", 4, 2)
-    assert (finding.priority, finding.horizon, finding.owner) == ("quick_win", "short",
-                                                                   "Head of service")
+    assert (finding.priority, finding.horizon, finding.owner) == (
+        "quick_win",
+        "short",
+        "Head of service",
+    )
     assert finding.observations == 2
 
 
@@ -230,8 +245,11 @@ def test_negative_numbers_are_numbers_not_neutralised_text(small_portfolio, tmp_
     w.audit("postbedrijf", audit="2025", date="2025-10-01")
     w.finding("postbedrijf", "oud", audit="2025", score=4)
     files = exported(w.root, tmp_path / "exports")
-    [row] = [r for r in csv.DictReader(open_csv(files, "dimension_scores"))
-             if r["dimension"] == "bereikbaarheid" and r["latest"] == "true"]
+    [row] = [
+        r
+        for r in csv.DictReader(open_csv(files, "dimension_scores"))
+        if r["dimension"] == "bereikbaarheid" and r["latest"] == "true"
+    ]
     assert row["change"] == "-2.0"
 
 
@@ -294,8 +312,11 @@ def assert_workbook_matches_json(files: dict[str, Path]) -> None:
         for cells, expected in zip(sheet[1:], json_rows, strict=True):
             got = [c.date().isoformat() if isinstance(c, dt.datetime) else c for c in cells]
             assert got == list(expected.values()), table
-            assert all(type(g) is type(e) or {type(g), type(e)} <= {int, float}
-                       for g, e in zip(got, expected.values(), strict=True) if e is not None)
+            assert all(
+                type(g) is type(e) or {type(g), type(e)} <= {int, float}
+                for g, e in zip(got, expected.values(), strict=True)
+                if e is not None
+            )
 
 
 def assert_csv_matches_json(files: dict[str, Path]) -> None:
@@ -328,8 +349,13 @@ def csv_value(text: str, schema: dict[str, Any]) -> Any:
 
 
 _TYPES = {
-    "string": str, "integer": int, "number": (int, float), "boolean": bool,
-    "null": type(None), "object": dict, "array": list,
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "null": type(None),
+    "object": dict,
+    "array": list,
 }
 
 
@@ -342,8 +368,10 @@ def validate(value: Any, schema: dict[str, Any], root: dict[str, Any], at: str =
         return [] if any(not o for o in options) else [f"{at}: no option of anyOf fits {value!r}"]
     errors = []
     kind = schema.get("type")
-    if kind and (not isinstance(value, _TYPES[kind])
-                 or (isinstance(value, bool) and kind in ("integer", "number"))):
+    if kind and (
+        not isinstance(value, _TYPES[kind])
+        or (isinstance(value, bool) and kind in ("integer", "number"))
+    ):
         return [f"{at}: {value!r} is not {kind}"]
     if "const" in schema and value != schema["const"]:
         errors.append(f"{at}: {value!r} is not {schema['const']!r}")

@@ -73,18 +73,35 @@ def entry(slug: str, status: str = "done") -> str:
 
 def test_the_rate_is_done_of_all_recommendations_except_the_dropped_ones():
     rate = implementation_rate(
-        [FollowUp(recommendation=str(i), status=s) for i, s in enumerate(
-            ["done", "done", "done", "in_progress", "in_progress", "not_started", "dropped",
-             "dropped"])])
+        [
+            FollowUp(recommendation=str(i), status=s)
+            for i, s in enumerate(
+                [
+                    "done",
+                    "done",
+                    "done",
+                    "in_progress",
+                    "in_progress",
+                    "not_started",
+                    "dropped",
+                    "dropped",
+                ]
+            )
+        ]
+    )
     assert (rate.done, rate.in_progress, rate.not_started, rate.dropped) == (3, 2, 1, 2)
     assert rate.pursued == 6
     assert rate.rate == 50.0
 
 
 def test_a_recommendation_in_progress_does_not_count_as_done():
-    rate = implementation_rate([FollowUp(recommendation="a", status="in_progress"),
-                                FollowUp(recommendation="b", status="done"),
-                                FollowUp(recommendation="c", status="done")])
+    rate = implementation_rate(
+        [
+            FollowUp(recommendation="a", status="in_progress"),
+            FollowUp(recommendation="b", status="done"),
+            FollowUp(recommendation="c", status="done"),
+        ]
+    )
     assert rate.rate == pytest.approx(200 / 3)
 
 
@@ -95,34 +112,44 @@ def test_with_every_recommendation_dropped_there_is_no_rate():
 def test_an_unknown_recommendation_is_a_located_error_with_a_suggestion(portfolio_writer):
     w = two_audits(portfolio_writer, FOLLOW_UP + entry("centrale-lyn"))
     messages = problems_of(w)
-    assert any("post/2026/audit.yaml:17: follow_up[5].recommendation: no finding "
-               "'centrale-lyn'" in m and "did you mean 'centrale-lijn'?" in m
-               for m in messages), messages
+    assert any(
+        "post/2026/audit.yaml:17: follow_up[5].recommendation: no finding 'centrale-lyn'" in m
+        and "did you mean 'centrale-lijn'?" in m
+        for m in messages
+    ), messages
 
 
 def test_a_finding_without_a_recommendation_cannot_be_followed_up(portfolio_writer):
     w = two_audits(portfolio_writer, FOLLOW_UP + entry("sterk"))
-    assert any("follow_up[5].recommendation: the finding 'sterk'" in m
-               and "has no recommendation" in m for m in problems_of(w))
+    assert any(
+        "follow_up[5].recommendation: the finding 'sterk'" in m and "has no recommendation" in m
+        for m in problems_of(w)
+    )
 
 
 def test_a_recommendation_followed_up_twice_is_an_error(portfolio_writer):
     w = two_audits(portfolio_writer, FOLLOW_UP + entry("loket", "done"))
-    assert any("follow_up[5].recommendation: 'loket' is already followed up (follow_up[3])"
-               in m for m in problems_of(w))
+    assert any(
+        "follow_up[5].recommendation: 'loket' is already followed up (follow_up[3])" in m
+        for m in problems_of(w)
+    )
 
 
 def test_a_follow_up_in_the_first_audit_is_an_error(portfolio_writer):
     w = portfolio_writer
     w.organisation("post")
     audit = w.audit("post", "2025", date="2025-10-01")
-    audit.write_text(audit.read_text(encoding="utf-8") + "follow_up:\n" + entry("x"),
-                     encoding="utf-8")
+    audit.write_text(
+        audit.read_text(encoding="utf-8") + "follow_up:\n" + entry("x"), encoding="utf-8"
+    )
     w.finding("post", "x", audit="2025")
     portfolio, problems = load_portfolio(w.root)
     assert portfolio is None
-    assert any("post/2025/audit.yaml:5: follow_up: this is the organisation's first audit"
-               in p.format(w.root) for p in problems)
+    assert any(
+        "post/2025/audit.yaml:5: follow_up: this is the organisation's first audit"
+        in p.format(w.root)
+        for p in problems
+    )
 
 
 def test_a_recommendation_not_followed_up_is_a_warning_naming_what_to_add(portfolio_writer):
@@ -147,18 +174,25 @@ def test_check_strict_fails_on_a_recommendation_not_followed_up(portfolio_writer
 def report_of(w: PortfolioWriter, audience: str = "client"):
     portfolio, problems = load_portfolio(w.root)
     assert portfolio is not None, problems
-    return build_report(portfolio.organisations[0], portfolio, latest_scores(portfolio),
-                        audience=audience)
+    return build_report(
+        portfolio.organisations[0], portfolio, latest_scores(portfolio), audience=audience
+    )
 
 
 def test_the_report_follows_up_each_previous_recommendation_with_the_rate(portfolio_writer):
     follow = report_of(two_audits(portfolio_writer)).follow_up
     assert [(r.slug, r.status_label) for r in follow.rows] == [
-        ("centrale-lijn", "Uitgevoerd"), ("terugbellen", "Lopend"),
-        ("loket", "Niet gestart"), ("folder", "Geschrapt")]
+        ("centrale-lijn", "Uitgevoerd"),
+        ("terugbellen", "Lopend"),
+        ("loket", "Niet gestart"),
+        ("folder", "Geschrapt"),
+    ]
     row = follow.rows[0]
     assert (row.finding_title, row.dimension, row.owner) == (
-        "Old centrale-lijn", "Bereikbaarheid & kanalen", "Head of service")
+        "Old centrale-lijn",
+        "Bereikbaarheid & kanalen",
+        "Head of service",
+    )
     assert row.comment == "A direct number for every office since March."
     assert follow.summary == "Uitgevoerd: 1 van 3 aanbevelingen (33%)"
     assert follow.note == "1 van 3 · 1 lopend, 1 niet gestart, 1 geschrapt"
@@ -169,10 +203,12 @@ def test_an_audit_without_a_previous_one_has_no_follow_up(small_portfolio):
 
 
 def test_a_draft_findings_follow_up_is_marked_for_the_consultant_and_absent_for_the_client(
-        portfolio_writer):
+    portfolio_writer,
+):
     w = two_audits(portfolio_writer, FOLLOW_UP + entry("concept", "done"))
     consultant, client = build_reports(
-        *(lambda p: (p.organisations[0], p, latest_scores(p)))(load_portfolio(w.root)[0]))
+        *(lambda p: (p.organisations[0], p, latest_scores(p)))(load_portfolio(w.root)[0])
+    )
     assert [r.slug for r in consultant.follow_up.rows if r.draft] == ["concept"]
     assert "concept" not in [r.slug for r in client.follow_up.rows]
     # counted in neither: site, PDF and exports give one rate
@@ -204,8 +240,8 @@ def built(tmp_path_factory) -> Path:
 
 def test_the_organisation_page_has_a_follow_up_section(built):
     page = (built / "site/post/index.html").read_text(encoding="utf-8")
-    section = page[page.index('<section id="follow-up"'):]
-    section = section[:section.index("</section>")]
+    section = page[page.index('<section id="follow-up"') :]
+    section = section[: section.index("</section>")]
     assert "Opvolging van de vorige aanbevelingen" in section
     assert '<span class="follow-status follow-in_progress">Lopend</span>' in section
     assert "Half of the offices call back." in section
@@ -233,12 +269,14 @@ def test_the_pdf_has_a_follow_up_chapter_in_its_contents(portfolio_writer, tmp_p
     _, client = build_reports(portfolio.organisations[0], portfolio, latest_scores(portfolio))
     pdf = tmp_path / "post.pdf"
     render_pdf(PdfInputs.of(client, portfolio, THEME_DIR), pdf)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     contents, *pages = text.split("\f")[1:]
     assert "Opvolging van de vorige aanbevelingen" in contents
     start = next(i for i, p in enumerate(pages) if "Uitgevoerd: 1 van 3 aanbevelingen (33%)" in p)
     chapter = "".join(pages[start:])  # its table may flow on to the next page
     assert "Half of the offices call back." in chapter and "Niet gestart" in chapter
     assert "het aandeel van de aanbevelingen van de vorige audit dat uitgevoerd is" in " ".join(
-        text.split())
+        text.split()
+    )

@@ -82,8 +82,10 @@ def test_a_default_is_shown_with_the_field():
 def test_every_example_in_the_guide_is_accepted_by_the_schema(schema):
     values = {d.name: placeholder(d, dt.date(2026, 5, 1)) for d in documented_fields(schema)}
     if schema is model.ScoringModel:  # a model needs two distinct levels
-        values["levels"] = [values["levels"][0], {**values["levels"][0], "level": 2,
-                                                  "minimum": 3.0}]
+        values["levels"] = [
+            values["levels"][0],
+            {**values["levels"][0], "level": 2, "minimum": 3.0},
+        ]
     schema.model_validate(values)
 
 

@@ -29,8 +29,9 @@ from klantspiegel.report import build_report, build_reports, latest_scores
 CLIENT_OUTPUTS = ("clients", "pdf", "exports")
 
 
-def draft_finding(w: PortfolioWriter, org: str, secret: str, audit: str = "2026",
-                  title: str | None = None) -> str:
+def draft_finding(
+    w: PortfolioWriter, org: str, secret: str, audit: str = "2026", title: str | None = None
+) -> str:
     """A draft finding named, titled and written with the secret; returns its file stem."""
     slug = f"draft-{secret}"
     w.finding(org, slug, audit=audit, title=title or f"Unfinished {secret} idea", status="draft")
@@ -39,18 +40,26 @@ def draft_finding(w: PortfolioWriter, org: str, secret: str, audit: str = "2026"
     return slug
 
 
-def draft_story(w: PortfolioWriter, org: str, secret: str, audit: str = "2026",
-                stem: str | None = None) -> str:
+def draft_story(
+    w: PortfolioWriter, org: str, secret: str, audit: str = "2026", stem: str | None = None
+) -> str:
     """A draft customer story named, titled and written with the secret; returns its stem."""
     stem = stem or f"story-{secret}"
     text = ANECDOTE.format(title=f"Story about {secret}").replace(
-        "channel: phone\n", "channel: phone\nstatus: draft\n")
+        "channel: phone\n", "channel: phone\nstatus: draft\n"
+    )
     w.write(f"{org}/{audit}/anecdotes/{stem}.md", text)
     return stem
 
 
-def final_finding(w: PortfolioWriter, org: str, body: str = "", audit: str = "2026",
-                  anecdotes: str = "", slug: str = "final") -> Path:
+def final_finding(
+    w: PortfolioWriter,
+    org: str,
+    body: str = "",
+    audit: str = "2026",
+    anecdotes: str = "",
+    slug: str = "final",
+) -> Path:
     """A final finding whose body ends with `body`."""
     path = w.finding(org, slug, audit=audit, anecdotes=anecdotes, title=f"Final finding {org}")
     path.write_text(path.read_text() + "\n" + body + "\n")
@@ -88,8 +97,9 @@ def link_by_reference(w, org, s):
 
 
 def link_in_a_footnote(w, org, s):
-    final_finding(w, org, f"Zie voetnoot.[^1]\n\n[^1]: Zie [hier](../findings/"
-                          f"{draft_finding(w, org, s)}.md).")
+    final_finding(
+        w, org, f"Zie voetnoot.[^1]\n\n[^1]: Zie [hier](../findings/{draft_finding(w, org, s)}.md)."
+    )
 
 
 def link_with_a_title_naming_the_draft(w, org, s):
@@ -130,14 +140,21 @@ def draft_finding_with_the_same_title(w, org, s):
 def drafts_in_an_earlier_audit(w, org, s):
     w.audit(org, "2025", date="2025-10-01")
     story = draft_story(w, org, s, audit="2025")
-    final_finding(w, org, audit="2025", anecdotes=story,
-                  body=f"Zie [hier](../findings/{draft_finding(w, org, s, audit='2025')}.md).")
+    final_finding(
+        w,
+        org,
+        audit="2025",
+        anecdotes=story,
+        body=f"Zie [hier](../findings/{draft_finding(w, org, s, audit='2025')}.md).",
+    )
     final_finding(w, org)
 
 
 def a_draft_audit_before_the_latest(w, org, s):
-    w.write(f"{org}/2025/audit.yaml", f"title: Audit {s}\ndate: 2025-10-01\nauditors: [Eva]\n"
-                                      "scope: All.\nstatus: draft\n")
+    w.write(
+        f"{org}/2025/audit.yaml",
+        f"title: Audit {s}\ndate: 2025-10-01\nauditors: [Eva]\nscope: All.\nstatus: draft\n",
+    )
     w.finding(org, f"old-{s}", audit="2025", title=f"Old {s} finding", score=5)
     final_finding(w, org)
 
@@ -175,8 +192,11 @@ CASES = [
     Case("reference-style link", link_by_reference, "hier"),
     Case("link in a footnote", link_in_a_footnote, "voetnoot"),
     Case("link title naming the draft", link_with_a_title_naming_the_draft, "hier"),
-    Case("percent-encoded link to a story file with spaces",
-         link_percent_encoded_to_a_story_with_spaces, "het verhaal"),
+    Case(
+        "percent-encoded link to a story file with spaces",
+        link_percent_encoded_to_a_story_with_spaces,
+        "het verhaal",
+    ),
     Case("bold link in a table cell", link_in_emphasis_inside_a_table, "<strong>hier</strong>"),
     Case("final story linking to a draft finding", story_linking_to_a_draft_finding),
     Case("final story linking to a draft story", story_linking_to_a_draft_story),
@@ -184,8 +204,11 @@ CASES = [
     Case("draft finding with the final one's title", draft_finding_with_the_same_title),
     Case("drafts in an earlier audit", drafts_in_an_earlier_audit, on_site=False),
     Case("draft story with its own image", draft_story_with_its_own_image),
-    Case("a draft audit before the latest (trend, history, exports)",
-         a_draft_audit_before_the_latest, on_site=False),
+    Case(
+        "a draft audit before the latest (trend, history, exports)",
+        a_draft_audit_before_the_latest,
+        on_site=False,
+    ),
 ]
 
 
@@ -209,8 +232,11 @@ def client_texts(built, tmp_path_factory) -> list[tuple[str, str]]:
     bundles = tmp_path_factory.mktemp("bundles") / "clients"
     shutil.copytree(built / "clients", bundles, ignore=shutil.ignore_patterns("*.pdf"))
     texts = [(f"clients/{name}", text) for name, text in output_texts(bundles)]
-    return texts + [(f"{folder}/{name}", text) for folder in ("pdf", "exports")
-                    for name, text in output_texts(built / folder)]
+    return texts + [
+        (f"{folder}/{name}", text)
+        for folder in ("pdf", "exports")
+        for name, text in output_texts(built / folder)
+    ]
 
 
 def test_each_bundle_holds_the_same_pdf_that_was_read(built):
@@ -246,10 +272,13 @@ def test_the_words_of_a_link_to_a_draft_stay_for_the_client(built, case):
 
 
 def test_a_link_to_a_draft_keeps_its_words_and_loses_its_address():
-    html = ('<p><a href="../findings/draft.html#x" title="T" rel="noopener noreferrer">'
-            '<em>zie</em></a> en <a href="../findings/final.html">ook</a></p>')
+    html = (
+        '<p><a href="../findings/draft.html#x" title="T" rel="noopener noreferrer">'
+        '<em>zie</em></a> en <a href="../findings/final.html">ook</a></p>'
+    )
     assert unlink(html, {("findings", "draft")}) == (
-        '<p><em>zie</em> en <a href="../findings/final.html">ook</a></p>')
+        '<p><em>zie</em> en <a href="../findings/final.html">ook</a></p>'
+    )
 
 
 def test_a_text_without_a_link_to_a_draft_is_left_as_it_is():
@@ -263,15 +292,15 @@ def test_an_organisation_without_drafts_is_its_own_client_view(small_portfolio):
     assert client_view(organisation) is organisation
 
 
-def test_a_draft_story_listed_by_a_final_finding_is_no_observation_for_the_client(
-        portfolio_writer):
+def test_a_draft_story_listed_by_a_final_finding_is_no_observation_for_the_client(portfolio_writer):
     w = portfolio_writer
     w.organisation("post")
     w.audit("post")
     final_finding(w, "post", anecdotes=draft_story(w, "post", "secret"))
     portfolio, _ = load_portfolio(w.root)
-    consultant, client = build_reports(portfolio.organisations[0], portfolio,
-                                       latest_scores(portfolio))
+    consultant, client = build_reports(
+        portfolio.organisations[0], portfolio, latest_scores(portfolio)
+    )
     (finding,) = client.findings
     assert finding.anecdotes == () and finding.evidence_count == 1
     assert client.observation_count == 1
@@ -288,8 +317,9 @@ def test_an_earlier_audits_drafts_are_not_in_the_clients_history(portfolio_write
     final_finding(w, "post", audit="2025", anecdotes=draft_story(w, "post", "old", audit="2025"))
     final_finding(w, "post")
     portfolio, _ = load_portfolio(w.root)
-    report = build_report(portfolio.organisations[0], portfolio, latest_scores(portfolio),
-                          audience="client")
+    report = build_report(
+        portfolio.organisations[0], portfolio, latest_scores(portfolio), audience="client"
+    )
     earlier = report.history[0]
     assert [f.slug for f in earlier.audit.findings] == ["final"]
     assert earlier.audit.anecdotes == ()
@@ -299,14 +329,17 @@ def test_an_earlier_audits_drafts_are_not_in_the_clients_history(portfolio_write
 def test_a_draft_audit_before_the_latest_is_no_part_of_the_clients_trend(portfolio_writer):
     w = portfolio_writer
     w.organisation("post")
-    w.write("post/2025/audit.yaml", "title: Old\ndate: 2025-10-01\nauditors: [Eva]\n"
-                                    "scope: All.\nstatus: draft\n")
+    w.write(
+        "post/2025/audit.yaml",
+        "title: Old\ndate: 2025-10-01\nauditors: [Eva]\nscope: All.\nstatus: draft\n",
+    )
     w.finding("post", "old", audit="2025", score=5)
     w.audit("post")
     w.finding("post", "new", score=2)
     portfolio, _ = load_portfolio(w.root)
-    consultant, client = build_reports(portfolio.organisations[0], portfolio,
-                                       latest_scores(portfolio))
+    consultant, client = build_reports(
+        portfolio.organisations[0], portfolio, latest_scores(portfolio)
+    )
     assert [p.audit.slug for p in consultant.history] == ["2025", "2026"]
     assert [p.audit.slug for p in client.history] == ["2026"]
     assert client.previous_score is None and client.change is None
@@ -319,11 +352,15 @@ def test_a_peers_draft_audit_never_moves_a_clients_benchmark(portfolio_writer):
         w.audit(org, "2025", date="2025-10-01")
         w.finding(org, "f", audit="2025", score=2)
     for org in ("b", "c"):  # a later draft audit: the peer is compared on its final one
-        w.write(f"{org}/2026/audit.yaml", "title: Next\ndate: 2026-10-01\nauditors: [Eva]\n"
-                                          "scope: All.\nstatus: draft\n")
+        w.write(
+            f"{org}/2026/audit.yaml",
+            "title: Next\ndate: 2026-10-01\nauditors: [Eva]\nscope: All.\nstatus: draft\n",
+        )
         w.finding(org, "f", score=5)
-    w.write("d/2025/audit.yaml", "title: Only\ndate: 2025-10-01\nauditors: [Eva]\n"
-                                 "scope: All.\nstatus: draft\n")  # only a draft: no peer
+    w.write(
+        "d/2025/audit.yaml",
+        "title: Only\ndate: 2025-10-01\nauditors: [Eva]\nscope: All.\nstatus: draft\n",
+    )  # only a draft: no peer
     portfolio, _ = load_portfolio(w.root)
     peers = latest_scores(portfolio)
     assert sorted(peers) == ["a", "b", "c"]
@@ -356,8 +393,10 @@ def test_the_pdfs_findings_csv_counts_no_draft_story(built):
 def test_a_draft_audits_pdf_is_marked_on_every_page(portfolio_writer, tmp_path, language, mark):
     w = portfolio_writer
     w.organisation("post", language=language)
-    w.write("post/2026/audit.yaml", "title: Audit 2026\ndate: 2026-10-01\nauditors: [Eva]\n"
-                                    "scope: All.\nstatus: draft\n")
+    w.write(
+        "post/2026/audit.yaml",
+        "title: Audit 2026\ndate: 2026-10-01\nauditors: [Eva]\nscope: All.\nstatus: draft\n",
+    )
     w.finding("post", "final")
     build(w.root, tmp_path / "output", jobs=1)
     pages = PdfReader(tmp_path / "output/pdf/post.pdf").pages

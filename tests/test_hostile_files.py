@@ -30,8 +30,14 @@ PNG = base64.b64decode(  # a 1x1 red pixel
 
 OUTSIDE_FILES = {
     "finding.md": FINDING_TEXT.format(
-        title=SECRET, dimension="bereikbaarheid", score=2, kind="weakness", anecdotes="",
-        status="final", internal="''"),
+        title=SECRET,
+        dimension="bereikbaarheid",
+        score=2,
+        kind="weakness",
+        anecdotes="",
+        status="final",
+        internal="''",
+    ),
     "anecdote.md": ANECDOTE_TEXT.format(title=SECRET),
     "survey.csv": f"score,comment\n9,{SECRET}\n",
     "kpis.yaml": f"kpis:\n  - key: nps\n    value: 10\n    period: 2026-Q1\n    source: {SECRET}\n",
@@ -81,8 +87,9 @@ class Scene:
             text.write(f"\n![A photo]({name})\n")
 
     def logo(self, logo: str) -> None:
-        self.writer.write("portfolio.yaml",
-                          f"consultancy: Test Advies\nlanguage: nl\nlogo: {logo}\n")
+        self.writer.write(
+            "portfolio.yaml", f"consultancy: Test Advies\nlanguage: nl\nlogo: {logo}\n"
+        )
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,8 @@ def _organisation_twice(s: Scene, other: str) -> None:
 
 def _overlong_finding(s: Scene) -> None:
     (s.root / f"{AUDIT}/findings/centrale-lijn.md").rename(
-        s.root / f"{AUDIT}/findings/{'x' * 251}.md")
+        s.root / f"{AUDIT}/findings/{'x' * 251}.md"
+    )
 
 
 def _overlong_organisation(s: Scene) -> None:
@@ -195,101 +203,222 @@ def _image_in_a_hidden_folder(s: Scene) -> None:
 
 OUTSIDE_MESSAGE = "outside the portfolio"
 REFUSED = [
-    Case("finding file linked out", lambda s: s.link(FINDING, s.outside / "finding.md"),
-         FINDING, OUTSIDE_MESSAGE),
-    Case("anecdote file linked out",
-         lambda s: s.link(f"{AUDIT}/anecdotes/gemist-pakje.md", s.outside / "anecdote.md"),
-         f"{AUDIT}/anecdotes/gemist-pakje.md", OUTSIDE_MESSAGE),
-    Case("organisation folder linked out",
-         lambda s: s.link("geheim", s.outside / "portfolio" / "geheim"), "geheim",
-         OUTSIDE_MESSAGE),
-    Case("audit folder linked out",
-         lambda s: s.link("postbedrijf/2025", s.outside / "portfolio" / "geheim" / "2026"),
-         "postbedrijf/2025", OUTSIDE_MESSAGE),
-    Case("findings folder linked out",
-         lambda s: s.link(f"{AUDIT}/findings", s.outside / "portfolio/geheim/2026/findings"),
-         f"{AUDIT}/findings", OUTSIDE_MESSAGE),
-    Case("survey linked out", lambda s: s.link(f"{AUDIT}/survey.csv", s.outside / "survey.csv"),
-         f"{AUDIT}/survey.csv", OUTSIDE_MESSAGE),
-    Case("kpis linked out", lambda s: s.link(f"{AUDIT}/kpis.yaml", s.outside / "kpis.yaml"),
-         f"{AUDIT}/kpis.yaml", OUTSIDE_MESSAGE),
-    Case("audit.yaml linked out",
-         lambda s: s.link(f"{AUDIT}/audit.yaml", s.outside / "audit.yaml"),
-         f"{AUDIT}/audit.yaml", OUTSIDE_MESSAGE),
-    Case("organisation.yaml linked out",
-         lambda s: s.link("postbedrijf/organisation.yaml", s.outside / "organisation.yaml"),
-         "postbedrijf/organisation.yaml", OUTSIDE_MESSAGE),
-    Case("portfolio templates folder linked out", lambda s: s.link("templates", s.outside),
-         "templates", OUTSIDE_MESSAGE),
-    Case("templates/assets file linked out (copied into every bundle)",
-         lambda s: s.link("templates/assets/css/passwd.css", "/etc/passwd"),
-         "templates/assets/css/passwd.css", OUTSIDE_MESSAGE),
-    Case("template file linked out", _templates_file_link, "templates/site/finding.html",
-         OUTSIDE_MESSAGE),
+    Case(
+        "finding file linked out",
+        lambda s: s.link(FINDING, s.outside / "finding.md"),
+        FINDING,
+        OUTSIDE_MESSAGE,
+    ),
+    Case(
+        "anecdote file linked out",
+        lambda s: s.link(f"{AUDIT}/anecdotes/gemist-pakje.md", s.outside / "anecdote.md"),
+        f"{AUDIT}/anecdotes/gemist-pakje.md",
+        OUTSIDE_MESSAGE,
+    ),
+    Case(
+        "organisation folder linked out",
+        lambda s: s.link("geheim", s.outside / "portfolio" / "geheim"),
+        "geheim",
+        OUTSIDE_MESSAGE,
+    ),
+    Case(
+        "audit folder linked out",
+        lambda s: s.link("postbedrijf/2025", s.outside / "portfolio" / "geheim" / "2026"),
+        "postbedrijf/2025",
+        OUTSIDE_MESSAGE,
+    ),
+    Case(
+        "findings folder linked out",
+        lambda s: s.link(f"{AUDIT}/findings", s.outside / "portfolio/geheim/2026/findings"),
+        f"{AUDIT}/findings",
+        OUTSIDE_MESSAGE,
+    ),
+    Case(
+        "survey linked out",
+        lambda s: s.link(f"{AUDIT}/survey.csv", s.outside / "survey.csv"),
+        f"{AUDIT}/survey.csv",
+        OUTSIDE_MESSAGE,
+    ),
+    Case(
+        "kpis linked out",
+        lambda s: s.link(f"{AUDIT}/kpis.yaml", s.outside / "kpis.yaml"),
+        f"{AUDIT}/kpis.yaml",
+        OUTSIDE_MESSAGE,
+    ),
+    Case(
+        "audit.yaml linked out",
+        lambda s: s.link(f"{AUDIT}/audit.yaml", s.outside / "audit.yaml"),
+        f"{AUDIT}/audit.yaml",
+        OUTSIDE_MESSAGE,
+    ),
+    Case(
+        "organisation.yaml linked out",
+        lambda s: s.link("postbedrijf/organisation.yaml", s.outside / "organisation.yaml"),
+        "postbedrijf/organisation.yaml",
+        OUTSIDE_MESSAGE,
+    ),
+    Case(
+        "portfolio templates folder linked out",
+        lambda s: s.link("templates", s.outside),
+        "templates",
+        OUTSIDE_MESSAGE,
+    ),
+    Case(
+        "templates/assets file linked out (copied into every bundle)",
+        lambda s: s.link("templates/assets/css/passwd.css", "/etc/passwd"),
+        "templates/assets/css/passwd.css",
+        OUTSIDE_MESSAGE,
+    ),
+    Case(
+        "template file linked out",
+        _templates_file_link,
+        "templates/site/finding.html",
+        OUTSIDE_MESSAGE,
+    ),
     Case("image linked out", _image_link_out, FINDING, OUTSIDE_MESSAGE),
     Case("image linked to /dev/zero", _image_link_to_zero, FINDING, OUTSIDE_MESSAGE),
-    Case("finding linked to /dev/zero", lambda s: s.link(f"{AUDIT}/findings/zero.md", "/dev/zero"),
-         f"{AUDIT}/findings/zero.md", OUTSIDE_MESSAGE),
+    Case(
+        "finding linked to /dev/zero",
+        lambda s: s.link(f"{AUDIT}/findings/zero.md", "/dev/zero"),
+        f"{AUDIT}/findings/zero.md",
+        OUTSIDE_MESSAGE,
+    ),
     Case("logo linked out", _logo_link_out, "portfolio.yaml", OUTSIDE_MESSAGE),
     Case("logo outside by path", _logo_outside_by_path, "portfolio.yaml", OUTSIDE_MESSAGE),
-    Case("logo is another organisation's finding", _logo_to_finding, "portfolio.yaml",
-         "belongs to the organisation folder 'postbedrijf'"),
-    Case("scoring model linked out", _scoring_model_link_out, "portfolio.yaml",
-         "not found inside the portfolio"),
-    Case("finding linked to another organisation's finding",
-         _finding_linked_to_other_organisation, f"{AUDIT}/findings/kopie.md",
-         "belongs to the organisation folder 'anderbedrijf'"),
-    Case("survey linked to another organisation's survey",
-         lambda s: [_other_organisation(s),
-                    s.link(f"{AUDIT}/survey.csv", f"../../{OTHER}/survey.csv")],
-         f"{AUDIT}/survey.csv", "belongs to the organisation folder 'anderbedrijf'"),
-    Case("image of another organisation by its path", _image_of_other_organisation_by_path,
-         FINDING, "belongs to the organisation folder 'anderbedrijf'"),
-    Case("image linked to another organisation's image", _image_linked_to_other_organisation,
-         FINDING, "belongs to the organisation folder 'anderbedrijf'"),
-    Case("shared file at the root linked into an organisation",
-         _shared_file_linked_to_an_organisation, "gedeeld.png",
-         "belongs to the organisation folder 'anderbedrijf'"),
-    Case("template linked to another organisation's finding",
-         _template_linked_into_an_organisation, "templates/partials/geheim.html",
-         "belongs to the organisation folder 'anderbedrijf'"),
-    Case("image in a hidden folder", _image_in_a_hidden_folder, FINDING,
-         "lies in the hidden folder '.verborgen'"),
+    Case(
+        "logo is another organisation's finding",
+        _logo_to_finding,
+        "portfolio.yaml",
+        "belongs to the organisation folder 'postbedrijf'",
+    ),
+    Case(
+        "scoring model linked out",
+        _scoring_model_link_out,
+        "portfolio.yaml",
+        "not found inside the portfolio",
+    ),
+    Case(
+        "finding linked to another organisation's finding",
+        _finding_linked_to_other_organisation,
+        f"{AUDIT}/findings/kopie.md",
+        "belongs to the organisation folder 'anderbedrijf'",
+    ),
+    Case(
+        "survey linked to another organisation's survey",
+        lambda s: [
+            _other_organisation(s),
+            s.link(f"{AUDIT}/survey.csv", f"../../{OTHER}/survey.csv"),
+        ],
+        f"{AUDIT}/survey.csv",
+        "belongs to the organisation folder 'anderbedrijf'",
+    ),
+    Case(
+        "image of another organisation by its path",
+        _image_of_other_organisation_by_path,
+        FINDING,
+        "belongs to the organisation folder 'anderbedrijf'",
+    ),
+    Case(
+        "image linked to another organisation's image",
+        _image_linked_to_other_organisation,
+        FINDING,
+        "belongs to the organisation folder 'anderbedrijf'",
+    ),
+    Case(
+        "shared file at the root linked into an organisation",
+        _shared_file_linked_to_an_organisation,
+        "gedeeld.png",
+        "belongs to the organisation folder 'anderbedrijf'",
+    ),
+    Case(
+        "template linked to another organisation's finding",
+        _template_linked_into_an_organisation,
+        "templates/partials/geheim.html",
+        "belongs to the organisation folder 'anderbedrijf'",
+    ),
+    Case(
+        "image in a hidden folder",
+        _image_in_a_hidden_folder,
+        FINDING,
+        "lies in the hidden folder '.verborgen'",
+    ),
     Case("finding is a FIFO", lambda s: s.fifo(FINDING), FINDING, "not a regular file (a FIFO)"),
-    Case("survey is a FIFO", lambda s: s.fifo(f"{AUDIT}/survey.csv"), f"{AUDIT}/survey.csv",
-         "not a regular file (a FIFO)"),
+    Case(
+        "survey is a FIFO",
+        lambda s: s.fifo(f"{AUDIT}/survey.csv"),
+        f"{AUDIT}/survey.csv",
+        "not a regular file (a FIFO)",
+    ),
     Case("finding link loop", _finding_link_loop, f"{AUDIT}/findings/a.md", "does not exist"),
-    Case("organisation folder linked inside", _linked_folder_inside, "kopie",
-         "links to folders are not followed"),
-    Case("organisations Vlaspost and vlaspost", lambda s: _organisation_twice(s, "Postbedrijf"),
-         "postbedrijf", "same web name 'postbedrijf'"),
-    Case("organisations 'vla post' and 'vla-post'",
-         lambda s: [_organisation_twice(s, n) for n in ("vla post", "vla-post")], "vla-post",
-         "same web name 'vla-post'"),
-    Case("organisation folder 'Dimensions' (the site's own folder)",
-         lambda s: _organisation_twice(s, "Dimensions"), "Dimensions",
-         "which the site uses for its own pages"),
-    Case("organisation folder 'pagefind' (the search index)",
-         lambda s: _organisation_twice(s, "pagefind"), "pagefind",
-         "which the site uses for its own pages"),
-    Case("organisation folder 'Assets' (assets is not an organisation, Assets would be)",
-         lambda s: _organisation_twice(s, "Assets"), "Assets",
-         "which the site uses for its own pages"),
-    Case("organisation folder 'Method' (the bundle's method.html, its single file's name)",
-         lambda s: _organisation_twice(s, "Method"), "Method",
-         "would replace the client bundle's own page 'method.html'"),
-    Case("organisation folder 'index' (the bundle's report, its single file's name)",
-         lambda s: _organisation_twice(s, "index"), "index",
-         "would replace the client bundle's own page 'index.html'"),
-    Case("findings A.md and a.md",
-         lambda s: [s.writer.finding("postbedrijf", n) for n in ("A", "a")],
-         f"{AUDIT}/findings/a.md", "duplicate id 'a'"),
-    Case("251-character finding name", _overlong_finding,
-         f"{AUDIT}/findings/{'x' * 251}.md", "the name is too long"),
-    Case("253-character organisation name", _overlong_organisation, "p" * 253,
-         "the name is too long"),
-    Case("name made only of punctuation", lambda s: s.writer.finding("postbedrijf", "---"),
-         f"{AUDIT}/findings/---.md", "no letters or digits"),
+    Case(
+        "organisation folder linked inside",
+        _linked_folder_inside,
+        "kopie",
+        "links to folders are not followed",
+    ),
+    Case(
+        "organisations Vlaspost and vlaspost",
+        lambda s: _organisation_twice(s, "Postbedrijf"),
+        "postbedrijf",
+        "same web name 'postbedrijf'",
+    ),
+    Case(
+        "organisations 'vla post' and 'vla-post'",
+        lambda s: [_organisation_twice(s, n) for n in ("vla post", "vla-post")],
+        "vla-post",
+        "same web name 'vla-post'",
+    ),
+    Case(
+        "organisation folder 'Dimensions' (the site's own folder)",
+        lambda s: _organisation_twice(s, "Dimensions"),
+        "Dimensions",
+        "which the site uses for its own pages",
+    ),
+    Case(
+        "organisation folder 'pagefind' (the search index)",
+        lambda s: _organisation_twice(s, "pagefind"),
+        "pagefind",
+        "which the site uses for its own pages",
+    ),
+    Case(
+        "organisation folder 'Assets' (assets is not an organisation, Assets would be)",
+        lambda s: _organisation_twice(s, "Assets"),
+        "Assets",
+        "which the site uses for its own pages",
+    ),
+    Case(
+        "organisation folder 'Method' (the bundle's method.html, its single file's name)",
+        lambda s: _organisation_twice(s, "Method"),
+        "Method",
+        "would replace the client bundle's own page 'method.html'",
+    ),
+    Case(
+        "organisation folder 'index' (the bundle's report, its single file's name)",
+        lambda s: _organisation_twice(s, "index"),
+        "index",
+        "would replace the client bundle's own page 'index.html'",
+    ),
+    Case(
+        "findings A.md and a.md",
+        lambda s: [s.writer.finding("postbedrijf", n) for n in ("A", "a")],
+        f"{AUDIT}/findings/a.md",
+        "duplicate id 'a'",
+    ),
+    Case(
+        "251-character finding name",
+        _overlong_finding,
+        f"{AUDIT}/findings/{'x' * 251}.md",
+        "the name is too long",
+    ),
+    Case(
+        "253-character organisation name", _overlong_organisation, "p" * 253, "the name is too long"
+    ),
+    Case(
+        "name made only of punctuation",
+        lambda s: s.writer.finding("postbedrijf", "---"),
+        f"{AUDIT}/findings/---.md",
+        "no letters or digits",
+    ),
 ]
 
 
@@ -301,6 +430,7 @@ def scene(small_portfolio: PortfolioWriter) -> Scene:
 @pytest.fixture
 def deadline():
     """Fail instead of hanging: a FIFO read would block forever."""
+
     def expire(signum, frame):
         raise TimeoutError("the build hung (did it open a FIFO?)")
 
@@ -316,8 +446,11 @@ def test_refused_at_check_with_a_located_error(scene, case, deadline):
     case.setup(scene)
     portfolio, problems = load_portfolio(scene.root)
     assert portfolio is None
-    located = [p for p in problems if p.severity == "error"
-               and p.path == scene.root / case.where and case.message in p.message]
+    located = [
+        p
+        for p in problems
+        if p.severity == "error" and p.path == scene.root / case.where and case.message in p.message
+    ]
     assert located, "\n".join(p.format(scene.root) for p in problems)
 
 
@@ -354,14 +487,14 @@ SKIPPED = [
     Skipped("dangling editor lock .#x.md", _lock_file, f"{AUDIT}/findings/.#centrale-lijn.md"),
     Skipped("editor backup x.md~", _backups, f"{FINDING}~"),
     Skipped("vim swap file .x.md.swp", _swap_file, f"{AUDIT}/findings/.centrale-lijn.md.swp"),
-    Skipped("Finder's .DS_Store", lambda s: (s.root / ".DS_Store").write_text(SECRET),
-            ".DS_Store"),
+    Skipped("Finder's .DS_Store", lambda s: (s.root / ".DS_Store").write_text(SECRET), ".DS_Store"),
 ]
 
 
 @pytest.mark.parametrize("case", SKIPPED, ids=lambda c: c.name)
-def test_editor_files_are_skipped_with_a_warning_and_the_build_succeeds(scene, case, tmp_path,
-                                                                         deadline):
+def test_editor_files_are_skipped_with_a_warning_and_the_build_succeeds(
+    scene, case, tmp_path, deadline
+):
     case.setup(scene)
     output = tmp_path / "output"
     result = build(scene.root, output, pdf=False)
@@ -376,10 +509,12 @@ def test_an_image_shared_outside_the_organisation_folders_may_be_linked(scene, t
     scene.image("../../../_gedeeld/logo.png")
     output = tmp_path / "output"
     build(scene.root, output, pdf=False)
-    assert [p.read_bytes() for p in (output / "clients/postbedrijf/findings/media").iterdir()
-            ] == [PNG]
-    assert not [name for name, text in output_texts(output / "clients/postbedrijf")
-                if SECRET in text]
+    assert [p.read_bytes() for p in (output / "clients/postbedrijf/findings/media").iterdir()] == [
+        PNG
+    ]
+    assert not [
+        name for name, text in output_texts(output / "clients/postbedrijf") if SECRET in text
+    ]
 
 
 def test_a_link_to_an_image_inside_the_portfolio_is_followed(scene, tmp_path):
@@ -393,8 +528,7 @@ def test_a_link_to_an_image_inside_the_portfolio_is_followed(scene, tmp_path):
     assert_nothing_leaked(output, SECRET)
 
 
-def test_the_site_folders_organisations_may_not_take_are_the_ones_the_site_writes(scene,
-                                                                                   tmp_path):
+def test_the_site_folders_organisations_may_not_take_are_the_ones_the_site_writes(scene, tmp_path):
     build(scene.root, tmp_path / "output", pdf=False)
     organisations = {p.name for p in scene.root.iterdir() if p.is_dir()} - NOT_CONTENT
     written = {p.name for p in (tmp_path / "output/site").iterdir() if p.is_dir()}

@@ -54,8 +54,11 @@ REFUSED = [
     TextCase("unclosed emphasis", "<em>" * 20_000, DEEP, 0),
     TextCase("emphasis reopened by every block", '<div><em id="e"></div>x' * 20_000, DEEP, 0),
     TextCase("blockquote markers x 10,000", ">" * 10_000 + " x", DEEP),
-    TextCase("deepening blockquotes over 1,400 lines",  # too slow, too deep or too recursive
-             "\n".join(">" * i + " x" for i in range(1, 1_400)), "simplify the Markdown"),
+    TextCase(
+        "deepening blockquotes over 1,400 lines",  # too slow, too deep or too recursive
+        "\n".join(">" * i + " x" for i in range(1, 1_400)),
+        "simplify the Markdown",
+    ),
     TextCase("one footnote cited 50,000 times", "x[^1] " * 50_000 + "\n\n[^1]: note", SLOW),
     TextCase("50,000 flat divs", "<div>x</div>\n" * 50_000, SLOW),
 ]
@@ -64,8 +67,12 @@ RENDERED = [
     TextCase("a 900 kB single line", "word " * 180_000),
     TextCase("50,000 open reference definitions", "[a]: <\n" * 50_000),
     TextCase("30,000 emphasis markers", "*a " * 30_000),
-    TextCase("500 footnotes", "".join(f"x[^{i}] " for i in range(500)) + "\n\n"
-             + "\n".join(f"[^{i}]: note {i}" for i in range(500))),
+    TextCase(
+        "500 footnotes",
+        "".join(f"x[^{i}] " for i in range(500))
+        + "\n\n"
+        + "\n".join(f"[^{i}]: note {i}" for i in range(500)),
+    ),
     TextCase("300 tables", "\n\n".join("|a|b|\n|-|-|\n|1|2|" for _ in range(300))),
     TextCase("100,000 open comments", "<!--" * 100_000),
     TextCase("40 levels of nested lists", "\n".join("  " * i + "- x" for i in range(40))),
@@ -99,8 +106,10 @@ def test_large_but_shallow_text_renders_in_time(case, small_portfolio):
 ATTRIBUTES = {
     "colspan": ('<table><tr><td colspan="400000000">x</td></tr></table>', 'colspan="100"'),
     "rowspan": ('<table><tr><td rowspan="400000000">x</td></tr></table>', 'rowspan="100"'),
-    "colspan of 5,000 digits": ('<table><tr><th colspan="' + "9" * 5_000 + '">x</th></tr>'
-                                "</table>", 'colspan="100"'),
+    "colspan of 5,000 digits": (
+        '<table><tr><th colspan="' + "9" * 5_000 + '">x</th></tr></table>',
+        'colspan="100"',
+    ),
     "negative colspan": ('<table><tr><td colspan="-5">x</td></tr></table>', 'colspan="1"'),
     "image width": ('<img src="photo.png" alt="p" width="99999999">', 'width="2000"'),
     "image height in percent": ('<img src="photo.png" alt="p" height="5000%">', 'height="100%"'),
@@ -124,8 +133,11 @@ def test_a_layout_number_that_is_not_a_number_is_dropped(small_portfolio, tmp_pa
 
 
 def test_a_table_spanning_400_million_columns_builds_a_pdf(small_portfolio, tmp_path):
-    append(small_portfolio, FINDING, '<table><tr><td colspan="400000000" '
-                                     'rowspan="400000000">span</td></tr></table>')
+    append(
+        small_portfolio,
+        FINDING,
+        '<table><tr><td colspan="400000000" rowspan="400000000">span</td></tr></table>',
+    )
     with deadline(120):
         build(small_portfolio.root, tmp_path / "output", pdf=True, jobs=1)
     assert '<td colspan="100" rowspan="100">span</td>' in finding_page(tmp_path)
@@ -134,6 +146,7 @@ def test_a_table_spanning_400_million_columns_builds_a_pdf(small_portfolio, tmp_
 
 
 # --- survey files -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SurveyCase:
@@ -150,8 +163,12 @@ class SurveyCase:
 NOT_AN_ANSWER = "answers in column 'score' are not whole numbers from 0 to 10"
 OUT = {"out_of_range": 1}
 SURVEYS = [
-    SurveyCase("a value over the CSV field limit", "score,comment\n5," + "x" * 200_000 + "\n",
-               "longer than 131,072 characters", 2),
+    SurveyCase(
+        "a value over the CSV field limit",
+        "score,comment\n5," + "x" * 200_000 + "\n",
+        "longer than 131,072 characters",
+        2,
+    ),
     SurveyCase("a NUL byte", "score\n5\n7\x00\n", scores=(5,), excluded=OUT),
     SurveyCase("a superscript digit", "score\n5\n\u00b2\n", scores=(5,), excluded=OUT),
     SurveyCase("an Arabic-Indic digit", "score\n\u0663\n", NOT_AN_ANSWER, 2),
@@ -161,17 +178,27 @@ SURVEYS = [
     SurveyCase("an exponent", "score\n1e1\n", NOT_AN_ANSWER, 2),
     SurveyCase("5,000 digits", "score\n" + "9" * 5_000 + "\n", NOT_AN_ANSWER, 2),
     SurveyCase("out of range", "score\r\n5\r\n11\r\n", scores=(5,), excluded=OUT),
-    SurveyCase("a row whose quoted value spans three lines",
-               'comment,score\n"a\nb\nc",x\n', NOT_AN_ANSWER, 2),
+    SurveyCase(
+        "a row whose quoted value spans three lines",
+        'comment,score\n"a\nb\nc",x\n',
+        NOT_AN_ANSWER,
+        2,
+    ),
     SurveyCase("old Mac line ends", "score\r5\rx\ry\r", "2 of 3 " + NOT_AN_ANSWER, 3),
     SurveyCase("only a header", "score\n", "survey has no answers", 2),
-    SurveyCase("only blank answers", "score,channel\n,web\n,web\n",
-               "survey has no answers left (2 blank)", 2),
+    SurveyCase(
+        "only blank answers",
+        "score,channel\n,web\n,web\n",
+        "survey has no answers left (2 blank)",
+        2,
+    ),
     SurveyCase("an empty file", "", "the survey file is empty", 1),
-    SurveyCase("two score columns", "score,score\n1,2\n",
-               "2 columns could be the recommend question", 1),
-    SurveyCase("a thousand wrong answers", "score\n" + "x\n" * 1_000,
-               "1,000 of 1,000 " + NOT_AN_ANSWER, 2),
+    SurveyCase(
+        "two score columns", "score,score\n1,2\n", "2 columns could be the recommend question", 1
+    ),
+    SurveyCase(
+        "a thousand wrong answers", "score\n" + "x\n" * 1_000, "1,000 of 1,000 " + NOT_AN_ANSWER, 2
+    ),
     SurveyCase("spaces around an answer", "score\n 7 \n", scores=(7,)),
     SurveyCase("a byte order mark", "\ufeffscore\n5\n", scores=(5,)),
     SurveyCase("Windows line ends and blank lines", "score\r\n5\r\n\r\n0010\r\n", scores=(5, 10)),
@@ -194,9 +221,11 @@ def test_a_hostile_survey_is_read_or_a_located_error(case, small_portfolio):
 
 # --- helpers ------------------------------------------------------------------------------
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
-       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff"
-       b"\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff"
+    b"\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 class Overrun(Exception):
@@ -206,6 +235,7 @@ class Overrun(Exception):
 @contextmanager
 def deadline(seconds: int) -> Iterator[None]:
     """Fail the test (instead of hanging the suite) when the block runs over `seconds`."""
+
     def expire(_signum: int, _frame: object) -> None:
         raise Overrun(f"still running after {seconds} s")
 
@@ -229,7 +259,7 @@ def errors(writer) -> list:
 
 def finding_page(tmp_path) -> str:
     page = (tmp_path / "output/site/postbedrijf/findings/centrale-lijn.html").read_text()
-    return re.sub(r"\s+", " ", page[page.index("<main"):page.index("</main>")])
+    return re.sub(r"\s+", " ", page[page.index("<main") : page.index("</main>")])
 
 
 # --- checks of what a text references ------------------------------------------------------

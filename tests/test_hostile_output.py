@@ -51,22 +51,29 @@ CASES = [
     Case("a dangling symlink into the portfolio", "later", links={"later": "audits/not-yet"}),
     Case("a symlink to the theme", "look", links={"look": "theme"}),
     Case("a symlink to the home folder", "house", links={"house": "{home}"}),
-    Case("a cache folder linked into the portfolio", "out",
-         links={".klantspiegel-cache": "audits"}),
+    Case(
+        "a cache folder linked into the portfolio", "out", links={".klantspiegel-cache": "audits"}
+    ),
     Case("a cache folder linked into the theme", "out", links={".klantspiegel-cache": "theme"}),
     Case("a filled folder no build wrote", "docs", says=FOREIGN),
     Case("a symlink to a filled folder", "manual", links={"manual": "docs"}, says=FOREIGN),
     Case("a folder holding only a hidden file", "vendor", says=FOREIGN),
     Case("a fake marker that is a folder", "fake", says=FOREIGN),
     Case("a file", "README.md", says="not a folder"),
-    Case("a marker that is a link to a file", "kept",
-         links={"kept/.klantspiegel-output": "../README.md"}, says=FOREIGN),
+    Case(
+        "a marker that is a link to a file",
+        "kept",
+        links={"kept/.klantspiegel-output": "../README.md"},
+        says=FOREIGN,
+    ),
     Case("an empty marker no build wrote", "mine", says=FOREIGN),
-    Case("a name builds use for their staging folders", ".klantspiegel-staging-mine",
-         says="keep for themselves"),
+    Case(
+        "a name builds use for their staging folders",
+        ".klantspiegel-staging-mine",
+        says="keep for themselves",
+    ),
     Case("the build cache folder", ".klantspiegel-cache", says="keep for themselves"),
-    Case("a folder inside the build cache", ".klantspiegel-cache/out",
-         says="keep for themselves"),
+    Case("a folder inside the build cache", ".klantspiegel-cache/out", says="keep for themselves"),
     Case("a folder inside .git", ".git/site", says="version-control"),
     Case("a symlink loop", "loop", links={"loop": "loop"}, says="cannot be used"),
     Case("a folder below a file", "README.md/out", says="cannot be written"),
@@ -97,12 +104,18 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     writer.organisation("postbedrijf", name="Postbedrijf Noord")
     writer.audit("postbedrijf")
     writer.finding("postbedrijf", "centrale-lijn")
-    files = {".git/HEAD": "ref: refs/heads/main\n", "README.md": "# Our project\n",
-             "docs/guide.md": "# Guide\n", "vendor/.keep": "", "fake/.klantspiegel-output/x": "",
-             "kept/notes.txt": "mine\n", "mine/notes.txt": "mine\n",
-             "mine/.klantspiegel-output": "",
-             "theme/site/page.html": "<p>{{ page }}</p>\n",
-             "../home/me/notes.txt": "private\n"}
+    files = {
+        ".git/HEAD": "ref: refs/heads/main\n",
+        "README.md": "# Our project\n",
+        "docs/guide.md": "# Guide\n",
+        "vendor/.keep": "",
+        "fake/.klantspiegel-output/x": "",
+        "kept/notes.txt": "mine\n",
+        "mine/notes.txt": "mine\n",
+        "mine/.klantspiegel-output": "",
+        "theme/site/page.html": "<p>{{ page }}</p>\n",
+        "../home/me/notes.txt": "private\n",
+    }
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
@@ -121,8 +134,12 @@ def test_a_hostile_output_is_refused_and_nothing_is_lost(case, project, capsys):
     for link, target in case.links.items():
         (project / link).symlink_to(fill(target, project))
     before = tree(project.parent)
-    assert cli.main(["build", "--source", "audits", "--output", fill(case.output, project),
-                     "--no-pdf"]) == 2
+    assert (
+        cli.main(
+            ["build", "--source", "audits", "--output", fill(case.output, project), "--no-pdf"]
+        )
+        == 2
+    )
     error = capsys.readouterr().err
     assert "--output" in error and case.says in error
     assert tree(project.parent) == before

@@ -35,24 +35,36 @@ class Case:
 
 
 CASES = [
-    Case("os.popen via self.__init__.__globals__",
-         "{{ self.__init__.__globals__['__builtins__']['__import__']('os').popen('env').read() }}",
-         "unsafe"),
+    Case(
+        "os.popen via self.__init__.__globals__",
+        "{{ self.__init__.__globals__['__builtins__']['__import__']('os').popen('env').read() }}",
+        "unsafe",
+    ),
     Case("os via lipsum.__globals__", "{{ lipsum.__globals__['os'].environ }}", "unsafe"),
     Case("os via cycler.__init__", "{{ cycler.__init__.__globals__.os.environ }}", "unsafe"),
-    Case("os via joiner.__init__", "{{ joiner.__init__.__globals__.os.popen('env').read() }}",
-         "unsafe"),
+    Case(
+        "os via joiner.__init__",
+        "{{ joiner.__init__.__globals__.os.popen('env').read() }}",
+        "unsafe",
+    ),
     Case("namespace's globals", "{{ namespace.__init__.__globals__ }}", "unsafe"),
     Case("config.__class__ globals", "{{ config.__class__.__init__.__globals__ }}", "unsafe"),
-    Case("subclasses via a string's mro", "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-         "unsafe"),
+    Case(
+        "subclasses via a string's mro", "{{ ''.__class__.__mro__[1].__subclasses__() }}", "unsafe"
+    ),
     Case("the template's private context", "{{ self._TemplateReference__context }}", "unsafe"),
     Case("attr filter to a dunder", "{{ (config|attr('__class__')).__name__ }}", "unsafe"),
-    Case("format string reaching globals",
-         "{{ '{0.__class__.__init__.__globals__}'.format(config) }}", "unsafe"),
+    Case(
+        "format string reaching globals",
+        "{{ '{0.__class__.__init__.__globals__}'.format(config) }}",
+        "unsafe",
+    ),
     Case("a translator's globals", "{{ t.gettext.__globals__ }}", "unsafe"),
-    Case("mutating the report model", "{{ organisation.audits.__class__ }}{{ [].append(1) }}",
-         "unsafe"),
+    Case(
+        "mutating the report model",
+        "{{ organisation.audits.__class__ }}{{ [].append(1) }}",
+        "unsafe",
+    ),
     Case("include of an absolute path", "{% include '/etc/passwd' %}", "passwd"),
     Case("include through ../", "{% include '../../outside/secret.txt' %}", "secret.txt"),
     Case("import through ../", "{% import '../../../../../../etc/passwd' as p %}", "passwd"),
@@ -63,25 +75,49 @@ CASES = [
     Case("a huge padding method", "{{ 'x'.ljust(10 ** 10) }}", "too large"),
     Case("a huge format width", "{{ '%2000000000s'|format(1) }}", "format width"),
     Case("a file path's read_text", "{{ finding.source.read_text() }}", "unsafe"),
-    Case("a file path to /etc/passwd", "{{ finding.source.joinpath('/etc/passwd').read_text() }}",
-         "unsafe"),
-    Case("a file path's write_text", "{{ finding.source.with_name('x.md').write_text('x') }}",
-         "unsafe"),
+    Case(
+        "a file path to /etc/passwd",
+        "{{ finding.source.joinpath('/etc/passwd').read_text() }}",
+        "unsafe",
+    ),
+    Case(
+        "a file path's write_text",
+        "{{ finding.source.with_name('x.md').write_text('x') }}",
+        "unsafe",
+    ),
     Case("a file path's open", "{{ organisation.source.open().read() }}", "unsafe"),
-    Case("a macro that calls itself", "{% macro r(n) %}{{ r(n + 1) }}{% endmacro %}{{ r(0) }}",
-         "calls itself without end"),
-    Case("a string doubled by ~ in a recursive macro",
-         "{% macro d(s, n) %}{% if n %}{{ d(s ~ s, n - 1) }}{% else %}{{ s|length }}{% endif %}"
-         "{% endmacro %}{{ d('x', 40) }}", "MiB of memory"),
-    Case("a list of long strings joined", "{{ (['x' * 1000000] * 1000000)|join|length }}",
-         "MiB of memory"),
-    Case("a string doubled by + in a namespace",
-         "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}"
-         "{% endfor %}", "too large"),
-    Case("an error inside a function the template calls", "{{ t.number(1, 99999999) }}",
-         "InvalidOperation"),
-    Case("include from a hidden folder", "{% include '.verborgen/x.html' %}",
-         "hidden folder '.verborgen'"),
+    Case(
+        "a macro that calls itself",
+        "{% macro r(n) %}{{ r(n + 1) }}{% endmacro %}{{ r(0) }}",
+        "calls itself without end",
+    ),
+    Case(
+        "a string doubled by ~ in a recursive macro",
+        "{% macro d(s, n) %}{% if n %}{{ d(s ~ s, n - 1) }}{% else %}{{ s|length }}{% endif %}"
+        "{% endmacro %}{{ d('x', 40) }}",
+        "MiB of memory",
+    ),
+    Case(
+        "a list of long strings joined",
+        "{{ (['x' * 1000000] * 1000000)|join|length }}",
+        "MiB of memory",
+    ),
+    Case(
+        "a string doubled by + in a namespace",
+        "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}"
+        "{% endfor %}",
+        "too large",
+    ),
+    Case(
+        "an error inside a function the template calls",
+        "{{ t.number(1, 99999999) }}",
+        "InvalidOperation",
+    ),
+    Case(
+        "include from a hidden folder",
+        "{% include '.verborgen/x.html' %}",
+        "hidden folder '.verborgen'",
+    ),
     Case("a syntax error", "{% if %}", "syntax error"),
     Case("an undefined name", "{{ no_such_thing.title }}", "'no_such_thing' is undefined"),
 ]
@@ -98,13 +134,16 @@ def secrets(monkeypatch, tmp_path: Path) -> tuple[str, ...]:
 
 
 def override(writer, payload: str) -> Path:
-    return writer.write(OVERRIDE, '{% extends "site/base.html" %}\n{% block main %}\n'
-                                  f"{payload}\n{{% endblock %}}\n")
+    return writer.write(
+        OVERRIDE,
+        f'{{% extends "site/base.html" %}}\n{{% block main %}}\n{payload}\n{{% endblock %}}\n',
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_a_hostile_override_is_a_located_error_and_leaks_nothing(case, small_portfolio,
-                                                                  secrets, tmp_path):
+def test_a_hostile_override_is_a_located_error_and_leaks_nothing(
+    case, small_portfolio, secrets, tmp_path
+):
     output = tmp_path / "output"
     build(small_portfolio.root, output, pdf=False)
     before = snapshot(output)
@@ -130,11 +169,14 @@ def test_a_harmless_override_still_renders(small_portfolio, tmp_path):
     assert "<p>FINDING CENTRALE-LIJN 3</p>" in page
 
 
-def test_a_template_loop_that_does_not_end_is_stopped_at_its_line(small_portfolio, tmp_path,
-                                                                  monkeypatch):
+def test_a_template_loop_that_does_not_end_is_stopped_at_its_line(
+    small_portfolio, tmp_path, monkeypatch
+):
     monkeypatch.setattr(render_module, "PAGE_TIME_LIMIT", 0.5)
-    path = override(small_portfolio, "{% for i in range(99999) %}{% for j in range(99999) %}"
-                                     "{% endfor %}{% endfor %}")
+    path = override(
+        small_portfolio,
+        "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+    )
     with pytest.raises(ContentError) as refused:
         build(small_portfolio.root, tmp_path / "output", pdf=False, jobs=1)
     [problem] = refused.value.problems
@@ -150,11 +192,20 @@ def test_an_override_of_the_pdf_is_sandboxed_too(small_portfolio, tmp_path, secr
     assert (problem.path, problem.line) == (path, 2) and "unsafe" in problem.message
 
 
-def test_build_reports_a_broken_override_as_file_line_and_exits_1(small_portfolio, tmp_path,
-                                                                  capsys):
+def test_build_reports_a_broken_override_as_file_line_and_exits_1(
+    small_portfolio, tmp_path, capsys
+):
     override(small_portfolio, "{{ no_such_thing.title }}")
-    code = main(["build", "--no-pdf", "--source", str(small_portfolio.root),
-                 "--output", str(tmp_path / "output")])
+    code = main(
+        [
+            "build",
+            "--no-pdf",
+            "--source",
+            str(small_portfolio.root),
+            "--output",
+            str(tmp_path / "output"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert f"audits{os.sep}{OVERRIDE}:3: template: error: 'no_such_thing' is undefined" in err
@@ -162,5 +213,8 @@ def test_build_reports_a_broken_override_as_file_line_and_exits_1(small_portfoli
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

@@ -43,8 +43,10 @@ def test_a_utf16_svg_without_active_content_is_safe(tmp_path):
     assert image_problem(path) is None
 
 
-@pytest.mark.parametrize(("suffix", "kind"), [
-    (".png", "PNG"), (".jpg", "JPEG"), (".jpeg", "JPEG"), (".gif", "GIF"), (".webp", "WEBP")])
+@pytest.mark.parametrize(
+    ("suffix", "kind"),
+    [(".png", "PNG"), (".jpg", "JPEG"), (".jpeg", "JPEG"), (".gif", "GIF"), (".webp", "WEBP")],
+)
 def test_each_raster_format_is_safe_under_its_own_suffix(tmp_path, suffix, kind):
     path = tmp_path / f"photo{suffix}"
     path.write_bytes(raster(kind))
@@ -97,5 +99,6 @@ def test_an_svg_over_the_size_limit_is_refused_unread(tmp_path):
 def test_the_message_names_the_active_element(tmp_path):
     path = tmp_path / "x.svg"
     path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><iframe/></svg>')
-    assert image_problem(path).startswith("contains script or other active content: "
-                                          "a <iframe> element")
+    assert image_problem(path).startswith(
+        "contains script or other active content: a <iframe> element"
+    )

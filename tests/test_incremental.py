@@ -25,8 +25,11 @@ PNG = base64.b64decode(  # a 1x1 red pixel
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def folders(folder: Path) -> set[str]:
@@ -35,8 +38,11 @@ def folders(folder: Path) -> set[str]:
 
 def three_organisations(root: Path) -> PortfolioWriter:
     w = PortfolioWriter(root)
-    for slug, name in [("postbedrijf", "Postbedrijf Noord"), ("spoorweg", "Spoorweg Zuid"),
-                       ("waterbedrijf", "Waterbedrijf Oost")]:
+    for slug, name in [
+        ("postbedrijf", "Postbedrijf Noord"),
+        ("spoorweg", "Spoorweg Zuid"),
+        ("waterbedrijf", "Waterbedrijf Oost"),
+    ]:
         w.organisation(slug, name=name)
         w.audit(slug)
         w.anecdote(slug, "gemist-pakje")
@@ -72,8 +78,14 @@ def test_a_rebuild_with_nothing_changed_renders_nothing(built):
 
 def test_editing_a_finding_renders_its_organisation_and_the_portfolio_pages_only(built, tmp_path):
     writer, output = built
-    writer.finding("postbedrijf", "loket", dimension="mandaat", score=3, kind="strength",
-                   title="Het loket is open")
+    writer.finding(
+        "postbedrijf",
+        "loket",
+        dimension="mandaat",
+        score=3,
+        kind="strength",
+        title="Het loket is open",
+    )
     result = build(writer.root, output, pdf=False)
     assert "site/postbedrijf/findings/loket.html" in result.rendered
     assert "clients/postbedrijf/findings/loket.html" in result.rendered
@@ -85,10 +97,20 @@ def test_editing_a_finding_renders_its_organisation_and_the_portfolio_pages_only
     assert_same_as_clean_build(writer.root, output, tmp_path)
 
 
-@pytest.mark.parametrize("change", [
-    "anecdote", "organisation file", "deleted finding", "renamed finding", "new organisation",
-    "deleted organisation", "portfolio setting", "scoring model", "image",
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        "anecdote",
+        "organisation file",
+        "deleted finding",
+        "renamed finding",
+        "new organisation",
+        "deleted organisation",
+        "portfolio setting",
+        "scoring model",
+        "image",
+    ],
+)
 def test_after_each_kind_of_change_a_rebuild_equals_a_clean_build(built, tmp_path, change):
     writer, output = built
     root = writer.root
@@ -107,13 +129,15 @@ def test_after_each_kind_of_change_a_rebuild_equals_a_clean_build(built, tmp_pat
     elif change == "deleted organisation":
         shutil.rmtree(root / "waterbedrijf")
     elif change == "portfolio setting":
-        writer.write("portfolio.yaml", "consultancy: Ander Advies\nlanguage: nl\n"
-                                       "accent_colour: '#aa3300'\n")
+        writer.write(
+            "portfolio.yaml", "consultancy: Ander Advies\nlanguage: nl\naccent_colour: '#aa3300'\n"
+        )
     elif change == "scoring model":
         model = (Path("klantspiegel/scoring_models/default.yaml")).read_text(encoding="utf-8")
         writer.write("model.yaml", model.replace("Bereikbaarheid", "Bereikbaarheid en toegang"))
-        writer.write("portfolio.yaml", "consultancy: Test Advies\nlanguage: nl\n"
-                                       "scoring_model: model.yaml\n")
+        writer.write(
+            "portfolio.yaml", "consultancy: Test Advies\nlanguage: nl\nscoring_model: model.yaml\n"
+        )
     elif change == "image":
         (root / "postbedrijf/2026/findings/foto.png").write_bytes(PNG)
         path = root / "postbedrijf/2026/findings/loket.md"
@@ -128,7 +152,8 @@ def _computed_include(root: Path) -> None:
     (root / "templates/site").mkdir(parents=True)
     (root / "templates/site/finding.html").write_text(
         '{% extends "site/base.html" %}{% block main %}'
-        '{% include "partials/regel" ~ ".txt" %}{% endblock %}')
+        '{% include "partials/regel" ~ ".txt" %}{% endblock %}'
+    )
 
 
 def _asset_linked_to_a_shared_file(root: Path) -> None:
@@ -137,14 +162,23 @@ def _asset_linked_to_a_shared_file(root: Path) -> None:
     (root / "templates/assets/css/extra.css").symlink_to("../../../gedeeld.css")
 
 
-@pytest.mark.parametrize("setup, change", [
-    (_computed_include,  # a computed name depends on every template, not only *.html
-     lambda root: (root / "templates/partials/regel.txt").write_text("TWEEDE")),
-    (_asset_linked_to_a_shared_file,  # the link is unchanged, the file it copies is not
-     lambda root: (root / "gedeeld.css").write_text("p { color: blue; }")),
-], ids=["computed include of a .txt partial", "asset linked to a shared file"])
-def test_a_change_seen_only_through_a_dependency_is_rebuilt_like_a_clean_build(tmp_path, setup,
-                                                                              change):
+@pytest.mark.parametrize(
+    "setup, change",
+    [
+        (
+            _computed_include,  # a computed name depends on every template, not only *.html
+            lambda root: (root / "templates/partials/regel.txt").write_text("TWEEDE"),
+        ),
+        (
+            _asset_linked_to_a_shared_file,  # the link is unchanged, the file it copies is not
+            lambda root: (root / "gedeeld.css").write_text("p { color: blue; }"),
+        ),
+    ],
+    ids=["computed include of a .txt partial", "asset linked to a shared file"],
+)
+def test_a_change_seen_only_through_a_dependency_is_rebuilt_like_a_clean_build(
+    tmp_path, setup, change
+):
     writer = three_organisations(tmp_path / "audits")
     setup(writer.root)
     output = tmp_path / "output"
@@ -175,13 +209,18 @@ def test_editing_a_template_renders_the_pages_that_use_it(built, tmp_path):
     writer, output = built
     own = writer.root / "templates/site/anecdote.html"
     own.parent.mkdir(parents=True)
-    own.write_text((THEME_DIR / "site/anecdote.html").read_text().replace(
-        "</article>", "<p>Verhaal uit ons archief</p></article>"))
+    own.write_text(
+        (THEME_DIR / "site/anecdote.html")
+        .read_text()
+        .replace("</article>", "<p>Verhaal uit ons archief</p></article>")
+    )
     result = build(writer.root, output, pdf=False)
     pages = [a for a in result.rendered if a.endswith(".html") and not is_single_file(a)]
     assert pages and all("/anecdotes/" in a for a in pages)
-    assert "Verhaal uit ons archief" in (output / "site/postbedrijf/anecdotes/gemist-pakje.html"
-                                         ).read_text()
+    assert (
+        "Verhaal uit ons archief"
+        in (output / "site/postbedrijf/anecdotes/gemist-pakje.html").read_text()
+    )
     assert_same_as_clean_build(writer.root, output, tmp_path)
 
 
@@ -218,7 +257,9 @@ def test_editing_a_finding_renders_only_its_organisations_pdf(tmp_path):
     writer.finding("spoorweg", "loket", dimension="mandaat", score=3, kind="strength")
     result = build(writer.root, output, jobs=2)
     assert [a for a in result.rendered if a.endswith(".pdf")] == [
-        "clients/spoorweg/spoorweg.pdf", "pdf/spoorweg.pdf"]
+        "clients/spoorweg/spoorweg.pdf",
+        "pdf/spoorweg.pdf",
+    ]
     assert_same_as_clean_build(writer.root, output, tmp_path, pdf=True)
 
 
@@ -243,8 +284,11 @@ def test_the_pdf_shows_images_from_the_findings(tmp_path):
     path.write_text(path.read_text() + "\n![De balie](foto.png)\n")
     output = tmp_path / "output"
     build(writer.root, output, only="postbedrijf")
-    images = {image.name for page in PdfReader(output / "pdf/postbedrijf.pdf").pages
-              for image in page.images}
+    images = {
+        image.name
+        for page in PdfReader(output / "pdf/postbedrijf.pdf").pages
+        for image in page.images
+    }
     assert len(images) == 1  # the photo (and the PDF has no other image)
 
 
@@ -256,8 +300,9 @@ def test_only_renders_one_organisation_and_keeps_the_others(built):
     result = build(writer.root, output, pdf=False, only="postbedrijf")
     assert not [a for a in result.rendered if "spoorweg" in a]
     assert "Postbedrijf edited" in (output / "site/postbedrijf/findings/loket.html").read_text()
-    assert (output / "site/spoorweg/findings/loket.html").read_bytes() == \
-        before["site/spoorweg/findings/loket.html"]
+    assert (output / "site/spoorweg/findings/loket.html").read_bytes() == before[
+        "site/spoorweg/findings/loket.html"
+    ]
     full = build(writer.root, output, pdf=False)  # the next full build catches up
     assert "site/spoorweg/findings/loket.html" in full.rendered
 

@@ -26,21 +26,29 @@ from klantspiegel.render import RenderFailed
 
 SECRET = "OUTSIDE-SECRET-7f3a"
 ORGANISATIONS = ("postbedrijf", "spoorweg")
-CLEAN_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
-             '<rect width="4" height="4"/></svg>')
+CLEAN_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
+    '<rect width="4" height="4"/></svg>'
+)
 ACTIVE_SVG = CLEAN_SVG.replace("<rect", "<script>alert(1)</script><rect")
 
 
 def png(red: int) -> bytes:
     """A valid 1x1 PNG of the given red value."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(bytes([0, red, 0, 0]))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(
-        b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 class Portfolio:
@@ -58,8 +66,9 @@ class Portfolio:
             self.writer.anecdote(slug, "gemist-pakje")
             self.writer.finding(slug, "centrale-lijn", anecdotes="gemist-pakje")
             self.writer.finding(slug, "loket", dimension="mandaat", score=4, kind="strength")
-            self.finding(slug).write_text(self.finding(slug).read_text()
-                                          + "\n![foto](foto.png)\n![schets](schets.svg)\n")
+            self.finding(slug).write_text(
+                self.finding(slug).read_text() + "\n![foto](foto.png)\n![schets](schets.svg)\n"
+            )
             self.image(slug, "foto.png").write_bytes(png(200))
             self.image(slug, "schets.svg").write_text(CLEAN_SVG)
 
@@ -89,8 +98,10 @@ def _png_to_outside_link(p: Portfolio, slug: str) -> None:
 
 def _png_to_other_organisation_link(p: Portfolio, slug: str) -> None:
     other = next(o for o in ORGANISATIONS if o != slug)
-    p.replace(p.image(slug, "foto.png"),
-              lambda t: t.symlink_to(f"../../../{other}/2026/findings/foto.png"))
+    p.replace(
+        p.image(slug, "foto.png"),
+        lambda t: t.symlink_to(f"../../../{other}/2026/findings/foto.png"),
+    )
 
 
 def _png_back(p: Portfolio, slug: str) -> None:
@@ -131,14 +142,27 @@ def _finding_final(p: Portfolio, slug: str) -> None:
 def _score_out_of_range(p: Portfolio, slug: str) -> None:
     path = p.finding(slug)
     text = path.read_text()
-    path.write_text(text.replace("score: 2\n", "score: 9\n") if "score: 2\n" in text
-                    else text.replace("score: 9\n", "score: 2\n"))
+    path.write_text(
+        text.replace("score: 2\n", "score: 9\n")
+        if "score: 2\n" in text
+        else text.replace("score: 9\n", "score: 2\n")
+    )
 
 
-EDITS = [_edit_text, _png_bytes, _png_to_outside_link, _png_to_other_organisation_link,
-         _png_back, _svg_active, _svg_clean,
-         _finding_to_outside_link, _finding_back, _finding_draft, _finding_final,
-         _score_out_of_range]
+EDITS = [
+    _edit_text,
+    _png_bytes,
+    _png_to_outside_link,
+    _png_to_other_organisation_link,
+    _png_back,
+    _svg_active,
+    _svg_clean,
+    _finding_to_outside_link,
+    _finding_back,
+    _finding_draft,
+    _finding_final,
+    _score_out_of_range,
+]
 
 
 def outcome(source: Path, output: Path, cache: bool) -> tuple[str, object]:
@@ -146,16 +170,18 @@ def outcome(source: Path, output: Path, cache: bool) -> tuple[str, object]:
     try:
         build(source, output, pdf=False, jobs=1, cache=cache)
     except ContentError as error:
-        return "refused", sorted(p.format(source) for p in error.problems
-                                 if p.severity == "error")
+        return "refused", sorted(p.format(source) for p in error.problems if p.severity == "error")
     except RenderFailed as error:
         return "refused", sorted(error.messages)
     return "built", snapshot(output)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(EDITS), st.sampled_from(ORGANISATIONS)),
-                min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(EDITS), st.sampled_from(ORGANISATIONS)), min_size=1, max_size=4
+    )
+)
 def test_incremental_and_clean_builds_agree_after_any_edits(edits):
     base = Path(tempfile.mkdtemp(prefix="klantspiegel-property-"))
     try:
@@ -166,7 +192,7 @@ def test_incremental_and_clean_builds_agree_after_any_edits(edits):
             edit(portfolio, slug)
             incremental = outcome(portfolio.root, output, cache=True)
             clean = outcome(portfolio.root, base / f"clean-{step}" / "output", cache=False)
-            assert incremental == clean, f"after {[e.__name__ for e, _ in edits[:step + 1]]}"
+            assert incremental == clean, f"after {[e.__name__ for e, _ in edits[: step + 1]]}"
             assert not leaks(output, SECRET)
     finally:
         shutil.rmtree(base, ignore_errors=True)

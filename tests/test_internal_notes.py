@@ -31,8 +31,13 @@ def write_portfolio(w: PortfolioWriter) -> None:
     w.anecdote("postbedrijf", "verhaal", title="Het gemiste pakje")
     story = w.root / "postbedrijf/2026/anecdotes/verhaal.md"
     story.write_text(story.read_text().replace("\n---\n", f"\ninternal: {STORY_NOTE}\n---\n", 1))
-    w.finding("postbedrijf", "genoteerd", title="Balie groet niemand", anecdotes="verhaal",
-              internal=f"'{FINDING_NOTE}'")
+    w.finding(
+        "postbedrijf",
+        "genoteerd",
+        title="Balie groet niemand",
+        anecdotes="verhaal",
+        internal=f"'{FINDING_NOTE}'",
+    )
     w.finding("postbedrijf", "zonder", title="Loket zonder notitie", dimension="mandaat")
 
 
@@ -82,8 +87,9 @@ def test_a_finding_without_an_internal_note_has_no_box(output):
 @pytest.mark.parametrize("folder", CLIENT_OUTPUTS)
 def test_no_internal_note_reaches_a_client_output(output, folder):
     assert (output / "clients/postbedrijf/findings/genoteerd.html").is_file()  # pages are there
-    assert_nothing_leaked(output / folder, "directeur", "Pruimelaar", HEADING,
-                          'class="internal-note"')
+    assert_nothing_leaked(
+        output / folder, "directeur", "Pruimelaar", HEADING, 'class="internal-note"'
+    )
 
 
 def test_the_client_view_holds_no_internal_note(portfolio_writer):

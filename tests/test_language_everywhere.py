@@ -52,20 +52,33 @@ def write_portfolio(root: Path) -> Path:
         (audits / relative).write_text(text, encoding="utf-8")
 
     write("portfolio.yaml", "consultancy: Lorem Advies\nlanguage: nl\n" + SECTORS)
-    spellings = {"org-nl": ("Post en pakketbezorging", "nl"), "org-en": ("post", "en"),
-                 "peer-a": ("POSTAL AND PARCEL SERVICES", "nl"), "peer-b": ("POST", "en")}
+    spellings = {
+        "org-nl": ("Post en pakketbezorging", "nl"),
+        "org-en": ("post", "en"),
+        "peer-a": ("POSTAL AND PARCEL SERVICES", "nl"),
+        "peer-b": ("POST", "en"),
+    }
     for index, (slug, (sector, language)) in enumerate(spellings.items()):
-        write(f"{slug}/organisation.yaml",
-              f"name: Lorem {slug}\nsector: {sector}\nsize: large\nlanguage: {language}\n")
-        write(f"{slug}/2026/audit.yaml", "title: Lorem 2026\ndate: 2026-10-01\n"
-                                         "auditors: [Eva]\nscope: Lorem ipsum.\n")
-        for number, (dimension, kind) in enumerate([("bereikbaarheid", "weakness"),
-                                                     ("mandaat", "strength")]):
-            write(f"{slug}/2026/findings/f{number}.md", (
-                f"---\ntitle: Lorem ipsum {number}\ndimension: {dimension}\n"
-                f"score: {2 + index % 3 + number}\nkind: {kind}\nevidence:\n"
-                "  - type: call\n    description: Lorem ipsum.\nrecommendation: Dolor sit.\n"
-                "impact: 4\neffort: 2\nowner: Lorem\nhorizon: short\n---\nLorem ipsum.\n"))
+        write(
+            f"{slug}/organisation.yaml",
+            f"name: Lorem {slug}\nsector: {sector}\nsize: large\nlanguage: {language}\n",
+        )
+        write(
+            f"{slug}/2026/audit.yaml",
+            "title: Lorem 2026\ndate: 2026-10-01\nauditors: [Eva]\nscope: Lorem ipsum.\n",
+        )
+        for number, (dimension, kind) in enumerate(
+            [("bereikbaarheid", "weakness"), ("mandaat", "strength")]
+        ):
+            write(
+                f"{slug}/2026/findings/f{number}.md",
+                (
+                    f"---\ntitle: Lorem ipsum {number}\ndimension: {dimension}\n"
+                    f"score: {2 + index % 3 + number}\nkind: {kind}\nevidence:\n"
+                    "  - type: call\n    description: Lorem ipsum.\nrecommendation: Dolor sit.\n"
+                    "impact: 4\neffort: 2\nowner: Lorem\nhorizon: short\n---\nLorem ipsum.\n"
+                ),
+            )
     return audits
 
 
@@ -87,14 +100,17 @@ def plain(text: str) -> str:
 def texts(output: Path, language: str) -> dict[str, str]:
     """Everything the organisation of a language shows, by where it is shown."""
     slug = ORGANISATIONS[language]
-    pages = [*(output / "site" / slug).rglob("*.html"),
-             *(output / "clients" / slug).rglob("*.html")]
+    pages = [
+        *(output / "site" / slug).rglob("*.html"),
+        *(output / "clients" / slug).rglob("*.html"),
+    ]
     found = {str(p.relative_to(output)): plain(p.read_text(encoding="utf-8")) for p in pages}
     for pdf in (output / "pdf" / f"{slug}.pdf", output / "clients" / slug / f"{slug}.pdf"):
         reader = PdfReader(pdf)
         name = str(pdf.relative_to(output))
-        found[name] = " ".join(" ".join((page.extract_text() or "").split())
-                               for page in reader.pages)
+        found[name] = " ".join(
+            " ".join((page.extract_text() or "").split()) for page in reader.pages
+        )
         found[f"{name} metadata"] = " ".join(str(v) for v in reader.metadata.values())
         xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
         found[f"{name} XMP"] = plain(xmp)
@@ -109,8 +125,9 @@ def test_no_label_of_the_other_language_reaches_an_organisations_outputs(output,
     other = {"en": "nl", "nl": "en"}[language]
     found = texts(output, language)
     assert len([name for name in found if "attachment name" in name]) == 2
-    leaks = [(name, label) for name, text in found.items()
-             for label in labels(other) if label in text]
+    leaks = [
+        (name, label) for name, text in found.items() for label in labels(other) if label in text
+    ]
     assert leaks == []
 
 
@@ -121,24 +138,42 @@ def test_the_sector_is_named_in_the_reports_language_everywhere(output, language
     assert all(NAMES[other] not in text for text in found.values())
     shown = {name for name, text in found.items() if NAMES[language] in text}
     slug = ORGANISATIONS[language]
-    assert {f"site/{slug}/index.html", f"clients/{slug}/index.html",
-            f"pdf/{slug}.pdf metadata", f"pdf/{slug}.pdf XMP"} <= shown
+    assert {
+        f"site/{slug}/index.html",
+        f"clients/{slug}/index.html",
+        f"pdf/{slug}.pdf metadata",
+        f"pdf/{slug}.pdf XMP",
+    } <= shown
 
 
 def test_the_portfolio_site_and_exports_name_the_sector_in_the_portfolios_language(output):
     index = plain((output / "site" / "index.html").read_text(encoding="utf-8"))
     assert NAMES["nl"] in index and NAMES["en"] not in index
-    rows = list(csv.DictReader(io.StringIO(
-        (output / "exports" / "organisations.csv").read_text(encoding="utf-8"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO((output / "exports" / "organisations.csv").read_text(encoding="utf-8"))
+        )
+    )
     assert {(r["sector"], r["sector_key"]) for r in rows} == {(NAMES["nl"], "post")}
 
 
-@pytest.mark.parametrize(("language", "name", "header", "values"), [
-    ("nl", "bevindingen.csv", ["Kenmerk", "Bevinding", "Dimensie", "Score", "Soort"],
-     ("Verbeterpunt", "0-3 maanden")),
-    ("en", "findings.csv", ["Reference", "Finding", "Dimension", "Score", "Type"],
-     ("Improvement", "0-3 months")),
-])
+@pytest.mark.parametrize(
+    ("language", "name", "header", "values"),
+    [
+        (
+            "nl",
+            "bevindingen.csv",
+            ["Kenmerk", "Bevinding", "Dimensie", "Score", "Soort"],
+            ("Verbeterpunt", "0-3 maanden"),
+        ),
+        (
+            "en",
+            "findings.csv",
+            ["Reference", "Finding", "Dimension", "Score", "Type"],
+            ("Improvement", "0-3 months"),
+        ),
+    ],
+)
 def test_the_attached_csv_is_named_headed_and_filled_in_the_reports_language(
     output, language, name, header, values
 ):
@@ -164,11 +199,16 @@ def test_a_sector_without_a_name_in_a_report_language_is_a_located_warning(tmp_p
     (audits / "portfolio.yaml").write_text(
         "consultancy: Lorem Advies\nlanguage: nl\n"
         "sectors:\n  post: {nl: Post en pakketbezorging}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     portfolio, problems = load_portfolio(audits)
     [warning] = [p for p in problems if p.field.startswith("sectors")]
     assert (warning.path.name, warning.line, warning.field, warning.severity) == (
-        "portfolio.yaml", 4, "sectors.post.en", "warning")
+        "portfolio.yaml",
+        4,
+        "sectors.post.en",
+        "warning",
+    )
     assert "org-en" in warning.message and "peer-b" in warning.message
     english = next(o for o in portfolio.organisations if o.slug == "org-en")
     assert english.sector_label["en"] == "Post en pakketbezorging"  # the name it has
@@ -203,7 +243,8 @@ def test_an_undeclared_sector_shown_in_two_languages_is_a_located_warning(portfo
 def test_a_sector_that_is_not_declared_is_a_warning_with_a_suggestion(tmp_path):
     audits = write_portfolio(tmp_path)
     (audits / "org-nl" / "organisation.yaml").write_text(
-        "name: Lorem\nsector: psot\nsize: large\n", encoding="utf-8")
+        "name: Lorem\nsector: psot\nsize: large\n", encoding="utf-8"
+    )
     _, problems = load_portfolio(audits)
     [warning] = [p for p in problems if p.field == "sector"]
     assert (warning.path.parent.name, warning.line, warning.severity) == ("org-nl", 2, "warning")
@@ -213,8 +254,8 @@ def test_a_sector_that_is_not_declared_is_a_warning_with_a_suggestion(tmp_path):
 def test_two_sectors_that_share_a_name_are_an_error(tmp_path):
     audits = write_portfolio(tmp_path)
     (audits / "portfolio.yaml").write_text(
-        "consultancy: Lorem\nsectors:\n  post: {nl: Post}\n  pakket: {nl: post}\n",
-        encoding="utf-8")
+        "consultancy: Lorem\nsectors:\n  post: {nl: Post}\n  pakket: {nl: post}\n", encoding="utf-8"
+    )
     portfolio, problems = load_portfolio(audits)
     assert portfolio is None
     [error] = [p for p in problems if p.severity == "error"]

@@ -62,31 +62,51 @@ NEUTRAL = (
 # --- the portfolio --------------------------------------------------------------------------
 
 
-def write_finding(w: PortfolioWriter, org: str, slug: str, audit: str = "2026", *,
-                  dimension: str = "bereikbaarheid", score: int = 2, kind: str = "weakness",
-                  evidence: tuple[str, ...] = ("call",), anecdotes: str = "", impact: int = 4,
-                  effort: int = 2, horizon: str = "short", status: str = "final") -> None:
-    lines = "\n".join(f"  - type: {e}\n    description: Sed do eiusmod tempor.\n"
-                      f"    date: 2026-02-05" for e in evidence)
-    w.write(f"{org}/{audit}/findings/{slug}.md", (
-        f"---\ntitle: Quis nostrud {slug}\ndimension: {dimension}\nscore: {score}\n"
-        f"kind: {kind}\nevidence:\n{lines}\nanecdotes: [{anecdotes}]\n"
-        f"recommendation: Ut enim ad minim veniam.\nimpact: {impact}\neffort: {effort}\n"
-        f"owner: Tempor Incididunt\nhorizon: {horizon}\nstatus: {status}\n"
-        f"internal: Velit esse cillum.\n---\n{NEUTRAL[0]}\n"
-    ))
+def write_finding(
+    w: PortfolioWriter,
+    org: str,
+    slug: str,
+    audit: str = "2026",
+    *,
+    dimension: str = "bereikbaarheid",
+    score: int = 2,
+    kind: str = "weakness",
+    evidence: tuple[str, ...] = ("call",),
+    anecdotes: str = "",
+    impact: int = 4,
+    effort: int = 2,
+    horizon: str = "short",
+    status: str = "final",
+) -> None:
+    lines = "\n".join(
+        f"  - type: {e}\n    description: Sed do eiusmod tempor.\n    date: 2026-02-05"
+        for e in evidence
+    )
+    w.write(
+        f"{org}/{audit}/findings/{slug}.md",
+        (
+            f"---\ntitle: Quis nostrud {slug}\ndimension: {dimension}\nscore: {score}\n"
+            f"kind: {kind}\nevidence:\n{lines}\nanecdotes: [{anecdotes}]\n"
+            f"recommendation: Ut enim ad minim veniam.\nimpact: {impact}\neffort: {effort}\n"
+            f"owner: Tempor Incididunt\nhorizon: {horizon}\nstatus: {status}\n"
+            f"internal: Velit esse cillum.\n---\n{NEUTRAL[0]}\n"
+        ),
+    )
 
 
 def write_story(w: PortfolioWriter, org: str, slug: str, channel: str) -> None:
-    w.write(f"{org}/2026/anecdotes/{slug}.md", (
-        f"---\ntitle: Excepteur {slug}\ndate: 2026-02-14\nchannel: {channel}\n"
-        "customer: Cupidatat non proident\njourney:\n"
-        "  - touchpoint: Magna aliqua\n    actor: Officia deserunt\n"
-        "    happened: Mollit anim id est.\n    emotion: -2\n"
-        "  - touchpoint: Laboris nisi\n    actor: Aliquip commodo\n"
-        "    happened: Velit esse cillum.\n    emotion: 1\n    moment_of_truth: true\n"
-        f"---\n{NEUTRAL[0]}\n"
-    ))
+    w.write(
+        f"{org}/2026/anecdotes/{slug}.md",
+        (
+            f"---\ntitle: Excepteur {slug}\ndate: 2026-02-14\nchannel: {channel}\n"
+            "customer: Cupidatat non proident\njourney:\n"
+            "  - touchpoint: Magna aliqua\n    actor: Officia deserunt\n"
+            "    happened: Mollit anim id est.\n    emotion: -2\n"
+            "  - touchpoint: Laboris nisi\n    actor: Aliquip commodo\n"
+            "    happened: Velit esse cillum.\n    emotion: 1\n    moment_of_truth: true\n"
+            f"---\n{NEUTRAL[0]}\n"
+        ),
+    )
 
 
 KPIS = """\
@@ -101,25 +121,57 @@ kpis:
 
 def write_organisation(w: PortfolioWriter, slug: str, name: str, language: str | None) -> None:
     """Two audits (a trend up and down), surveys, stories, KPIs, a draft, every evidence type."""
-    w.write(f"{slug}/organisation.yaml", f"name: {name}\nsector: Lorem\nsize: large\n"
-            + (f"language: {language}\n" if language else ""))
+    w.write(
+        f"{slug}/organisation.yaml",
+        f"name: {name}\nsector: Lorem\nsize: large\n"
+        + (f"language: {language}\n" if language else ""),
+    )
     for audit in ("2025", "2026"):
-        w.write(f"{slug}/{audit}/audit.yaml", f"title: Lorem {audit}\ndate: {audit}-03-01\n"
-                "auditors: [Nulla Pariatur, Sunt Culpa]\nscope: Fugiat nulla.\n")
+        w.write(
+            f"{slug}/{audit}/audit.yaml",
+            f"title: Lorem {audit}\ndate: {audit}-03-01\n"
+            "auditors: [Nulla Pariatur, Sunt Culpa]\nscope: Fugiat nulla.\n",
+        )
     write_finding(w, slug, "vetus", audit="2025")
-    write_finding(w, slug, "vetus-mandaat", audit="2025", dimension="mandaat", score=3,
-                  kind="strength")
+    write_finding(
+        w, slug, "vetus-mandaat", audit="2025", dimension="mandaat", score=3, kind="strength"
+    )
     write_finding(w, slug, "vetus-sturing", audit="2025", dimension="sturing", score=2)
     w.write(f"{slug}/2025/survey.csv", "score\n" + "\n".join(["9", "3", "7", "6"] * 10))
     write_story(w, slug, "alpha", "phone")
     write_story(w, slug, "beta", "counter")
-    write_finding(w, slug, "unus", anecdotes="alpha",
-                  evidence=("call", "mystery_visit", "interview", "observation"))
-    write_finding(w, slug, "duo", dimension="mandaat", score=4, kind="strength",
-                  evidence=("document", "survey"), anecdotes="beta", impact=5, effort=5,
-                  horizon="medium")
-    write_finding(w, slug, "tres", dimension="houding", score=5, kind="strength",
-                  evidence=("kpi",), impact=1, effort=1, horizon="long")
+    write_finding(
+        w,
+        slug,
+        "unus",
+        anecdotes="alpha",
+        evidence=("call", "mystery_visit", "interview", "observation"),
+    )
+    write_finding(
+        w,
+        slug,
+        "duo",
+        dimension="mandaat",
+        score=4,
+        kind="strength",
+        evidence=("document", "survey"),
+        anecdotes="beta",
+        impact=5,
+        effort=5,
+        horizon="medium",
+    )
+    write_finding(
+        w,
+        slug,
+        "tres",
+        dimension="houding",
+        score=5,
+        kind="strength",
+        evidence=("kpi",),
+        impact=1,
+        effort=1,
+        horizon="long",
+    )
     write_finding(w, slug, "quattuor", dimension="sturing", score=1, impact=2, effort=5)
     write_finding(w, slug, "quinque", dimension="processen", score=3, status="draft")
     w.write(f"{slug}/2026/survey.csv", "score\n" + "\n".join(["10", "9", "8", "4"] * 12))
@@ -134,8 +186,10 @@ def write_portfolio(root: Path, default: str) -> PortfolioWriter:
     write_organisation(w, "org-en", "Beta Ipsum", None if default == "en" else "en")
     for peer in ("peer-a", "peer-b"):  # with them, each has three sector peers: a benchmark
         w.write(f"{peer}/organisation.yaml", f"name: Lorem {peer}\nsector: Lorem\nsize: small\n")
-        w.write(f"{peer}/2026/audit.yaml",
-                "title: Lorem\ndate: 2026-03-01\nauditors: [Nulla Pariatur]\nscope: Lorem\n")
+        w.write(
+            f"{peer}/2026/audit.yaml",
+            "title: Lorem\ndate: 2026-03-01\nauditors: [Nulla Pariatur]\nscope: Lorem\n",
+        )
         write_finding(w, peer, "unus", score=3)
     return w
 
@@ -186,8 +240,9 @@ def read_page(path: Path) -> VisibleText:
 
 
 def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def normalise(text: str) -> str:
@@ -211,12 +266,18 @@ def documents(output: Path, slug: str, medium: str) -> list[Document]:
         paths = [output / "pdf" / f"{slug}.pdf", output / "clients" / slug / f"{slug}.pdf"]
         texts = [pdf_text(p) for p in paths]
     else:
-        paths = sorted([*(output / "site" / slug).rglob("*.html"),
-                        *(output / "clients" / slug).rglob("*.html")])
+        paths = sorted(
+            [
+                *(output / "site" / slug).rglob("*.html"),
+                *(output / "clients" / slug).rglob("*.html"),
+            ]
+        )
         texts = [" ".join(read_page(p).parts) for p in paths]
     assert paths and all(p.is_file() for p in paths)
-    return [Document(str(p.relative_to(output)), normalise(text))
-            for p, text in zip(paths, texts, strict=True)]
+    return [
+        Document(str(p.relative_to(output)), normalise(text))
+        for p, text in zip(paths, texts, strict=True)
+    ]
 
 
 # --- the fixed labels -------------------------------------------------------------------------
@@ -271,8 +332,10 @@ def fixed_labels() -> dict[str, list[str]]:
     """Per language, the labels that belong to it only (never written in the other language)."""
     catalog = [(en, nl) for en, nl in catalog_pairs() if en != nl]
     model = [(en, nl) for en, nl in model_pairs() if en != nl]
-    every = {"en": " | ".join(en for en, _ in [*catalog_pairs(), *model_pairs()]),
-             "nl": " | ".join(nl for _, nl in [*catalog_pairs(), *model_pairs()])}
+    every = {
+        "en": " | ".join(en for en, _ in [*catalog_pairs(), *model_pairs()]),
+        "nl": " | ".join(nl for _, nl in [*catalog_pairs(), *model_pairs()]),
+    }
     candidates: dict[str, set[str]] = {"en": set(), "nl": set()}
     for en, nl in catalog:
         candidates["en"].update(f for f in fragments(en) if distinctive(f))
@@ -293,10 +356,26 @@ CASES = [(language, medium) for language in ("nl", "en") for medium in ("pages",
 
 
 def test_the_fixed_labels_come_from_the_catalog_and_the_scoring_model():
-    for language, names in (("en", ("Management summary", "Reachability & channels",
-                                     "Customer-driven", "Complaint volume")),
-                            ("nl", ("Managementsamenvatting", "Bereikbaarheid & kanalen",
-                                    "Klantgedreven", "Aantal klachten"))):
+    for language, names in (
+        (
+            "en",
+            (
+                "Management summary",
+                "Reachability & channels",
+                "Customer-driven",
+                "Complaint volume",
+            ),
+        ),
+        (
+            "nl",
+            (
+                "Managementsamenvatting",
+                "Bereikbaarheid & kanalen",
+                "Klantgedreven",
+                "Aantal klachten",
+            ),
+        ),
+    ):
         assert set(names) <= set(LABELS[language])
         assert len(LABELS[language]) > 150
     # words both languages use are no evidence of either: they are left out
@@ -328,8 +407,10 @@ def test_many_fixed_labels_of_its_own_language(output, language, medium):
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_every_page_declares_the_organisations_language(output, language):
     slug = ORGANISATIONS[language]
-    pages = [*(output / "site" / slug).rglob("*.html"),
-             *(output / "clients" / slug).rglob("*.html")]
+    pages = [
+        *(output / "site" / slug).rglob("*.html"),
+        *(output / "clients" / slug).rglob("*.html"),
+    ]
     assert len(pages) > 10
     assert {str(p.relative_to(output)): read_page(p).lang for p in pages} == {
         str(p.relative_to(output)): TAGS[language] for p in pages
@@ -345,25 +426,44 @@ def test_every_page_declares_the_organisations_language(output, language):
 TAGS = {"nl": "nl-NL", "en": "en-GB"}
 LOCAL = {
     "nl": {
-        "pages": ("1 maart 2026", "14 feb 2026", "5 feb 2026", "mrt 2025", "412,5", "83,5",
-                  "1.234,5", "+0,7"),
-        "pdf": ("1 maart 2026", "14 februari 2026", "mrt 2025", "412,5", "83,5", "1.234,5",
-                "+0,7"),
+        "pages": (
+            "1 maart 2026",
+            "14 feb 2026",
+            "5 feb 2026",
+            "mrt 2025",
+            "412,5",
+            "83,5",
+            "1.234,5",
+            "+0,7",
+        ),
+        "pdf": ("1 maart 2026", "14 februari 2026", "mrt 2025", "412,5", "83,5", "1.234,5", "+0,7"),
     },
     "en": {
-        "pages": ("1 March 2026", "14 Feb 2026", "5 Feb 2026", "Mar 2025", "412.5", "83.5",
-                  "1,234.5", "+0.7"),
-        "pdf": ("1 March 2026", "14 February 2026", "Mar 2025", "412.5", "83.5", "1,234.5",
-                "+0.7"),
+        "pages": (
+            "1 March 2026",
+            "14 Feb 2026",
+            "5 Feb 2026",
+            "Mar 2025",
+            "412.5",
+            "83.5",
+            "1,234.5",
+            "+0.7",
+        ),
+        "pdf": ("1 March 2026", "14 February 2026", "Mar 2025", "412.5", "83.5", "1,234.5", "+0.7"),
     },
 }
 
 
 def month_names(language: str) -> set[str]:
     """Month names and abbreviations only this language writes."""
+
     def names(locale: str) -> set[str]:
-        return {str(name).strip(".").lower() for width in ("wide", "abbreviated")
-                for name in get_month_names(width, locale=locale).values()}
+        return {
+            str(name).strip(".").lower()
+            for width in ("wide", "abbreviated")
+            for name in get_month_names(width, locale=locale).values()
+        }
+
     return names(language) - names(OTHER[language])
 
 
@@ -373,8 +473,9 @@ def test_dates_and_numbers_are_written_the_local_way(output, language, medium):
     text = " | ".join(doc.text for doc in docs)
     assert [local for local in LOCAL[language][medium] if local not in text] == []
     foreign = (*LOCAL[OTHER[language]]["pages"], *LOCAL[OTHER[language]]["pdf"])
-    assert [f for f in foreign if re.search(r"(?<![\d.,])" + re.escape(f) + r"(?![\d.,])",
-                                            text)] == []
+    assert [
+        f for f in foreign if re.search(r"(?<![\d.,])" + re.escape(f) + r"(?![\d.,])", text)
+    ] == []
 
 
 @pytest.mark.parametrize(("language", "medium"), CASES)

@@ -22,8 +22,10 @@ from klantspiegel.load import load_portfolio
 from klantspiegel.pipeline import build
 
 DEFAULT_MODEL = Path(__file__).parent.parent / "klantspiegel/scoring_models/default.yaml"
-US_DATE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, "
-                     r"\d{4}\b")
+US_DATE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, "
+    r"\d{4}\b"
+)
 
 
 def model_in(languages: dict[str, str]) -> str:
@@ -32,8 +34,10 @@ def model_in(languages: dict[str, str]) -> str:
     data = yaml.safe_load(DEFAULT_MODEL.read_text(encoding="utf-8"))
 
     def relabel(labels: dict[str, str]) -> dict[str, str]:
-        return {code: (labels[source] if code == source else f"[{code}] {labels[source]}")
-                for code, source in languages.items()}
+        return {
+            code: (labels[source] if code == source else f"[{code}] {labels[source]}")
+            for code, source in languages.items()
+        }
 
     data["name"] = relabel(data["name"])
     for part in (*data["dimensions"], *data["levels"]):
@@ -45,17 +49,25 @@ def model_in(languages: dict[str, str]) -> str:
 
 def english_portfolio(w: PortfolioWriter, locale: str | None = None) -> PortfolioWriter:
     """An English portfolio with an English-only model and one organisation, `uk`."""
-    w.write("portfolio.yaml", "consultancy: Mirror Consulting\nlanguage: en\n"
-                              "scoring_model: model.yaml\n")
+    w.write(
+        "portfolio.yaml",
+        "consultancy: Mirror Consulting\nlanguage: en\nscoring_model: model.yaml\n",
+    )
     w.write("model.yaml", model_in({"en": "en"}))
-    w.write("uk/organisation.yaml", "name: Parcel Line\nsector: Post\nsize: large\n"
-            + (f"locale: {locale}\n" if locale else ""))
+    w.write(
+        "uk/organisation.yaml",
+        "name: Parcel Line\nsector: Post\nsize: large\n"
+        + (f"locale: {locale}\n" if locale else ""),
+    )
     w.audit("uk", date="2026-11-29")
     w.anecdote("uk", "missed-parcel")
     w.finding("uk", "central-line", anecdotes="missed-parcel")
     w.finding("uk", "postman-returns", dimension="mandaat", score=4, kind="strength")
-    w.write("uk/2026/kpis.yaml", "kpis:\n  - key: aht\n    value: 412.5\n    unit: s\n"
-                                 "    period: 2026-Q3\n    source: Call platform\n")
+    w.write(
+        "uk/2026/kpis.yaml",
+        "kpis:\n  - key: aht\n    value: 412.5\n    unit: s\n"
+        "    period: 2026-Q3\n    source: Call platform\n",
+    )
     return w
 
 
@@ -72,26 +84,31 @@ def french_catalog(tmp_path, monkeypatch) -> Path:
     locale_dir = tmp_path / "locale"
     po = locale_dir / "fr" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
-    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-                  'msgid "Management summary"\nmsgstr "Synthèse pour la direction"\n\n'
-                  'msgid "Average handle time (AHT)"\nmsgstr "Durée moyenne de traitement"\n',
-                  encoding="utf-8")
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Management summary"\nmsgstr "Synthèse pour la direction"\n\n'
+        'msgid "Average handle time (AHT)"\nmsgstr "Durée moyenne de traitement"\n',
+        encoding="utf-8",
+    )
     monkeypatch.setattr(i18n, "LOCALE_DIR", locale_dir)
     return locale_dir
 
 
-def test_a_language_with_a_catalog_is_a_report_language(french_catalog, portfolio_writer,
-                                                         tmp_path):
+def test_a_language_with_a_catalog_is_a_report_language(french_catalog, portfolio_writer, tmp_path):
     assert available_languages() == ("en", "fr")
     w = portfolio_writer
-    w.write("portfolio.yaml", "consultancy: Miroir Conseil\nlanguage: fr\n"
-                              "scoring_model: modele.yaml\n")
+    w.write(
+        "portfolio.yaml", "consultancy: Miroir Conseil\nlanguage: fr\nscoring_model: modele.yaml\n"
+    )
     w.write("modele.yaml", model_in({"fr": "en"}))
     w.write("paris/organisation.yaml", "name: Poste Paris\nsector: Poste\nsize: large\n")
     w.audit("paris")
     w.finding("paris", "ligne-centrale")
-    w.write("paris/2026/kpis.yaml", "kpis:\n  - key: aht\n    value: 412.5\n    unit: s\n"
-                                    "    period: 2026-Q3\n    source: Plateforme\n")
+    w.write(
+        "paris/2026/kpis.yaml",
+        "kpis:\n  - key: aht\n    value: 412.5\n    unit: s\n"
+        "    period: 2026-Q3\n    source: Plateforme\n",
+    )
     build(w.root, tmp_path / "out", pdf=False, jobs=1)
     html = (tmp_path / "out/site/paris/index.html").read_text(encoding="utf-8")
     assert '<html lang="fr-FR">' in html
@@ -100,14 +117,15 @@ def test_a_language_with_a_catalog_is_a_report_language(french_catalog, portfoli
     assert "1 octobre 2026" in html and "412,5" in html
 
 
-def test_a_language_without_a_catalog_is_an_error_that_lists_the_available_ones(
-        portfolio_writer):
+def test_a_language_without_a_catalog_is_an_error_that_lists_the_available_ones(portfolio_writer):
     w = portfolio_writer
     w.write("portfolio.yaml", "consultancy: Miroir Conseil\nlanguage: fr\n")
     [problem] = [p for p in problems_of(w.root) if "portfolio.yaml" in p]
-    assert problem.startswith("audits/portfolio.yaml:2: language: 'fr' is not a report "
-                              "language (available: en, nl; another needs its catalog in "
-                              "klantspiegel/locale/fr/LC_MESSAGES/messages.po)")
+    assert problem.startswith(
+        "audits/portfolio.yaml:2: language: 'fr' is not a report "
+        "language (available: en, nl; another needs its catalog in "
+        "klantspiegel/locale/fr/LC_MESSAGES/messages.po)"
+    )
 
 
 # --- labels per language ----------------------------------------------------------------------
@@ -128,8 +146,10 @@ def test_a_label_missing_in_a_language_the_reports_use_is_a_located_error(portfo
     problems = problems_of(w.root)
     lines = (w.root / "model.yaml").read_text().splitlines()
     line = next(i for i, text in enumerate(lines, 1) if text.lstrip().startswith("label:"))
-    assert (f"audits/model.yaml:{line}: dimensions[1].label: has no 'nl' text; this "
-            "portfolio's reports use en, nl (add `nl: ...` here)") in problems
+    assert (
+        f"audits/model.yaml:{line}: dimensions[1].label: has no 'nl' text; this "
+        "portfolio's reports use en, nl (add `nl: ...` here)"
+    ) in problems
     assert not any("instance of" in p for p in problems)
     # the model's name, 9 dimensions and 5 levels, each a name and a description
     assert sum("has no 'nl' text" in p for p in problems) == 1 + 9 * 2 + 5 * 2
@@ -142,7 +162,8 @@ def test_a_label_key_must_be_a_language_code(portfolio_writer):
 
 
 def test_an_english_only_portfolio_is_not_warned_about_the_dutch_catalog(
-        portfolio_writer, capsys, monkeypatch):
+    portfolio_writer, capsys, monkeypatch
+):
     monkeypatch.setattr(catalogs, "missing_translations", lambda language: [f"{language}-id"])
     w = english_portfolio(portfolio_writer)
     main(["check", "--source", str(w.root)])
@@ -151,8 +172,10 @@ def test_an_english_only_portfolio_is_not_warned_about_the_dutch_catalog(
 
 def test_standard_kpi_names_are_translated_through_the_catalog():
     label = standard_label("aht")
-    assert (label["nl"], label["en-GB"]) == ("Gemiddelde afhandeltijd (AHT)",
-                                             "Average handle time (AHT)")
+    assert (label["nl"], label["en-GB"]) == (
+        "Gemiddelde afhandeltijd (AHT)",
+        "Average handle time (AHT)",
+    )
 
 
 # --- locales ----------------------------------------------------------------------------------
@@ -173,13 +196,16 @@ def test_english_dates_are_british_by_default_and_american_for_en_us():
 def test_nl_be_and_nl_nl_write_short_dates_their_own_way():
     day = dt.date(2026, 3, 1)
     assert (Translator("nl-NL").date(day, "short"), Translator("nl-BE").date(day, "short")) == (
-        "01-03-2026", "1/03/2026")
+        "01-03-2026",
+        "1/03/2026",
+    )
 
 
 def test_an_organisation_locale_sets_its_language(portfolio_writer):
     w = portfolio_writer
-    w.write("flanders/organisation.yaml", "name: Vlaspost\nsector: Post\nsize: large\n"
-                                          "locale: nl-BE\n")
+    w.write(
+        "flanders/organisation.yaml", "name: Vlaspost\nsector: Post\nsize: large\nlocale: nl-BE\n"
+    )
     w.audit("flanders")
     w.write("us/organisation.yaml", "name: US Parcel\nsector: Post\nsize: large\nlocale: en_US\n")
     w.audit("us")
@@ -189,8 +215,7 @@ def test_an_organisation_locale_sets_its_language(portfolio_writer):
     assert found == {"flanders": ("nl", "nl-BE"), "us": ("en", "en-US")}
 
 
-def test_an_organisation_in_the_portfolios_language_takes_the_portfolios_locale(
-        portfolio_writer):
+def test_an_organisation_in_the_portfolios_language_takes_the_portfolios_locale(portfolio_writer):
     w = portfolio_writer
     w.write("portfolio.yaml", "consultancy: Test Advies\nlocale: nl-BE\n")
     w.organisation("gent", language="nl")
@@ -201,24 +226,30 @@ def test_an_organisation_in_the_portfolios_language_takes_the_portfolios_locale(
     assert portfolio is not None, problems
     assert (portfolio.config.language, portfolio.config.report_locale) == ("nl", "nl-BE")
     assert {o.slug: o.report_locale for o in portfolio.organisations} == {
-        "gent": "nl-BE", "londen": "en-GB"}
+        "gent": "nl-BE",
+        "londen": "en-GB",
+    }
 
 
 def test_a_locale_of_another_language_is_a_located_error(portfolio_writer):
     w = portfolio_writer
-    w.write("x/organisation.yaml", "name: X\nsector: Post\nsize: large\nlanguage: nl\n"
-                                   "locale: en-GB\n")
+    w.write(
+        "x/organisation.yaml", "name: X\nsector: Post\nsize: large\nlanguage: nl\nlocale: en-GB\n"
+    )
     w.audit("x")
-    assert "audits/x/organisation.yaml:5: locale: locale 'en-GB' is not in the report " \
-           "language 'nl': give a locale of nl (such as nl-NL) or leave one out" \
-           in problems_of(w.root)
+    assert (
+        "audits/x/organisation.yaml:5: locale: locale 'en-GB' is not in the report "
+        "language 'nl': give a locale of nl (such as nl-NL) or leave one out" in problems_of(w.root)
+    )
 
 
 def test_an_unknown_locale_is_a_located_error(portfolio_writer):
     w = portfolio_writer
     w.write("portfolio.yaml", "consultancy: Test Advies\nlocale: nl-XX\n")
-    assert any(p.startswith("audits/portfolio.yaml:2: locale: 'nl-XX' is not a locale")
-               for p in problems_of(w.root))
+    assert any(
+        p.startswith("audits/portfolio.yaml:2: locale: 'nl-XX' is not a locale")
+        for p in problems_of(w.root)
+    )
 
 
 # --- an en-GB report: no Dutch, no US date, anywhere ------------------------------------------
@@ -249,26 +280,37 @@ def british(tmp_path_factory) -> Path:
 def british_texts(out: Path) -> dict[str, str]:
     pages = [*(out / "site").rglob("*.html"), *(out / "clients").rglob("*.html")]
     texts = {str(p.relative_to(out)): p.read_text(encoding="utf-8") for p in pages}
-    texts.update({str(p.relative_to(out)): p.read_text(encoding="utf-8-sig")
-                  for p in (out / "exports").iterdir() if p.suffix in (".csv", ".json")})
-    texts["pdf/uk.pdf"] = subprocess.run(["pdftotext", str(out / "pdf/uk.pdf"), "-"],
-                                         capture_output=True, text=True, check=True).stdout
+    texts.update(
+        {
+            str(p.relative_to(out)): p.read_text(encoding="utf-8-sig")
+            for p in (out / "exports").iterdir()
+            if p.suffix in (".csv", ".json")
+        }
+    )
+    texts["pdf/uk.pdf"] = subprocess.run(
+        ["pdftotext", str(out / "pdf/uk.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return texts
 
 
 def test_an_en_gb_report_has_no_dutch_anywhere(british):
     dutch = dutch_words()
     assert {"Managementsamenvatting", "Aanbevelingen"} <= dutch
-    found = {(name, w) for name, text in british_texts(british).items()
-             for w in dutch if re.search(rf"\b{w}\b", text)}
+    found = {
+        (name, w)
+        for name, text in british_texts(british).items()
+        for w in dutch
+        if re.search(rf"\b{w}\b", text)
+    }
     assert found == set()
 
 
 def test_an_en_gb_report_has_no_us_date_anywhere(british):
     texts = british_texts(british)
     assert "29 November 2026" in texts["pdf/uk.pdf"]
-    assert {name: US_DATE.findall(text) for name, text in texts.items()
-            if US_DATE.search(text)} == {}
+    assert {
+        name: US_DATE.findall(text) for name, text in texts.items() if US_DATE.search(text)
+    } == {}
 
 
 def test_an_en_gb_report_declares_its_locale_in_html_and_pdf(british):

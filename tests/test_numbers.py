@@ -49,8 +49,9 @@ def two_audits(w, before: dict[str, int], now: dict[str, int]) -> None:
     w.audit("postbedrijf", "2025", date="2025-10-01")
     for audit, scores in (("2025", before), ("2026", now)):
         for dimension, score in scores.items():
-            w.finding("postbedrijf", f"{dimension}-{audit}", audit=audit, dimension=dimension,
-                      score=score)
+            w.finding(
+                "postbedrijf", f"{dimension}-{audit}", audit=audit, dimension=dimension, score=score
+            )
 
 
 # --- changes from the shown values ----------------------------------------------------------
@@ -77,8 +78,11 @@ def test_the_index_and_dimension_changes_of_a_report_reconcile_with_their_shown_
     w.organisation("postbedrijf")
     w.audit("postbedrijf")
     # before: (2 + 2 + 3) / 3 = 2,33 -> 2,3; now: (3 + 3 + 4) / 3 = 3,33 -> 3,3
-    two_audits(w, {"bereikbaarheid": 2, "mandaat": 2, "processen": 3},
-               {"bereikbaarheid": 3, "mandaat": 3, "processen": 4})
+    two_audits(
+        w,
+        {"bereikbaarheid": 2, "mandaat": 2, "processen": 3},
+        {"bereikbaarheid": 3, "mandaat": 3, "processen": 4},
+    )
     w.finding("postbedrijf", "extra-2025", audit="2025", dimension="processen", score=2)
     _, report = client_report(w)
     shown = (NL.number(report.previous_score.index), NL.number(report.score.index))
@@ -92,8 +96,14 @@ def test_the_index_and_dimension_changes_of_a_report_reconcile_with_their_shown_
 
 
 def test_a_story_behind_findings_in_two_dimensions_is_explained_under_the_totals(small_portfolio):
-    small_portfolio.finding("postbedrijf", "postbode-keert-terug", dimension="mandaat", score=4,
-                            kind="strength", anecdotes="gemist-pakje")
+    small_portfolio.finding(
+        "postbedrijf",
+        "postbode-keert-terug",
+        dimension="mandaat",
+        score=4,
+        kind="strength",
+        anecdotes="gemist-pakje",
+    )
     _, report = client_report(small_portfolio)
     rows = sum(r.score.evidence_count for r in report.dimensions)
     assert rows == report.observation_count + 1
@@ -151,10 +161,18 @@ def test_a_sector_median_over_other_dimensions_says_so():
 # --- one number style -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "digits", "text"), [
-    (0.04, 1, "0,0"), (-0.04, 1, "0,0"), (-0.4, 0, "0"), (-0.2, 1, "−0,2"), (0.9, 1, "+0,9"),
-    (27.2, 0, "+27"), (-8, 0, "−8"),
-])
+@pytest.mark.parametrize(
+    ("value", "digits", "text"),
+    [
+        (0.04, 1, "0,0"),
+        (-0.04, 1, "0,0"),
+        (-0.4, 0, "0"),
+        (-0.2, 1, "−0,2"),
+        (0.9, 1, "+0,9"),
+        (27.2, 0, "+27"),
+        (-8, 0, "−8"),
+    ],
+)
 def test_a_signed_number_has_a_true_minus_and_no_sign_at_zero(value, digits, text):
     assert NL.signed(value, digits) == text
 
@@ -163,8 +181,7 @@ def test_a_negative_number_has_a_true_minus_and_zero_has_none():
     assert (NL.number(-3.14), NL.number(-0.04), EN.number(-1234.5)) == ("−3,1", "0,0", "−1,234.5")
 
 
-def test_emotion_is_written_with_a_true_minus_on_the_site_and_in_the_pdf(small_portfolio,
-                                                                      tmp_path):
+def test_emotion_is_written_with_a_true_minus_on_the_site_and_in_the_pdf(small_portfolio, tmp_path):
     page = site_page(small_portfolio, tmp_path, "postbedrijf/anecdotes/gemist-pakje.html")
     assert "Emotie: −1" in page and "Emotie: +2" in page
     assert re.search(r">\s*−1\s*<", print_html(small_portfolio))
@@ -182,9 +199,13 @@ def test_every_plural_message_has_a_plural_entry_in_the_dutch_catalog():
         assert f'msgid "{singular}"\nmsgid_plural "{many}"' in text, singular
 
 
-@pytest.mark.parametrize(("t", "one", "three"), [
-    (NL, "1 klantverhaal", "3 klantverhalen"), (EN, "1 customer story", "3 customer stories"),
-])
+@pytest.mark.parametrize(
+    ("t", "one", "three"),
+    [
+        (NL, "1 klantverhaal", "3 klantverhalen"),
+        (EN, "1 customer story", "3 customer stories"),
+    ],
+)
 def test_a_plural_follows_the_count_in_both_languages(t, one, three):
     form = t.ngettext("%(num)d customer story", "%(num)d customer stories", 1)
     assert form % {"num": 1} == one
@@ -255,7 +276,8 @@ def with_kpis(small_portfolio):
 
 
 def test_a_handle_time_above_its_target_reads_above_target_on_the_site_and_in_the_pdf(
-    with_kpis, tmp_path,
+    with_kpis,
+    tmp_path,
 ):
     for html in (site_page(with_kpis, tmp_path), print_html(with_kpis)):
         aht = re.search(r"Gemiddelde afhandeltijd \(AHT\).*?</tr>", html, re.S)
@@ -316,8 +338,9 @@ def test_no_number_in_the_example_has_a_hyphen_minus_or_a_sign_on_zero(example):
         text = " ".join(parser.parts)
         found += [(page.name, m.group()) for m in BAD_NUMBER.finditer(text)]
     for pdf in sorted((example / "pdf").glob("*.pdf")):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         found += [(pdf.name, m.group()) for m in BAD_NUMBER.finditer(text)]
     assert found == []
 
@@ -325,8 +348,13 @@ def test_no_number_in_the_example_has_a_hyphen_minus_or_a_sign_on_zero(example):
 def test_no_singular_count_in_the_example_has_a_plural_noun(example):
     plural_after_one = re.compile(
         r"(?<![\d,.])1 (klantverhalen|customer stories|waarnemingen|observations|bevindingen|"
-        r"findings|organisaties|organisations|KPI's|KPIs|stappen|steps)\b")
+        r"findings|organisaties|organisations|KPI's|KPIs|stappen|steps)\b"
+    )
     texts = [p.read_text(encoding="utf-8") for p in (example / "site").rglob("*.html")]
-    texts += [subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True,
-                             check=True).stdout for p in (example / "pdf").glob("*.pdf")]
+    texts += [
+        subprocess.run(
+            ["pdftotext", str(p), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        for p in (example / "pdf").glob("*.pdf")
+    ]
     assert [m.group() for t in texts for m in plural_after_one.finditer(t)] == []

@@ -36,15 +36,25 @@ Body.
 
 def write_portfolio(w) -> None:
     w.organisation("postbedrijf", name="Postbedrijf Noord", language="en")
-    w.write("postbedrijf/2026/audit.yaml", (
-        "title: Audit 2026\ndate: 2026-10-01\nauditors: [Eva Janssens, Tom Peeters]\n"
-        "scope: Central service desk and four branches.\n"
-        "dimensions: [bereikbaarheid, mandaat]\n"))
+    w.write(
+        "postbedrijf/2026/audit.yaml",
+        (
+            "title: Audit 2026\ndate: 2026-10-01\nauditors: [Eva Janssens, Tom Peeters]\n"
+            "scope: Central service desk and four branches.\n"
+            "dimensions: [bereikbaarheid, mandaat]\n"
+        ),
+    )
     w.write("postbedrijf/2026/findings/branch-phone.md", DATED_FINDING)
     # the story's customer lived it on 14 May, months before the audit's observations
     w.anecdote("postbedrijf", "late-parcel")
-    w.finding("postbedrijf", "mandate", dimension="mandaat", score=4, kind="strength",
-              anecdotes="late-parcel")
+    w.finding(
+        "postbedrijf",
+        "mandate",
+        dimension="mandaat",
+        score=4,
+        kind="strength",
+        anecdotes="late-parcel",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +76,10 @@ def test_the_site_organisation_page_links_to_the_organisations_pdf(with_pdf):
     page = with_pdf / "site" / "postbedrijf" / "index.html"
     links = pdf_links(page)
     assert links and all(not link.startswith(("/", "file:")) for link in links)
-    assert all((page.parent / link).resolve() == (with_pdf / "pdf" / "postbedrijf.pdf").resolve()
-               for link in links)
+    assert all(
+        (page.parent / link).resolve() == (with_pdf / "pdf" / "postbedrijf.pdf").resolve()
+        for link in links
+    )
     assert (with_pdf / "pdf" / "postbedrijf.pdf").is_file()
 
 
@@ -82,16 +94,20 @@ def test_the_bundle_organisation_page_links_to_the_pdf_inside_the_bundle(with_pd
 def test_without_pdfs_the_organisation_page_links_to_no_pdf(portfolio_writer, tmp_path):
     write_portfolio(portfolio_writer)
     output = tmp_path / "output"
-    assert main(["--source", str(portfolio_writer.root), "--output", str(output),
-                 "--no-pdf", "--quiet"]) == 0
+    assert (
+        main(
+            ["--source", str(portfolio_writer.root), "--output", str(output), "--no-pdf", "--quiet"]
+        )
+        == 0
+    )
     assert pdf_links(output / "site" / "postbedrijf" / "index.html") == []
     assert pdf_links(output / "clients" / "postbedrijf" / "index.html") == []
 
 
 def method_text(page: Path) -> str:
     html = page.read_text(encoding="utf-8")
-    section = html[html.index('<section id="method"'):]
-    section = section[:section.index("</section>")]
+    section = html[html.index('<section id="method"') :]
+    section = section[: section.index("</section>")]
     return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", section)).split())
 
 

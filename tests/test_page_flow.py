@@ -25,7 +25,11 @@ PX_PER_PT = 4 / 3  # WeasyPrint lays out in CSS px
 # The chapters that always start a page: the one-page summary, the chapter after it, the
 # appendices (and the contents page before the summary).
 STARTS_A_PAGE = (
-    "contents", "chapter-summary", "chapter-method", "chapter-model", "chapter-register",
+    "contents",
+    "chapter-summary",
+    "chapter-method",
+    "chapter-model",
+    "chapter-register",
 )
 
 
@@ -54,14 +58,19 @@ class Rendered:
     def height(self, element) -> float:
         """The element's laid-out height (px), summed over the pages it crosses."""
         return sum(
-            max((box.margin_height() for box in _descendants(page._page_box)
-                 if box.element is element), default=0)
+            max(
+                (
+                    box.margin_height()
+                    for box in _descendants(page._page_box)
+                    if box.element is element
+                ),
+                default=0,
+            )
             for page in self.document.pages
         )
 
     def root(self):
-        html = next(c for c in self.document.pages[0]._page_box.children
-                    if c.element_tag == "html")
+        html = next(c for c in self.document.pages[0]._page_box.children if c.element_tag == "html")
         return html.element
 
     def elements(self, css_class: str) -> list:
@@ -96,8 +105,11 @@ def example(tmp_path_factory) -> dict[str, Rendered]:
     result = {}
     for organisation in portfolio.organisations:
         report = build_report(organisation, portfolio, peers, audience="client")
-        media = {THEME_DIR / url: source for text in (*report.findings, *report.anecdotes)
-                 for url, source in text.media}
+        media = {
+            THEME_DIR / url: source
+            for text in (*report.findings, *report.anecdotes)
+            for url, source in text.media
+        }
         document = weasyprint.HTML(
             string=pdf_html(PdfInputs.of(report, portfolio, THEME_DIR)),
             base_url=THEME_DIR.resolve().as_uri() + "/",
@@ -178,11 +190,20 @@ def _first_block_of(box) -> tuple[float, list]:
     return box.position_y + box.margin_height() - top, path
 
 
-@pytest.mark.parametrize("slug", [
-    "bibliotheek-lindendaal", "eethuis-de-zuiderzon", "golfstroom-mobiel",
-    "hoeksteen-schadeadministratie", "kempenland-bank", "kluisbox", "spoke-and-parcel",
-    "transvlug-express", "vlaspost",
-])
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "bibliotheek-lindendaal",
+        "eethuis-de-zuiderzon",
+        "golfstroom-mobiel",
+        "hoeksteen-schadeadministratie",
+        "kempenland-bank",
+        "kluisbox",
+        "spoke-and-parcel",
+        "transvlug-express",
+        "vlaspost",
+    ],
+)
 def test_no_page_but_the_last_is_thin_unless_the_next_block_cannot_fit(example, slug):
     rendered = example[slug]
     found = pages(rendered.pdf)
@@ -249,7 +270,8 @@ def test_a_kpi_chapter_with_only_the_nps_shares_its_page(example):
         chapter = rendered.elements("chapter-kpis")[0]
         others = {
             page
-            for other in rendered.elements("chapter") if other is not chapter
+            for other in rendered.elements("chapter")
+            if other is not chapter
             for page in rendered.pages_of(other)
         }
         assert rendered.pages_of(chapter) & others
@@ -271,8 +293,12 @@ def test_names_units_and_dimensions_are_never_hyphenated_in_tables(example):
         prose += [s.happened for a in report.anecdotes for s in a.journey]
         prose += [a.html for a in report.anecdotes]
         in_prose = {w.lower() for text in prose for w in re.findall(r"\w+", text)}
-        words = {w for name in names for w in re.findall(r"[\w()&'-]{6,}", name)
-                 if w.strip("()").lower() not in in_prose}
+        words = {
+            w
+            for name in names
+            for w in re.findall(r"[\w()&'-]{6,}", name)
+            if w.strip("()").lower() not in in_prose
+        }
         broken = [w for w in hyphenated_words(rendered.pdf) if w.strip(".,;:") in words]
         assert not broken, broken
         checked += len(words)

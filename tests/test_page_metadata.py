@@ -10,8 +10,10 @@ import pytest
 from klantspiegel.cli import main
 from klantspiegel.descriptions import MAX_LENGTH
 
-LONG_TITLE = ("Een bevinding met een titel die veel langer is dan wat een zoekmachine toont, "
-              "omdat de auteur er alles in wilde zeggen over de klantendienst en het kantoor")
+LONG_TITLE = (
+    "Een bevinding met een titel die veel langer is dan wat een zoekmachine toont, "
+    "omdat de auteur er alles in wilde zeggen over de klantendienst en het kantoor"
+)
 MARKUP_TITLE = 'Klant zegt "nee" & <b>belt</b> terug'
 
 
@@ -53,8 +55,14 @@ def output(tmp_path_factory) -> Path:
     w.finding("postbedrijf", "eerder", audit="2025", title="Niemand neemt op")
     w.audit("postbedrijf")
     w.anecdote("postbedrijf", "gemist-pakje", title="Het gemiste pakje")
-    w.finding("postbedrijf", "centrale-lijn", title="De centrale lijn helpt",
-              anecdotes="gemist-pakje", score=4, kind="strength")
+    w.finding(
+        "postbedrijf",
+        "centrale-lijn",
+        title="De centrale lijn helpt",
+        anecdotes="gemist-pakje",
+        score=4,
+        kind="strength",
+    )
     w.finding("postbedrijf", "lang", title=LONG_TITLE, dimension="mandaat")
     w.finding("postbedrijf", "opmaak", title=f"'{MARKUP_TITLE}'", dimension="processen")
     w.organisation("parcelco", name="ParcelCo", language="en")
@@ -72,8 +80,11 @@ def html_pages(output: Path) -> list[Path]:
 def test_every_page_of_site_and_bundles_has_exactly_one_non_empty_description(output):
     pages = html_pages(output)
     assert len(pages) > 20
-    wrong = {p.relative_to(output).as_posix(): found for p in pages
-             if len(found := descriptions(p)[1]) != 1 or not found[0].strip()}
+    wrong = {
+        p.relative_to(output).as_posix(): found
+        for p in pages
+        if len(found := descriptions(p)[1]) != 1 or not found[0].strip()
+    }
     assert wrong == {}
 
 
@@ -103,8 +114,10 @@ def test_an_organisation_page_describes_its_index_and_level(output):
 
 def test_a_finding_page_describes_its_title_dimension_and_score(output):
     text = description(output / "site/postbedrijf/findings/centrale-lijn.html")
-    assert text == ("De centrale lijn helpt. Een sterk punt van Postbedrijf Noord in "
-                    "Bereikbaarheid & kanalen, score 4 van 5.")
+    assert text == (
+        "De centrale lijn helpt. Een sterk punt van Postbedrijf Noord in "
+        "Bereikbaarheid & kanalen, score 4 van 5."
+    )
 
 
 def test_an_earlier_audits_page_describes_that_audit(output):

@@ -209,8 +209,13 @@ def test_the_cover_has_no_header_or_footer(dutch):
 
 def test_the_cover_names_organisation_audit_date_consultancy_and_confidentiality(dutch):
     cover = dutch.text(1)
-    for text in ("Postbedrijf Noord", "Klantgerichtheidsaudit 2026", "1 oktober 2026",
-                 "Spiegel & Co Advies", "VERTROUWELIJK"):
+    for text in (
+        "Postbedrijf Noord",
+        "Klantgerichtheidsaudit 2026",
+        "1 oktober 2026",
+        "Spiegel & Co Advies",
+        "VERTROUWELIJK",
+    ):
         assert text in cover
 
 
@@ -230,8 +235,11 @@ def test_the_management_summary_fits_on_one_page(rendered, slug):
     page = pdf.chapter_page("summary")
     assert pdf.chapter_page("method") == page + 1
     text = pdf.text(page)
-    top = ("Key messages", "First actions") if slug == "parcelco" else (
-        "KERNBOODSCHAPPEN", "EERSTE ACTIES")
+    top = (
+        ("Key messages", "First actions")
+        if slug == "parcelco"
+        else ("KERNBOODSCHAPPEN", "EERSTE ACTIES")
+    )
     assert all(label.upper() in text.upper() for label in top)
 
 
@@ -318,10 +326,25 @@ def test_the_findings_are_attached_as_csv(dutch):
 # --- language -----------------------------------------------------------------------------------
 
 
-DUTCH_LABELS = ("Managementsamenvatting", "pagina", "Inhoud", "Vertrouwelijk", "Aanbeveling",
-                "Niet beoordeeld", "Klantreizen", "Bijlage")
-ENGLISH_LABELS = ("Management summary", "page 3 of", "Contents", "Confidential",
-                  "Recommendation", "Not assessed", "Customer journeys")
+DUTCH_LABELS = (
+    "Managementsamenvatting",
+    "pagina",
+    "Inhoud",
+    "Vertrouwelijk",
+    "Aanbeveling",
+    "Niet beoordeeld",
+    "Klantreizen",
+    "Bijlage",
+)
+ENGLISH_LABELS = (
+    "Management summary",
+    "page 3 of",
+    "Contents",
+    "Confidential",
+    "Recommendation",
+    "Not assessed",
+    "Customer journeys",
+)
 
 
 def test_an_english_report_has_no_dutch_fixed_labels(english):

@@ -83,11 +83,21 @@ def write_hostile_portfolio(root: Path) -> PortfolioWriter:
     w.anecdote("hostile", "lost-parcel")
     findings = root / "hostile/2026/findings"
     for number in range(12):
-        path = w.finding("hostile", f"finding-{number:02d}", anecdotes="lost-parcel",
-                         score=1 + number % 5, kind=("weakness", "strength")[number % 2])
-        path.write_text(path.read_text(encoding="utf-8") + "\n" + HOSTILE_BODY.format(
-            long_word="Klantgerichtheidsverbeteringstrajectbegeleidingsdocumentatie" * 3),
-            encoding="utf-8")
+        path = w.finding(
+            "hostile",
+            f"finding-{number:02d}",
+            anecdotes="lost-parcel",
+            score=1 + number % 5,
+            kind=("weakness", "strength")[number % 2],
+        )
+        path.write_text(
+            path.read_text(encoding="utf-8")
+            + "\n"
+            + HOSTILE_BODY.format(
+                long_word="Klantgerichtheidsverbeteringstrajectbegeleidingsdocumentatie" * 3
+            ),
+            encoding="utf-8",
+        )
     Image.new("RGB", (320, 160), "#1d5b79").save(findings / "chart.png")
     return w
 
@@ -116,8 +126,9 @@ def fixture_pdfs(tmp_path_factory) -> dict[str, list[Path]]:
 @pytest.fixture(scope="module")
 def ua1(example_pdfs, fixture_pdfs) -> dict[Path, dict[str, int]]:
     """veraPDF's PDF/UA-1 failures of every PDF, in one run."""
-    return verapdf.validate([*example_pdfs, *(p for ps in fixture_pdfs.values() for p in ps)],
-                            "ua1")
+    return verapdf.validate(
+        [*example_pdfs, *(p for ps in fixture_pdfs.values() for p in ps)], "ua1"
+    )
 
 
 def failing(results: dict[Path, dict[str, int]], paths: list[Path]) -> dict[Path, dict[str, int]]:
@@ -125,6 +136,7 @@ def failing(results: dict[Path, dict[str, int]], paths: list[Path]) -> dict[Path
 
 
 # --- veraPDF ----------------------------------------------------------------------------------
+
 
 def test_every_example_pdf_passes_pdf_ua_1(ua1, example_pdfs):
     assert len(example_pdfs) == len(list(EXAMPLE.glob("*/organisation.yaml")))
@@ -150,6 +162,7 @@ def test_verapdf_without_java_is_a_failure_naming_java(monkeypatch, example_pdfs
 
 # --- the structure tree, as other checkers read it -------------------------------------------
 
+
 def kids(element: pikepdf.Dictionary) -> list:
     value = element.get("/K")
     if value is None:
@@ -162,14 +175,18 @@ def is_element(kid: object) -> bool:
 
 
 def annotations(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
-    return [kid.Obj for kid in kids(element)
-            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"]
+    return [
+        kid.Obj
+        for kid in kids(element)
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"
+    ]
 
 
 def has_text(element: pikepdf.Dictionary) -> bool:
     """Whether marked content (page text) lies in the element or below it."""
     return any(
-        isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR")
+        isinstance(kid, int)
+        or (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR")
         or (is_element(kid) and has_text(kid))
         for kid in kids(element)
     )
@@ -177,16 +194,22 @@ def has_text(element: pikepdf.Dictionary) -> bool:
 
 def list_holds_other_than_items(element) -> str | None:
     if element.get("/S") == "/L":
-        other = [str(k.S) if is_element(k) else "content" for k in kids(element)
-                 if not (is_element(k) and k.get("/S") in ("/LI", "/Caption", "/L"))]
+        other = [
+            str(k.S) if is_element(k) else "content"
+            for k in kids(element)
+            if not (is_element(k) and k.get("/S") in ("/LI", "/Caption", "/L"))
+        ]
         return f"L holds {', '.join(other)}" if other else None
     return None
 
 
 def list_item_holds_other_than_label_or_body(element) -> str | None:
     if element.get("/S") == "/LI":
-        other = [str(k.S) if is_element(k) else "content" for k in kids(element)
-                 if not (is_element(k) and k.get("/S") in ("/Lbl", "/LBody"))]
+        other = [
+            str(k.S) if is_element(k) else "content"
+            for k in kids(element)
+            if not (is_element(k) and k.get("/S") in ("/Lbl", "/LBody"))
+        ]
         return f"LI holds {', '.join(other)}" if other else None
     return None
 
@@ -201,8 +224,10 @@ def header_cell_without_scope(element) -> str | None:
 
 
 def link_without_text(element) -> str | None:
-    if element.get("/S") == "/Link" and not has_text(element) and not all(
-        "/Contents" in annotation for annotation in annotations(element)
+    if (
+        element.get("/S") == "/Link"
+        and not has_text(element)
+        and not all("/Contents" in annotation for annotation in annotations(element))
     ):
         return "Link without text or annotation /Contents"
     return None
@@ -247,6 +272,7 @@ def test_every_pdf_has_a_sound_structure_tree(check, example_pdfs, fixture_pdfs)
 
 # --- each repair, on a document WeasyPrint gets wrong -----------------------------------------
 
+
 def weasyprint_pdf(body: str) -> bytes:
     """Tagged PDF/UA-1 of a small HTML body, straight from WeasyPrint (not finished)."""
     import weasyprint
@@ -264,8 +290,10 @@ def elements(pdf: pikepdf.Pdf, tag: str) -> list[pikepdf.Dictionary]:
 
 
 def test_header_cells_get_a_column_or_row_scope():
-    raw = weasyprint_pdf('<table><thead><tr><th>Head</th><th>Other</th></tr></thead>'
-                         '<tbody><tr><th>Row</th><td>cell</td></tr></tbody></table>')
+    raw = weasyprint_pdf(
+        "<table><thead><tr><th>Head</th><th>Other</th></tr></thead>"
+        "<tbody><tr><th>Row</th><td>cell</td></tr></tbody></table>"
+    )
     before, after = opened(raw), opened(finish(raw))
     assert not any("/Scope" in th.A for th in elements(before, "/TH"))
     scopes = [str(th.A.get("/Scope")) for th in elements(after, "/TH")]
@@ -273,8 +301,10 @@ def test_header_cells_get_a_column_or_row_scope():
 
 
 def test_a_group_in_a_definition_list_is_dissolved_into_the_list():
-    raw = weasyprint_pdf("<dl><div><dt>Term</dt><dd>Description</dd></div>"
-                         "<div><dt>Other</dt><dd>Its description</dd></div></dl>")
+    raw = weasyprint_pdf(
+        "<dl><div><dt>Term</dt><dd>Description</dd></div>"
+        "<div><dt>Other</dt><dd>Its description</dd></div></dl>"
+    )
     before, pdf = opened(raw), opened(finish(raw))
     assert any(list_holds_other_than_items(element) for element in elements(before, "/L"))
     finished = elements(pdf, "/L")
@@ -284,7 +314,7 @@ def test_a_group_in_a_definition_list_is_dissolved_into_the_list():
 
 LINK_WITH_PARTS = (
     '<p style="width: 40mm"><a href="#end"><span style="display: inline-block; width: 10mm">'
-    '1</span>A link with <em>emphasis</em> that wraps over several lines</a></p>'
+    "1</span>A link with <em>emphasis</em> that wraps over several lines</a></p>"
     '<style>a::after { content: " (p. " target-counter(attr(href url), page) ")" }</style>'
     '<h1 id="end">End</h1>'
 )
@@ -295,17 +325,22 @@ def test_every_part_of_a_link_is_filed_under_the_link_with_its_text():
     raw_pdf = opened(raw)
     assert any(annotation_outside_a_link(e) for e in structure_elements(raw_pdf))
     pdf = opened(finish(raw))
-    holder = {annotation.objgen: element for element in structure_elements(pdf)
-              for annotation in annotations(element)}
-    page_annotations = [a for page in pdf.pages for a in page.get("/Annots", [])
-                        if a.get("/Subtype") == "/Link"]
+    holder = {
+        annotation.objgen: element
+        for element in structure_elements(pdf)
+        for annotation in annotations(element)
+    }
+    page_annotations = [
+        a for page in pdf.pages for a in page.get("/Annots", []) if a.get("/Subtype") == "/Link"
+    ]
     assert page_annotations and all(a.objgen in holder for a in page_annotations)
     links = {element.objgen: element for element in holder.values()}.values()
     assert all(link.S == "/Link" and has_text(link) for link in links)
     assert not [e for link in links for e in structure_elements_below(link) if e.S == "/Link"]
     parent_tree = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
-    assert all(parent_tree[int(a.StructParent)].objgen == holder[a.objgen].objgen
-               for a in page_annotations)
+    assert all(
+        parent_tree[int(a.StructParent)].objgen == holder[a.objgen].objgen for a in page_annotations
+    )
 
 
 def structure_elements_below(element: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:

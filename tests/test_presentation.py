@@ -26,7 +26,7 @@ def organisation_page(writer, tmp_path: Path) -> str:
 
 def page_sections(html: str) -> list[str]:
     """The ids of the organisation page's sections, in order."""
-    main_part = html[html.index("<main"):]
+    main_part = html[html.index("<main") :]
     return re.findall(r'<section id="([\w-]+)" class="section"', main_part)
 
 
@@ -41,7 +41,8 @@ def expected(writer) -> list[str]:
 
 
 def test_the_site_organisation_page_has_the_pdf_chapters_that_exist_on_the_site(
-    small_portfolio, tmp_path,
+    small_portfolio,
+    tmp_path,
 ):
     html = organisation_page(small_portfolio, tmp_path)
     assert page_sections(html) == expected(small_portfolio)

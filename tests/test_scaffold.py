@@ -38,8 +38,13 @@ def root(small_portfolio) -> Path:
     return small_portfolio.root
 
 
-def new(kind: str, root: Path, organisation: str | None = "postbedrijf",
-        audit: str | None = "2026", name: str = "Te lang in de wachtrij") -> Path:
+def new(
+    kind: str,
+    root: Path,
+    organisation: str | None = "postbedrijf",
+    audit: str | None = "2026",
+    name: str = "Te lang in de wachtrij",
+) -> Path:
     return scaffold(kind, root, organisation, audit, name, today=TODAY)  # type: ignore[arg-type]
 
 
@@ -165,14 +170,18 @@ def test_scaffolding_refuses_to_overwrite_a_file(root):
 
 def test_a_name_with_the_same_web_name_as_an_existing_file_is_refused(root):
     (root / "postbedrijf/2026/findings/centrale-lijn.md").rename(
-        root / "postbedrijf/2026/findings/Centrale_Lijn.md")
+        root / "postbedrijf/2026/findings/Centrale_Lijn.md"
+    )
     with pytest.raises(ScaffoldError, match="web name 'centrale-lijn'"):
         new("finding", root, name="Centrale lijn")
 
 
 def test_an_unknown_organisation_is_an_error_with_a_suggestion(root):
-    with pytest.raises(ScaffoldError, match=r"no organisation 'postbedrijv'.*did you mean "
-                                            r"'postbedrijf'\?"):
+    with pytest.raises(
+        ScaffoldError,
+        match=r"no organisation 'postbedrijv'.*did you mean "
+        r"'postbedrijf'\?",
+    ):
         new("finding", root, organisation="postbedrijv")
 
 
@@ -268,8 +277,10 @@ def test_a_dutch_portfolio_gets_the_dutch_placeholders(tmp_path):
     scaffold_portfolio(tmp_path / "p", "nl", today=TODAY)
     audit = next((tmp_path / "p").glob("*/*/audit.yaml"))
     data = front_matter(audit)
-    assert (data["scope"], data["auditors"]) == (_texts("nl")["audit"]["scope"],
-                                                 _texts("nl")["audit"]["auditors"])
+    assert (data["scope"], data["auditors"]) == (
+        _texts("nl")["audit"]["scope"],
+        _texts("nl")["audit"]["auditors"],
+    )
 
 
 def test_every_placeholder_language_has_the_keys_of_the_english_one():
@@ -308,7 +319,8 @@ def test_a_new_audit_lists_the_previous_recommendations_to_follow_up(root):
     comment = _texts("nl")["audit"]["follow_up"]["comment"]
     assert data["follow_up"] == [
         {"recommendation": slug, "status": "not_started", "comment": comment}
-        for slug in ("centrale-lijn", "postbode-keert-terug")]
+        for slug in ("centrale-lijn", "postbode-keert-terug")
+    ]
 
 
 def test_a_new_portfolio_refuses_a_folder_that_is_not_empty(tmp_path):
@@ -329,21 +341,34 @@ def test_check_flags_every_placeholder_left_of_a_new_portfolio(tmp_path):
     scaffold_portfolio(root, "en", today=TODAY)
     portfolio, _ = check(root)
     left = {(p.path.name, p.field) for p in placeholder_warnings(portfolio)}
-    assert {("portfolio.yaml", "consultancy"), ("organisation.yaml", "sector"),
-            ("audit.yaml", "auditors[2]"), ("the-missed-delivery.md", "journey[1].happened"),
-            ("the-missed-delivery.md", "text")} <= left
-    finding = next(p for p in placeholder_warnings(portfolio) if p.field == "text"
-                   and p.path.parent.name == "findings")
-    assert finding.line == finding.path.read_text().splitlines().index(
-        _texts("en")["finding"]["text"]) + 1
+    assert {
+        ("portfolio.yaml", "consultancy"),
+        ("organisation.yaml", "sector"),
+        ("audit.yaml", "auditors[2]"),
+        ("the-missed-delivery.md", "journey[1].happened"),
+        ("the-missed-delivery.md", "text"),
+    } <= left
+    finding = next(
+        p
+        for p in placeholder_warnings(portfolio)
+        if p.field == "text" and p.path.parent.name == "findings"
+    )
+    assert (
+        finding.line
+        == finding.path.read_text().splitlines().index(_texts("en")["finding"]["text"]) + 1
+    )
 
 
 def test_a_replaced_placeholder_is_no_longer_flagged(tmp_path):
     root = tmp_path / "p"
     scaffold_portfolio(root, "nl", today=TODAY)
     audit = next(root.glob("*/*/audit.yaml"))
-    audit.write_text(audit.read_text(encoding="utf-8").replace(
-        _texts("nl")["audit"]["scope"], "Drie winkels, oktober."), encoding="utf-8")
+    audit.write_text(
+        audit.read_text(encoding="utf-8").replace(
+            _texts("nl")["audit"]["scope"], "Drie winkels, oktober."
+        ),
+        encoding="utf-8",
+    )
     portfolio, _ = check(root)
     fields = {p.field for p in placeholder_warnings(portfolio) if p.path == audit.resolve()}
     assert "scope" not in fields and "title" in fields

@@ -24,8 +24,11 @@ AUDIT = "postbedrijf/2026/audit.yaml"
 
 def scoped(writer, dimensions: str) -> Path:
     """The small portfolio's audit, examining only `dimensions` (a YAML list)."""
-    return writer.write(AUDIT, "title: Audit 2026\ndate: 2026-10-01\nauditors: [Eva]\n"
-                               f"scope: Everything.\ndimensions: {dimensions}\n")
+    return writer.write(
+        AUDIT,
+        "title: Audit 2026\ndate: 2026-10-01\nauditors: [Eva]\n"
+        f"scope: Everything.\ndimensions: {dimensions}\n",
+    )
 
 
 def loaded(writer):
@@ -57,9 +60,7 @@ def test_an_unknown_dimension_in_the_scope_is_an_error_on_its_line_with_a_sugges
 def test_a_dimension_listed_twice_in_the_scope_is_an_error(small_portfolio):
     scoped(small_portfolio, "[bereikbaarheid, mandaat, bereikbaarheid]")
     _, problems = loaded(small_portfolio)
-    assert [(p.field, "already listed" in p.message) for p in problems] == [
-        ("dimensions[3]", True)
-    ]
+    assert [(p.field, "already listed" in p.message) for p in problems] == [("dimensions[3]", True)]
 
 
 def test_an_empty_scope_is_an_error(small_portfolio):
@@ -138,8 +139,9 @@ def test_a_draft_outside_the_scope_keeps_its_block_for_the_consultant_only(small
     scoped(small_portfolio, "[bereikbaarheid, mandaat]")
     small_portfolio.finding("postbedrijf", "concept", dimension="klachten", status="draft")
     portfolio, client = client_report(small_portfolio)
-    consultant = build_report(portfolio.organisations[0], portfolio, latest_scores(portfolio),
-                              "consultant")
+    consultant = build_report(
+        portfolio.organisations[0], portfolio, latest_scores(portfolio), "consultant"
+    )
     assert "klachten" in [r.dimension.key for r in consultant.examined]
     assert "klachten" in [d.key for d in client.not_examined]
 
@@ -159,8 +161,8 @@ def test_the_pdfs_dimension_table_has_a_row_for_each_examined_dimension_only(sma
     scoped(small_portfolio, "[bereikbaarheid, mandaat]")
     portfolio, report = client_report(small_portfolio)
     html = pdf_html(PdfInputs.of(report, portfolio, THEME_DIR))
-    table = html[html.index('class="data dimension-table"'):]
-    rows = table[table.index("<tbody>"):table.index("</tbody>")]
+    table = html[html.index('class="data dimension-table"') :]
+    rows = table[table.index("<tbody>") : table.index("</tbody>")]
     assert rows.count("<tr>") == 2
     assert "Bereikbaarheid" in rows and "Mandaat" in rows and "Eigenaarschap" not in rows
 
@@ -188,8 +190,14 @@ def test_the_not_examined_line_is_in_the_organisations_language(small_portfolio)
 
 
 def test_a_new_audit_lists_every_dimension_of_the_model_to_narrow_down(small_portfolio):
-    path = scaffold("audit", small_portfolio.root, "postbedrijf", None, "Najaar 2027",
-                    today=dt.date(2027, 10, 1))
+    path = scaffold(
+        "audit",
+        small_portfolio.root,
+        "postbedrijf",
+        None,
+        "Najaar 2027",
+        today=dt.date(2027, 10, 1),
+    )
     text = path.read_text()
     portfolio, _ = loaded(small_portfolio)
     keys = [d.key for d in portfolio.scoring_model.dimensions]

@@ -90,8 +90,15 @@ def serving(source: Path, tmp_path: Path) -> Iterator[Served]:
     """`build.py serve` over `source` on a free port, answering; stopped (or killed) after."""
     port = free_port()
     log = tmp_path / "serve.log"
-    command = [*SERVE, "--source", str(source), "--output", str(tmp_path / "output"),
-               "--port", str(port)]
+    command = [
+        *SERVE,
+        "--source",
+        str(source),
+        "--output",
+        str(tmp_path / "output"),
+        "--port",
+        str(port),
+    ]
     with log.open("w") as log_file:
         process = subprocess.Popen(command, cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT)
     server = Served("127.0.0.1", port, process, source, tmp_path / "output", log)
@@ -294,8 +301,9 @@ def test_a_broken_portfolio_template_is_shown_and_the_server_keeps_running(serve
     events.next_event()
     template = served.source / "templates/site/finding.html"
     template.parent.mkdir(parents=True)
-    template.write_text('{% extends "site/base.html" %}\n{% block main %}{% if %}\n',
-                        encoding="utf-8")
+    template.write_text(
+        '{% extends "site/base.html" %}\n{% block main %}{% if %}\n', encoding="utf-8"
+    )
     # Making the folder is a change of its own: wait for the build that saw the file too.
     wait_for(lambda: served.get(FINDING_PAGE)[0] == 500, "the error page", served)
     assert "Expected an expression" in served.get(FINDING_PAGE)[1]
@@ -322,8 +330,9 @@ def test_the_console_shows_the_address_and_one_line_per_build(served, events):
     log = served.log_text()
     assert f"serving http://127.0.0.1:{served.port}/" in log
     assert re.search(r"^built in \d+\.\d s\b", log, re.MULTILINE)
-    assert re.search(r"^rebuilt in \d+\.\d s after a change in .*/centrale-lijn\.md\b", log,
-                     re.MULTILINE)
+    assert re.search(
+        r"^rebuilt in \d+\.\d s after a change in .*/centrale-lijn\.md\b", log, re.MULTILINE
+    )
 
 
 # --- Starting and stopping -------------------------------------------------------------------

@@ -21,8 +21,20 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small portfolio built once (without PDFs) for every test of this module."""
     root = tmp_path_factory.mktemp("single-file")
     portfolio = write_small_portfolio(PortfolioWriter(root / "audits"))
-    assert main(["build", "--source", str(portfolio.root), "--output", str(root / "output"),
-                 "--no-pdf", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--source",
+                str(portfolio.root),
+                "--output",
+                str(root / "output"),
+                "--no-pdf",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     return root / "output"
 
 
@@ -49,8 +61,13 @@ def test_every_link_inside_the_single_file_leads_to_an_element_of_it(single_file
 
 
 def test_the_single_file_holds_the_report_its_findings_and_stories(single_file):
-    for section in ("index", "findings.centrale-lijn", "findings.postbode-keert-terug",
-                    "anecdotes.gemist-pakje", "method"):
+    for section in (
+        "index",
+        "findings.centrale-lijn",
+        "findings.postbode-keert-terug",
+        "anecdotes.gemist-pakje",
+        "method",
+    ):
         assert f'class="single-page" id="{section}"' in single_file
 
 
@@ -60,8 +77,10 @@ def test_the_single_file_embeds_the_themes_committed_font_subsets(single_file):
     css = base64.b64decode(stylesheet.group(1)).decode()
     fonts = re.findall(r"data:font/woff2;base64,([^\"']+)", css)
     embedded = [base64.b64decode(data) for data in fonts]
-    committed = [subset_path(THEME_FONTS / f"Inter-{style}.otf").read_bytes()
-                 for style in ("Regular", "Italic", "SemiBold", "Bold")]
+    committed = [
+        subset_path(THEME_FONTS / f"Inter-{style}.otf").read_bytes()
+        for style in ("Regular", "Italic", "SemiBold", "Bold")
+    ]
     assert embedded == committed
 
 

@@ -25,9 +25,15 @@ def site(small_portfolio, tmp_path) -> Path:
 
 
 def test_every_page_type_is_written(site):
-    for page in ("index.html", "method.html", "404.html", "dimensions/bereikbaarheid.html",
-                 "postbedrijf/index.html", "postbedrijf/findings/centrale-lijn.html",
-                 "postbedrijf/anecdotes/gemist-pakje.html"):
+    for page in (
+        "index.html",
+        "method.html",
+        "404.html",
+        "dimensions/bereikbaarheid.html",
+        "postbedrijf/index.html",
+        "postbedrijf/findings/centrale-lijn.html",
+        "postbedrijf/anecdotes/gemist-pakje.html",
+    ):
         assert (site / page).is_file(), page
 
 
@@ -72,7 +78,7 @@ def test_a_dimension_without_findings_says_not_assessed(site):
 
 def test_every_chart_has_a_title_a_description_and_a_data_table(site):
     html = (site / "postbedrijf/index.html").read_text()
-    charts = html.count("<figure class=\"chart-figure")
+    charts = html.count('<figure class="chart-figure')
     assert charts >= 2  # the gauge and the bars; no radar with 2 of 9 dimensions assessed
     assert html.count("<figcaption>") == charts
     assert html.count('<details class="chart-data">') == charts
@@ -142,7 +148,11 @@ def test_no_message_is_hidden_in_an_f_string_where_the_catalog_tool_cannot_see_i
     for path in sorted(package.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.JoinedStr):
-                hidden += [f"{path.name}:{call.lineno}" for call in ast.walk(node)
-                           if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-                           and call.func.id in {"_", "gettext", "ngettext", "N_"}]
+                hidden += [
+                    f"{path.name}:{call.lineno}"
+                    for call in ast.walk(node)
+                    if isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Name)
+                    and call.func.id in {"_", "gettext", "ngettext", "N_"}
+                ]
     assert hidden == []

@@ -36,8 +36,9 @@ class Export:
 EXPORTS = [
     # 10,10,9,9,9,8,7,6,5,3,10,0 kept: promoters 10,10,9,9,9,10 = 6, detractors 6,5,3,0 = 4;
     # NPS = 100 x (6 - 4) / 12 = 16.67; two unfinished (Finished 0), one finished without NPS.
-    Export("qualtrics-numeric.csv", "qualtrics", 12, 6, 4, 100 * 2 / 12,
-           {"partial": 2, "blank": 1}),
+    Export(
+        "qualtrics-numeric.csv", "qualtrics", 12, 6, 4, 100 * 2 / 12, {"partial": 2, "blank": 1}
+    ),
     # "10 - Extremely likely",9,8,8,7,6,"0 - Not at all likely",10: promoters 3, detractors 2;
     # NPS = 100 x 1 / 8 = 12.5; one Finished False.
     Export("qualtrics-choice-text.csv", "qualtrics", 8, 3, 2, 12.5, {"partial": 1}),
@@ -78,8 +79,12 @@ def test_an_untouched_export_gives_the_hand_computed_nps(case, small_portfolio):
     survey, problems = survey_of(small_portfolio, (FIXTURES / case.file).read_bytes())
     assert errors(problems) == []
     nps = net_promoter_score(survey.scores)
-    assert (survey.layout, nps.n, nps.promoters, nps.detractors) == \
-        (case.layout, case.n, case.promoters, case.detractors)
+    assert (survey.layout, nps.n, nps.promoters, nps.detractors) == (
+        case.layout,
+        case.n,
+        case.promoters,
+        case.detractors,
+    )
     assert nps.score == pytest.approx(case.nps)
     assert survey.excluded == case.excluded
 
@@ -91,8 +96,9 @@ def test_the_interval_of_an_export_is_the_adjusted_wald_interval(small_portfolio
     # so 100 x (0.13333 -/+ 1.96 x 0.22344) = -30.46 .. 57.13.
     centre, se = 2 / 15, math.sqrt((11.5 / 15 - (2 / 15) ** 2) / 15)
     nps = net_promoter_score(survey.scores)
-    assert (nps.low, nps.high) == pytest.approx((100 * (centre - 1.96 * se),
-                                                 100 * (centre + 1.96 * se)))
+    assert (nps.low, nps.high) == pytest.approx(
+        (100 * (centre - 1.96 * se), 100 * (centre + 1.96 * se))
+    )
     assert (round(nps.low, 2), round(nps.high, 2)) == (-30.46, 57.13)
 
 
@@ -121,8 +127,10 @@ def test_nothing_but_answers_and_segments_is_kept(small_portfolio):
 
 
 def test_an_excel_unicode_text_export_is_read(small_portfolio):
-    text = "Klant\tHoe waarschijnlijk is het dat u ons aanraadt?\tKanaal\r\nA\t9\tBalie\r\n" \
-           "B\t3\tWeb\r\n"
+    text = (
+        "Klant\tHoe waarschijnlijk is het dat u ons aanraadt?\tKanaal\r\nA\t9\tBalie\r\n"
+        "B\t3\tWeb\r\n"
+    )
     survey, problems = survey_of(small_portfolio, b"\xff\xfe" + text.encode("utf-16-le"))
     assert errors(problems) == [] and survey.scores == (9, 3)
     assert survey.segments == {"Kanaal": ("Balie", "Web")}
@@ -135,35 +143,43 @@ def test_a_mapped_short_name_picks_the_column(small_portfolio):
 
 
 def test_a_mapped_file_name_is_read(small_portfolio):
-    survey, problems = survey_of(small_portfolio, b"score\n9\n", "survey:\n  file: export.csv\n",
-                                 name="export.csv")
+    survey, problems = survey_of(
+        small_portfolio, b"score\n9\n", "survey:\n  file: export.csv\n", name="export.csv"
+    )
     assert errors(problems) == [] and survey.scores == (9,)
 
 
 def test_a_mapped_file_outside_the_audit_folder_is_refused(small_portfolio):
     _, problems = survey_of(small_portfolio, b"score\n9\n", "survey:\n  file: ../export.csv\n")
-    assert any("audit.yaml:6: survey.file:" in e and "not a file in the audit folder" in e
-               for e in errors(problems))
+    assert any(
+        "audit.yaml:6: survey.file:" in e and "not a file in the audit folder" in e
+        for e in errors(problems)
+    )
 
 
 def test_a_mapped_header_not_found_is_a_located_error_with_a_suggestion(small_portfolio):
     _, problems = survey_of(small_portfolio, b"Q1,Q2\n9,3\n", "survey:\n  nps: Q11\n")
-    assert any("audit.yaml:6: survey.nps: no column 'Q11'" in e and "did you mean" in e
-               for e in errors(problems)), errors(problems)
+    assert any(
+        "audit.yaml:6: survey.nps: no column 'Q11'" in e and "did you mean" in e
+        for e in errors(problems)
+    ), errors(problems)
 
 
 def test_two_recommend_columns_ask_for_a_mapping(small_portfolio):
     data = b"NPS,Would you recommend us to a colleague?\n9,8\n"
     _, problems = survey_of(small_portfolio, data)
     found = errors(problems)
-    assert any("2 columns could be the recommend question" in e and 'survey: {nps: "' in e
-               for e in found), found
+    assert any(
+        "2 columns could be the recommend question" in e and 'survey: {nps: "' in e for e in found
+    ), found
 
 
 def test_no_recommend_column_asks_for_a_mapping(small_portfolio):
     _, problems = survey_of(small_portfolio, b"Q1,Q2\n9,3\n")
-    assert any("survey.csv:1: nps: no recommend question" in e and 'survey: {nps: "' in e
-               for e in errors(problems))
+    assert any(
+        "survey.csv:1: nps: no recommend question" in e and 'survey: {nps: "' in e
+        for e in errors(problems)
+    )
 
 
 def test_a_column_of_mostly_unreadable_answers_is_a_located_error(small_portfolio):
@@ -179,15 +195,20 @@ def test_a_filter_in_the_mapping_keeps_only_matching_respondents(small_portfolio
     assert survey.excluded == {"filtered": 1}
 
 
-@pytest.mark.parametrize("column, values", [
-    ("IPAddress", ["192.0.2.1", "192.0.2.2"]),
-    ("Kanaal", ["jan@example.com", "piet@example.com"]),
-    ("Kanaal", [f"winkel {i}" for i in range(25)]),  # more distinct values than groups
-], ids=["personal header", "personal values", "too many values"])
+@pytest.mark.parametrize(
+    "column, values",
+    [
+        ("IPAddress", ["192.0.2.1", "192.0.2.2"]),
+        ("Kanaal", ["jan@example.com", "piet@example.com"]),
+        ("Kanaal", [f"winkel {i}" for i in range(25)]),  # more distinct values than groups
+    ],
+    ids=["personal header", "personal values", "too many values"],
+)
 def test_a_personal_segment_column_is_refused(small_portfolio, column, values):
     rows = "\n".join(f"9,{v}" for v in values)
-    _, problems = survey_of(small_portfolio, f"score,{column}\n{rows}\n".encode(),
-                            f"survey:\n  segments: [{column}]\n")
+    _, problems = survey_of(
+        small_portfolio, f"score,{column}\n{rows}\n".encode(), f"survey:\n  segments: [{column}]\n"
+    )
     found = errors(problems)
     assert any("survey.segments[1]:" in e and "cannot be a segment" in e for e in found), found
     assert not any("@example.com" in e or "192.0.2" in e for e in found)
@@ -196,8 +217,7 @@ def test_a_personal_segment_column_is_refused(small_portfolio, column, values):
 def test_a_detected_segment_of_personal_values_is_dropped_with_a_warning(small_portfolio):
     survey, problems = survey_of(small_portfolio, b"score,channel\n9,a@example.com\n")
     assert survey.segments == {}
-    assert any(p.severity == "warning" and "not used as a segment" in p.message
-               for p in problems)
+    assert any(p.severity == "warning" and "not used as a segment" in p.message for p in problems)
 
 
 def test_the_min_segment_answers_comes_from_the_mapping(small_portfolio):
@@ -236,25 +256,32 @@ INDEPENDENT_EXPORTS = [
 ]
 
 
-@pytest.mark.parametrize(("file", "mapping", "n", "nps", "low", "high"), INDEPENDENT_EXPORTS,
-                         ids=[case[0] for case in INDEPENDENT_EXPORTS])
+@pytest.mark.parametrize(
+    ("file", "mapping", "n", "nps", "low", "high"),
+    INDEPENDENT_EXPORTS,
+    ids=[case[0] for case in INDEPENDENT_EXPORTS],
+)
 def test_an_independently_made_export_gives_the_hand_computed_nps_and_interval(
-        small_portfolio, file, mapping, n, nps, low, high):
+    small_portfolio, file, mapping, n, nps, low, high
+):
     name = file if mapping.startswith("survey: {file") else "survey.csv"
-    survey, problems = survey_of(small_portfolio, (INDEPENDENT / file).read_bytes(), mapping,
-                                 name)
+    survey, problems = survey_of(small_portfolio, (INDEPENDENT / file).read_bytes(), mapping, name)
     assert survey is not None, [p.message for p in problems]
     result = net_promoter_score(survey.scores)
-    shown = [round(Decimal(str(v)).quantize(Decimal(1), ROUND_HALF_UP))
-             for v in (result.score, result.low, result.high)]
+    shown = [
+        round(Decimal(str(v)).quantize(Decimal(1), ROUND_HALF_UP))
+        for v in (result.score, result.low, result.high)
+    ]
     assert (result.n, *shown) == (n, nps, low, high)
 
 
 def test_a_typeform_response_never_submitted_is_partial(small_portfolio):
-    data = (b"#,How likely are you to recommend us to a friend?,Start Date (UTC),"
-            b"Submit Date (UTC),Network ID\n"
-            b"a1,10,2026-10-01 10:00:00,2026-10-01 10:02:00,n1\n"
-            b"a2,0,2026-10-01 11:00:00,,n2\n")
+    data = (
+        b"#,How likely are you to recommend us to a friend?,Start Date (UTC),"
+        b"Submit Date (UTC),Network ID\n"
+        b"a1,10,2026-10-01 10:00:00,2026-10-01 10:02:00,n1\n"
+        b"a2,0,2026-10-01 11:00:00,,n2\n"
+    )
     survey, _ = survey_of(small_portfolio, data)
     assert survey.scores == (10,) and survey.excluded == {"partial": 1}
 

@@ -81,8 +81,7 @@ def test_differs_generalises_the_nps_test():
 
 
 def test_differs_cannot_test_a_mean_of_one_answer():
-    assert differs(MeanResult(1, 6.0, None, None, None), MeanResult(40, 5.0, 4.8, 5.2, 0.1)) \
-        is None
+    assert differs(MeanResult(1, 6.0, None, None, None), MeanResult(40, 5.0, 4.8, 5.2, 0.1)) is None
 
 
 def test_segment_one_below_the_threshold_has_no_number_and_at_the_threshold_has_them():
@@ -108,8 +107,11 @@ def test_segment_measure_with_too_few_answers_is_none_in_a_shown_segment():
 
 
 def test_segment_table_shows_words_for_a_small_segment_and_channel_labels_translated():
-    answers = survey(nps=(10, 9, 0, 10, 8), min_segment_answers=3,
-                     segments={"channel": ("phone",) * 3 + ("counter",) * 2})
+    answers = survey(
+        nps=(10, 9, 0, 10, 8),
+        min_segment_answers=3,
+        segments={"channel": ("phone",) * 3 + ("counter",) * 2},
+    )
     (table,) = segment_tables(answers, Translator("nl"))
     assert table.label == "Kanaal"
     assert [r.value for r in table.rows] == ["Telefoon", "Balie"]
@@ -122,7 +124,8 @@ def test_segment_table_shows_words_for_a_small_segment_and_channel_labels_transl
 def test_sample_text_names_n_and_what_was_left_out_with_counts():
     answers = survey(nps=(10,) * 110, excluded={"blank": 4, "partial": 7, "out_of_range": 1})
     assert sample_text(answers, Translator("en")).text == (
-        "n = 110; left out: 4 blank, 7 partial, 1 out of range")
+        "n = 110; left out: 4 blank, 7 partial, 1 out of range"
+    )
 
 
 def test_trend_marks_a_significant_change_per_measure():

@@ -15,8 +15,12 @@ from klantspiegel.cli import main
 
 # 2026: 40 phone answers (NPS 10, CSAT 5, CES 6), 29 web answers (one under the threshold of
 # 30: NPS 3, CSAT 1, CES 2), and a respondent who left the recommend question blank (left out)
-SURVEY_2026 = ("score,satisfaction csat,effort ces,channel\n" + "10,5,6,phone\n" * 40
-               + "3,1,2,web\n" * 29 + ",4,5,phone\n")
+SURVEY_2026 = (
+    "score,satisfaction csat,effort ces,channel\n"
+    + "10,5,6,phone\n" * 40
+    + "3,1,2,web\n" * 29
+    + ",4,5,phone\n"
+)
 # 2025: the same 40 phone answers and 29 web ones but all passives, satisfied (4), CES 6
 SURVEY_2025 = "score,satisfaction csat,effort ces,channel\n" + "8,4,6,phone\n" * 69
 
@@ -28,8 +32,10 @@ def output(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("survey-pages")
     w = PortfolioWriter(root / "audits")
     w.organisation("postbedrijf", name="Postbedrijf Noord", language="en")
-    for audit, date, survey in (("2025", "2025-10-01", SURVEY_2025),
-                                ("2026", "2026-10-01", SURVEY_2026)):
+    for audit, date, survey in (
+        ("2025", "2025-10-01", SURVEY_2025),
+        ("2026", "2026-10-01", SURVEY_2026),
+    ):
         w.audit("postbedrijf", audit, date)
         w.finding("postbedrijf", "central-line", audit=audit)
         w.write(f"postbedrijf/{audit}/survey.csv", survey)
@@ -44,8 +50,12 @@ def page_text(output: Path) -> str:
 
 def pdf_text(output: Path) -> str:
     """The PDF's text a line per table row (pdftotext -layout), spaces collapsed."""
-    text = subprocess.run(["pdftotext", "-layout", str(output / "pdf" / "postbedrijf.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(output / "pdf" / "postbedrijf.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return "\n".join(re.sub(r"\s+", " ", line).strip() for line in text.splitlines())
 
 

@@ -21,8 +21,17 @@ from pypdf import PdfReader
 from klantspiegel.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "surveys" / "qualtrics-numeric.csv"
-PLANTED = ("Plantedfirst", "Plantedlast", "planted.person", "203.0.113.7", "51.05434",
-           "3.71742", "R_Planted", "EXT-PLANTED", "+32 470")
+PLANTED = (
+    "Plantedfirst",
+    "Plantedlast",
+    "planted.person",
+    "203.0.113.7",
+    "51.05434",
+    "3.71742",
+    "R_Planted",
+    "EXT-PLANTED",
+    "+32 470",
+)
 
 
 def all_text(folder: Path) -> str:
@@ -32,8 +41,11 @@ def all_text(folder: Path) -> str:
     a PDF its page text (pypdf and pdftotext), and every stream decompressed (attachments,
     metadata, content), each recursively.
     """
-    return "\n".join(text for path in sorted(p for p in folder.rglob("*") if p.is_file())
-                     for text in _texts(path.read_bytes(), path))
+    return "\n".join(
+        text
+        for path in sorted(p for p in folder.rglob("*") if p.is_file())
+        for text in _texts(path.read_bytes(), path)
+    )
 
 
 def _texts(data: bytes, path: Path) -> list[str]:
@@ -46,8 +58,11 @@ def _texts(data: bytes, path: Path) -> list[str]:
                 found += _texts(archive.read(member), path)
     if data.startswith(b"%PDF"):
         found += [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
-        found.append(subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True,
-                                    check=True).stdout.decode("utf-8", "replace"))
+        found.append(
+            subprocess.run(
+                ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+            ).stdout.decode("utf-8", "replace")
+        )
         with pikepdf.open(io.BytesIO(data)) as pdf:
             for thing in pdf.objects:
                 if isinstance(thing, pikepdf.Stream):

@@ -85,8 +85,10 @@ def test_a_missing_file_is_missing(root):
     assert entry(root / "nothing.md", root).kind == "missing"
 
 
-@pytest.mark.parametrize("name", [".#x.md", "x.md~", ".x.md.swp", "#x.md#", "x.tmp",
-                                  ".DS_Store", "~$report.docx", "Thumbs.db"])
+@pytest.mark.parametrize(
+    "name",
+    [".#x.md", "x.md~", ".x.md.swp", "#x.md#", "x.tmp", ".DS_Store", "~$report.docx", "Thumbs.db"],
+)
 def test_editor_lock_and_temporary_files_are_junk(name):
     assert is_junk(name)
 
@@ -118,7 +120,9 @@ def test_the_loader_walker_reports_each_problem_once_with_its_severity(root):
     walker.listing(root)
     walker.check(root / "pipe.md")
     assert sorted((p.path.name, p.severity) for p in problems) == [
-        ("pipe.md", "error"), ("x.md~", "warning")]
+        ("pipe.md", "error"),
+        ("x.md~", "warning"),
+    ]
 
 
 def test_files_under_lists_only_readable_files(root):
@@ -211,7 +215,8 @@ def test_a_folder_that_cannot_be_listed_is_refused_not_empty(root, monkeypatch):
     problems: list = []
     assert Walker(root, problems).listing(root / "findings") == []
     assert [(p.path, p.message) for p in problems] == [
-        (root / "findings", "cannot be listed (Permission denied)")]
+        (root / "findings", "cannot be listed (Permission denied)")
+    ]
 
 
 def test_the_tree_digest_hashes_a_followed_link_by_its_target_bytes(root):

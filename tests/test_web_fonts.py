@@ -28,8 +28,12 @@ REGENERATE = "run `.venv/bin/python scripts/make-web-fonts.py` and commit what i
 
 
 def test_the_theme_has_fonts():
-    assert [p.name for p in THEME_FONTS] == ["Inter-Bold.otf", "Inter-Italic.otf",
-                                             "Inter-Regular.otf", "Inter-SemiBold.otf"]
+    assert [p.name for p in THEME_FONTS] == [
+        "Inter-Bold.otf",
+        "Inter-Italic.otf",
+        "Inter-Regular.otf",
+        "Inter-SemiBold.otf",
+    ]
 
 
 @pytest.mark.parametrize("font", THEME_FONTS, ids=lambda p: p.name)
@@ -38,7 +42,8 @@ def test_each_committed_subset_was_made_from_its_font_and_the_current_repertoire
     assert committed.is_file(), f"{committed.name} is missing: {REGENERATE}"
     recorded = made_from(committed.read_bytes())
     assert recorded == marks(font.read_bytes(), REPERTOIRE), (
-        f"{committed.name} is out of date: {REGENERATE}")
+        f"{committed.name} is out of date: {REGENERATE}"
+    )
 
 
 @pytest.mark.parametrize("font", THEME_FONTS, ids=lambda p: p.name)
@@ -59,13 +64,15 @@ def test_the_repertoire_holds_western_european_text_and_its_punctuation():
     punctuation = "‘’‚“”„«»‹›–—‑…•·−€£°±×\u00a0\u202f\u2009"
     arrows_and_marks = "↑↓↕→↩▲▼★"
     assert set(dutch_english_german_french_nordic + punctuation + arrows_and_marks) <= (
-        REPERTOIRE & characters_of(REGULAR.read_bytes()))
+        REPERTOIRE & characters_of(REGULAR.read_bytes())
+    )
 
 
 def test_a_document_within_the_repertoire_gets_the_committed_subset():
     committed = subset_path(REGULAR)
     assert web_font(REGULAR, committed, "Geïntegreerd klantbeeld – € 5 … „ja”") == (
-        committed.read_bytes())
+        committed.read_bytes()
+    )
 
 
 def test_a_character_no_font_has_keeps_the_committed_subset():

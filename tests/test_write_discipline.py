@@ -50,8 +50,9 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[
     build(source, output, jobs=1, passwords=PASSWORDS)
     shutil.copytree(output, kept, copy_function=os.link)  # more names for the same files
     before = {name: (kept / name).read_bytes() for name in WRITTEN.values()}
-    writer.write("portfolio.yaml", "consultancy: Test Advies\nlanguage: nl\n"
-                                   "accent_colour: '#7a1d5b'\n")  # the assets' key
+    writer.write(
+        "portfolio.yaml", "consultancy: Test Advies\nlanguage: nl\naccent_colour: '#7a1d5b'\n"
+    )  # the assets' key
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipeline, "code_digest", lambda: "another version of the code")
         patch.setattr(render, "_remove_stale", lambda job: None)

@@ -1,6 +1,6 @@
 """The published description of the export: docs/exports.md and docs/exports.schema.json.
 
-    python -m klantspiegel.exports    rewrite both from the row models
+python -m klantspiegel.exports    rewrite both from the row models
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def exports_markdown() -> str:
         "`,` between fields, `.` in numbers, lines ending in CRLF. Each starts with a UTF-8",
         "byte order mark, so that Excel and LibreOffice read `Geïntegreerd` as written (without",
         "it, Excel takes the file for Windows-1252); pandas and readr skip the mark, Python's",
-        "`csv` module does with `encoding=\"utf-8-sig\"`. The same holds for the findings CSV",
+        '`csv` module does with `encoding="utf-8-sig"`. The same holds for the findings CSV',
         "attached to each PDF. Why not `;`, the list separator of Dutch Excel: Excel would then",
         "split the columns, but also read the numbers by its locale, where `.` groups",
         "thousands, so a score of `3.125` would silently become 3125; a file that opens wrongly",
@@ -59,14 +59,22 @@ def exports_markdown() -> str:
         "",
         "`scores.json` is one object: "
         + ", ".join(
-            f"`{k}` ({f.description})" for k, f in ExportTables.model_fields.items()
+            f"`{k}` ({f.description})"
+            for k, f in ExportTables.model_fields.items()
             if k not in TABLES
         )
         + ", and one list of rows per table below.",
     ]
     for name, row in TABLES.items():
-        lines += ["", f"## {name}", "", row.__doc__ or "", "", "| column | type | meaning |",
-                  "|---|---|---|"]
+        lines += [
+            "",
+            f"## {name}",
+            "",
+            row.__doc__ or "",
+            "",
+            "| column | type | meaning |",
+            "|---|---|---|",
+        ]
         for column, field in row.model_fields.items():
             lines.append(f"| `{column}` | {column_type(field)} | {field.description} |")
     return "\n".join(lines) + "\n"

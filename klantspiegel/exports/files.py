@@ -43,7 +43,6 @@ def write_exports(tables: ExportTables, target_dir: Path) -> list[Path]:
     return written
 
 
-
 def table_rows(tables: ExportTables, name: str) -> list[list[Any]]:
     """A table as a header row then value rows (Python values: dates, None for empty)."""
     columns = list(TABLES[name].model_fields)

@@ -66,7 +66,8 @@ class OrganisationRow(Row):
     csat_low: Percentage | None = Field(description="lower bound of the CSAT 95% interval")
     csat_high: Percentage | None = Field(description="upper bound of the CSAT 95% interval")
     ces: Annotated[float, Field(ge=1, le=7)] | None = Field(
-        description="customer effort score: mean of 1-7 answers (7 very easy)")
+        description="customer effort score: mean of 1-7 answers (7 very easy)"
+    )
     ces_low: Number = Field(description="lower bound of the CES 95% interval")
     ces_high: Number = Field(description="upper bound of the CES 95% interval")
     implementation_rate: Percentage | None = Field(
@@ -180,7 +181,6 @@ TABLES: dict[str, type[Row]] = {
 }
 
 
-
 def export_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of scores.json, generated from the row classes."""
     schema = ExportTables.model_json_schema(mode="serialization")
@@ -189,4 +189,3 @@ def export_schema() -> dict[str, Any]:
         "title": "Klantspiegel score export",
         **{k: v for k, v in schema.items() if k != "title"},
     }
-

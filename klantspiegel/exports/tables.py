@@ -27,9 +27,7 @@ DIGITS = 4  # scores are means: enough decimals to recompute, without float nois
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def export_tables(
-    portfolio: Portfolio, reports: Mapping[str, OrganisationReport]
-) -> ExportTables:
+def export_tables(portfolio: Portfolio, reports: Mapping[str, OrganisationReport]) -> ExportTables:
     """Rows for every organisation from its client report, so drafts are never exported.
 
     `reports` maps slug -> report built with audience="client" (as the build makes them).

@@ -34,7 +34,7 @@ class Target:
 def rare_finding_word(bundle: Path) -> Target:
     """A long word of one finding's text that no other indexed page has."""
     script = (bundle / "search/index.js").read_text(encoding="utf-8")
-    entries = json.loads(script[script.index("=") + 1:].strip().rstrip(";"))
+    entries = json.loads(script[script.index("=") + 1 :].strip().rstrip(";"))
     words = [set(re.findall(r"[a-z]{9,}", f"{e['title']} {e['text']}".lower())) for e in entries]
     for entry, own in zip(entries, words, strict=True):
         others = set().union(*(w for w in words if w is not own))

@@ -27,23 +27,40 @@ def lighthouse(url: str, report: Path) -> dict:
     if not LIGHTHOUSE.is_file():
         pytest.fail(f"{LIGHTHOUSE} is missing: run `npm ci` (scripts/test.sh does)", pytrace=False)
     result = subprocess.run(
-        [str(LIGHTHOUSE), url, "--chrome-path=/usr/bin/chromium", f"--chrome-flags={CHROME_FLAGS}",
-         f"--only-categories={','.join(CATEGORIES)}", "--output=json",
-         f"--output-path={report}", "--quiet"],
-        capture_output=True, text=True, timeout=240,
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--chrome-path=/usr/bin/chromium",
+            f"--chrome-flags={CHROME_FLAGS}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            "--output=json",
+            f"--output-path={report}",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     if result.returncode != 0 or not report.is_file():
-        pytest.fail(f"lighthouse failed (exit {result.returncode}):\n{result.stderr}",
-                    pytrace=False)
+        pytest.fail(
+            f"lighthouse failed (exit {result.returncode}):\n{result.stderr}", pytrace=False
+        )
     return json.loads(report.read_text(encoding="utf-8"))
 
 
 def failed_audits(report: dict) -> list[str]:
     """The audits that cost points: category, id and title."""
-    audits = [(name, report["audits"][ref["id"]]) for name in CATEGORIES
-              for ref in report["categories"][name]["auditRefs"] if ref["weight"]]
-    return [f"{name}: {audit['id']}: {audit['title']}" for name, audit in audits
-            if audit["score"] is not None and audit["score"] < 1]
+    audits = [
+        (name, report["audits"][ref["id"]])
+        for name in CATEGORIES
+        for ref in report["categories"][name]["auditRefs"]
+        if ref["weight"]
+    ]
+    return [
+        f"{name}: {audit['id']}: {audit['title']}"
+        for name, audit in audits
+        if audit["score"] is not None and audit["score"] < 1
+    ]
 
 
 @pytest.mark.parametrize("landing_page", ["home", "organisation", "finding"])

@@ -7,8 +7,9 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_page_loads_without_console_errors_or_failed_requests(reused_tab, site_url, page_path,
-                                                             built_site):
+def test_page_loads_without_console_errors_or_failed_requests(
+    reused_tab, site_url, page_path, built_site
+):
     page, problems = reused_tab
     response = page.goto(site_url + page_path, wait_until="load")
     assert response is not None, f"{page_path}: no response"

@@ -38,14 +38,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if not built.error:
         site = built.site
         organisations = sorted(
-            p.parent.relative_to(site).as_posix() + "/index.html"
-            for p in site.glob("*/findings"))
-        pages = ["index.html", "method.html", *organisations,
-                 *_largest(site, "*/findings/*.html"), *_largest(site, "*/anecdotes/*.html"),
-                 *_largest(site, "dimensions/*.html"),
-                 # earlier audits' reports (not the forwarding pages of the latest audit)
-                 *sorted(p.relative_to(site).as_posix() for p in site.glob("*/audits/*/index.html")
-                         if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8"))]
+            p.parent.relative_to(site).as_posix() + "/index.html" for p in site.glob("*/findings")
+        )
+        pages = [
+            "index.html",
+            "method.html",
+            *organisations,
+            *_largest(site, "*/findings/*.html"),
+            *_largest(site, "*/anecdotes/*.html"),
+            *_largest(site, "dimensions/*.html"),
+            # earlier audits' reports (not the forwarding pages of the latest audit)
+            *sorted(
+                p.relative_to(site).as_posix()
+                for p in site.glob("*/audits/*/index.html")
+                if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")
+            ),
+        ]
     metafunc.parametrize("responsive_page", pages, ids=pages)
 
 

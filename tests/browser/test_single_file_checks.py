@@ -38,21 +38,27 @@ def single_file_beside_a_pdf(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("which", ["example", "beside a PDF"])
 def test_the_single_file_report_is_valid_html(request, which):
     single_file = request.getfixturevalue(
-        "single_file" if which == "example" else "single_file_beside_a_pdf")
+        "single_file" if which == "example" else "single_file_beside_a_pdf"
+    )
     java = shutil.which("java")
     assert java and VNU.is_file(), "the Nu checker needs java and `npm ci` (scripts/test.sh)"
     result = subprocess.run(
         [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout", str(single_file)],
-        capture_output=True, text=True, timeout=300)
-    errors = [f"{m.get('lastLine', '?')}: {m.get('message')}"
-              for m in json.loads(result.stdout)["messages"]]
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    errors = [
+        f"{m.get('lastLine', '?')}: {m.get('message')}"
+        for m in json.loads(result.stdout)["messages"]
+    ]
     assert errors == []
 
 
 def first_finding_section(single_file: Path) -> str:
     text = single_file.read_text(encoding="utf-8")
     start = text.index('id="findings.') + len('id="')
-    return text[start:text.index('"', start)]
+    return text[start : text.index('"', start)]
 
 
 @pytest.mark.parametrize("shown", ["report", "finding"])
