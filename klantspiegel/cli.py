@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeAlias
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -38,6 +39,30 @@ _DEFAULT_LANGUAGE = PortfolioConfig.model_fields["language"].default
 
 
 def _parser() -> argparse.ArgumentParser:
+    """The command line: one sub-command parser per command, sharing the option groups."""
+    common, writes, one = _option_groups()
+    parser = argparse.ArgumentParser(
+        prog="klantspiegel",
+        description="Build customer-centricity audit reports: a site, a PDF per organisation "
+        "and a confidential bundle per client. Without a command: build.",
+        epilog="Run 'klantspiegel COMMAND --help' for the options of a command.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_build(commands, [common, writes, one])
+    _add_check(commands, [common, one])
+    _add_serve(commands, [common, writes])
+    _add_new(commands, [common])
+    return parser
+
+
+# what add_subparsers returns: where each command adds its parser
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _option_groups() -> tuple[
+    argparse.ArgumentParser, argparse.ArgumentParser, argparse.ArgumentParser
+]:
+    """The options several commands share: the portfolio and --quiet, --output, --only."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--source",
@@ -68,16 +93,13 @@ def _parser() -> argparse.ArgumentParser:
         "checking; its pages, PDF and bundle when building",
     )
 
-    parser = argparse.ArgumentParser(
-        prog="klantspiegel",
-        description="Build customer-centricity audit reports: a site, a PDF per organisation "
-        "and a confidential bundle per client. Without a command: build.",
-        epilog="Run 'klantspiegel COMMAND --help' for the options of a command.",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    return common, writes, one
+
+
+def _add_build(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
     build_cmd = commands.add_parser(
         "build",
-        parents=[common, writes, one],
+        parents=parents,
         help="build site, PDFs and bundles (default)",
         description="Build the portfolio into the output folder. Only what changed since the "
         "previous build is rendered again; the result is that of a clean build.",
@@ -118,9 +140,12 @@ def _parser() -> argparse.ArgumentParser:
         "KLANTSPIEGEL_PASSWORD_<ORGANISATION>) gets an encrypted PDF "
         "and bundle zip in delivery/<organisation>/",
     )
+
+
+def _add_check(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
     check_cmd = commands.add_parser(
         "check",
-        parents=[common, one],
+        parents=parents,
         help="validate only, write nothing",
         description="Validate the portfolio and report every problem at once.",
     )
@@ -130,9 +155,12 @@ def _parser() -> argparse.ArgumentParser:
         help="treat warnings (a finding without evidence, a dimension "
         "without findings, a missing translation) as errors",
     )
+
+
+def _add_serve(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
     serve_cmd = commands.add_parser(
         "serve",
-        parents=[common, writes],
+        parents=parents,
         help="preview in the browser, rebuilding on change",
         description="Build, serve the site on 127.0.0.1 and rebuild on every change in the "
         "portfolio or the templates; open pages reload by themselves.",
@@ -141,9 +169,12 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument(
         "--pdf", action="store_true", help="also rebuild the PDFs on every change (slower)"
     )
+
+
+def _add_new(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
     new_cmd = commands.add_parser(
         "new",
-        parents=[common],
+        parents=parents,
         help="start a new portfolio, organisation, audit, finding or story",
         description="Write a new file with every field, commented, in the right folder; "
         "'new portfolio DIR' starts a whole portfolio in a new folder.",
@@ -177,7 +208,6 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument(
         "--audit", metavar="AUDIT", help="the audit's folder (for a finding or story)"
     )
-    return parser
 
 
 def _positive(text: str) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from klantspiegel.cache import (
@@ -23,12 +23,12 @@ from klantspiegel.cache import (
     forget,
     tree_digest,
 )
-from klantspiegel.delivery import Passwords, write_deliveries
+from klantspiegel.delivery import Delivery, Passwords, write_deliveries
 from klantspiegel.load import load_portfolio
 from klantspiegel.model import Portfolio
 from klantspiegel.output import prepare_output, staged_output
 from klantspiegel.pdf import DEFAULT_PDF_VARIANT
-from klantspiegel.plan import plan_build
+from klantspiegel.plan import BuildPlan, plan_build
 from klantspiegel.problems import ContentError, Problem
 from klantspiegel.render import (
     DEFAULT_PDF_TIME_LIMIT,
@@ -91,11 +91,49 @@ def build(
     """
     started = time.perf_counter()
     prepare_output(output, source, theme_dir)  # refuses a bad output before touching it
-    jobs = jobs or os.cpu_count() or 1
     cache_dir = cache_folder(output)
     code = code_digest()
     passwords = passwords or Passwords()
-    inputs = digest(
+    inputs = _inputs_digest(source, theme_dir, code, pdf, only, pdf_variant, passwords)
+    manifest = Manifest.load(cache_dir) if cache and output.is_dir() else None
+    # With passwords, never "up to date": the delivery is encrypted anew, as nothing records
+    # which password made it.
+    if manifest and not passwords and manifest.inputs == inputs and manifest.intact(output):
+        return _unchanged(manifest, time.perf_counter() - started)
+
+    markdown = MarkdownCache(cache_dir if cache else None)
+    portfolio, warnings = _load(source, markdown, only, passwords)
+    with template_errors_as_problems():  # a broken template override is a file:line problem
+        plan = _plan(portfolio, theme_dir, code, pdf, pdf_variant)
+    previous = manifest.artifacts if manifest else {}
+    with staged_output(
+        output, source=source, theme=theme_dir, keep_previous=bool(previous)
+    ) as staging:
+        job = RenderJob(plan, portfolio, theme_dir, staging, previous, only, pdf_time_limit)
+        outcome = render_plan(job, jobs or os.cpu_count() or 1, progress)
+        delivery = write_deliveries(
+            staging, [(o.slug, o.name, o.bundle.folder) for o in plan.organisations], passwords
+        )
+        outcome.artifacts.update(delivery.artifacts)
+        forget(cache_dir)  # from here until the new manifest, the output is not what it claims
+    result = _result(portfolio, warnings, outcome, delivery, passwords)
+    if cache:
+        Manifest(inputs, outcome.artifacts, _summary(result)).save(cache_dir)
+        markdown.save()
+    return replace(result, seconds=time.perf_counter() - started)
+
+
+def _inputs_digest(
+    source: Path,
+    theme_dir: Path,
+    code: str,
+    pdf: bool,
+    only: str | None,
+    pdf_variant: str,
+    passwords: Passwords,
+) -> str:
+    """The hash of everything a build reads: equal to the previous build's, nothing changed."""
+    return digest(
         code,
         str(pdf),
         str(only),
@@ -106,68 +144,70 @@ def build(
         pdf_variant,
         str(bool(passwords)),
     )
-    manifest = Manifest.load(cache_dir) if cache and output.is_dir() else None
-    # With passwords, never "up to date": the delivery is encrypted anew, as nothing records
-    # which password made it.
-    if manifest and not passwords and manifest.inputs == inputs and manifest.intact(output):
-        return _unchanged(manifest, time.perf_counter() - started)
 
-    markdown = MarkdownCache(cache_dir if cache else None)
+
+def _load(
+    source: Path, markdown: MarkdownCache, only: str | None, passwords: Passwords
+) -> tuple[Portfolio, list[Problem]]:
+    """The validated portfolio and its warnings, once --only and the passwords name only
+    organisations it has."""
     portfolio, warnings = check(source, markdown)
     if only is not None and only not in {o.slug for o in portfolio.organisations}:
         known = ", ".join(o.slug for o in portfolio.organisations)
         raise UnknownOrganisation(f"no organisation '{only}' in the portfolio (known: {known})")
     passwords.check_organisations({o.slug for o in portfolio.organisations})
+    return portfolio, warnings
+
+
+def _plan(
+    portfolio: Portfolio, theme_dir: Path, code: str, pdf: bool, pdf_variant: str
+) -> BuildPlan:
+    """Every organisation's reports (the consultant's and the client's), and the plan of
+    every artifact made from them, with its key."""
     peers = latest_scores(portfolio)
     reports = {o.slug: build_reports(o, portfolio, peers) for o in portfolio.organisations}
-    consultant_reports = {slug: pair[0] for slug, pair in reports.items()}
-    client_reports = {slug: pair[1] for slug, pair in reports.items()}
-    with template_errors_as_problems():  # a broken template override is a file:line problem
-        plan = plan_build(
-            portfolio,
-            consultant_reports,
-            client_reports,
-            theme_dir,
-            code,
-            pdf=pdf,
-            pdf_variant=pdf_variant,
-        )
-    previous = manifest.artifacts if manifest else {}
-    with staged_output(
-        output, source=source, theme=theme_dir, keep_previous=bool(previous)
-    ) as staging:
-        job = RenderJob(plan, portfolio, theme_dir, staging, previous, only, pdf_time_limit)
-        outcome = render_plan(job, jobs, progress)
-        delivery = write_deliveries(
-            staging, [(o.slug, o.name, o.bundle.folder) for o in plan.organisations], passwords
-        )
-        outcome.artifacts.update(delivery.artifacts)
-        forget(cache_dir)  # from here until the new manifest, the output is not what it claims
-    findings = sum(len(a.findings) for o in portfolio.organisations for a in o.audits)
-    pages = _count(outcome, ".html")
-    pdfs = sum(1 for a in outcome.artifacts if a.startswith("pdf/"))
-    summary = {
-        "organisations": len(portfolio.organisations),
-        "findings": findings,
-        "warnings": [_problem_data(p) for p in warnings],
-        "pages": pages,
-        "pdfs": pdfs,
-    }
-    if cache:
-        Manifest(inputs, outcome.artifacts, summary).save(cache_dir)
-        markdown.save()
+    return plan_build(
+        portfolio,
+        {slug: pair[0] for slug, pair in reports.items()},
+        {slug: pair[1] for slug, pair in reports.items()},
+        theme_dir,
+        code,
+        pdf=pdf,
+        pdf_variant=pdf_variant,
+    )
+
+
+def _result(
+    portfolio: Portfolio,
+    warnings: list[Problem],
+    outcome: RenderOutcome,
+    delivery: Delivery,
+    passwords: Passwords,
+) -> BuildResult:
+    """What the build made, counted (its time is added once the manifest is saved)."""
     return BuildResult(
         len(portfolio.organisations),
-        findings,
+        sum(len(a.findings) for o in portfolio.organisations for a in o.audits),
         warnings,
-        pages,
-        pdfs,
+        _count(outcome, ".html"),
+        sum(1 for a in outcome.artifacts if a.startswith("pdf/")),
         sum(outcome.pdf_pages.values()),
         sorted(outcome.rendered),
-        time.perf_counter() - started,
+        0.0,
         delivery.delivered,
         delivery.without_password if passwords else [],
     )
+
+
+def _summary(result: BuildResult) -> dict:
+    """What the manifest keeps for the next build to report when nothing changed."""
+    return {
+        "organisations": result.organisations,
+        "findings": result.findings,
+        "warnings": [_problem_data(p) for p in result.warnings],
+        "pages": result.pages,
+        "pdfs": result.pdfs,
+    }
 
 
 def _count(outcome: RenderOutcome, suffix: str) -> int:

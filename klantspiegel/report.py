@@ -168,18 +168,35 @@ def build_report(
     """
     if audience == "client":
         organisation = client_view(organisation)
-    model = portfolio.scoring_model
-    t = Translator(organisation.report_locale)
     slugs = [a.slug for a in organisation.audits]
     audits = organisation.audits[: slugs.index(audit_slug) + 1 if audit_slug else None]
-    audit, previous = audits[-1], audits[-2] if len(audits) > 1 else None
-    score = score_audit(audit, model)
-    previous_score = score_audit(previous, model) if previous else None
-    change = change_since(score, previous_score)
-    latest = audit is organisation.latest_audit
+    latest = audits[-1] is organisation.latest_audit
     benchmark = (
         sector_benchmark(organisation.slug, organisation.sector_key, peers) if latest else None
     )
+    report = _audit_report(organisation, audits, audience, portfolio, benchmark)
+    if not latest:
+        return report
+    earlier = tuple(
+        build_report(organisation, portfolio, peers, audience, a.slug) for a in audits[:-1]
+    )
+    return replace(report, earlier=earlier)
+
+
+def _audit_report(
+    organisation: Organisation,
+    audits: tuple[Audit, ...],
+    audience: Audience,
+    portfolio: Portfolio,
+    benchmark: Benchmark | None,
+) -> OrganisationReport:
+    """The report of the last of `audits`, compared with the one before it; without the
+    reports of earlier audits."""
+    model = portfolio.scoring_model
+    t = Translator(organisation.report_locale)
+    audit, previous = audits[-1], audits[-2] if len(audits) > 1 else None
+    score = score_audit(audit, model)
+    previous_score = score_audit(previous, model) if previous else None
     shown = audit.findings
     rows = _dimension_rows(model, score, previous_score, benchmark, shown)
     examined, not_examined = _scope(audit, rows)
@@ -188,16 +205,9 @@ def build_report(
     anecdotes = audit.anecdotes
     evidence = _evidence_by_type(audit)
     nps, previous_nps = _survey_nps(audit), _survey_nps(previous)
+    accent = portfolio.config.accent_colour
     report_charts = build_charts(
-        t,
-        organisation,
-        rows,
-        score,
-        actions,
-        history,
-        anecdotes,
-        model,
-        portfolio.config.accent_colour,
+        t, organisation, rows, score, actions, history, anecdotes, model, accent
     )
     return OrganisationReport(
         organisation=organisation,
@@ -205,7 +215,7 @@ def build_report(
         audience=audience,
         score=score,
         previous_score=previous_score,
-        change=change,
+        change=change_since(score, previous_score),
         benchmark=benchmark,
         dimensions=rows,
         examined=examined,
@@ -227,21 +237,25 @@ def build_report(
         nps_trend=nps_trend(nps, previous_nps),
         survey=survey_view(audit.survey, previous.survey if previous else None, t),
         follow_up=follow_up_report(audit, previous, model.dimensions, t),
-        notes=report_notes(
-            score,
-            previous_score,
-            benchmark,
-            sum(r.score.evidence_count for r in rows),
-            sum(evidence.values()),
-            t,
-        ),
+        notes=_notes(score, previous_score, benchmark, rows, evidence, t),
         history=history,
         charts=report_charts,
-        earlier=tuple(
-            build_report(organisation, portfolio, peers, audience, a.slug) for a in audits[:-1]
-        )
-        if latest
-        else (),
+        earlier=(),
+    )
+
+
+def _notes(
+    score: AuditScore,
+    previous_score: AuditScore | None,
+    benchmark: Benchmark | None,
+    rows: tuple[DimensionRow, ...],
+    evidence: Counter[str],
+    t: Translator,
+) -> ReportNotes:
+    """The report's notes, from its observations counted per dimension and in all."""
+    observations_by_dimension = sum(r.score.evidence_count for r in rows)
+    return report_notes(
+        score, previous_score, benchmark, observations_by_dimension, sum(evidence.values()), t
     )
 
 

@@ -32,7 +32,7 @@ from klantspiegel.exit_codes import ExitCode
 from klantspiegel.layout import PDF_DIR, SITE_DIR
 from klantspiegel.pipeline import build
 from klantspiegel.problems import ContentError
-from klantspiegel.templating import THEME_DIR, environment
+from klantspiegel.templating import THEME_DIR
 
 LIVE = "/__klantspiegel/"  # the server's own files; no site page can live under this name
 ASSETS = {"live.js": "text/javascript", "error.css": "text/css", "failed.svg": "image/svg+xml"}
@@ -272,8 +272,6 @@ def watch_and_rebuild(
         if stop.is_set():
             return
         paths = sorted(path for _, path in changes)
-        if any("templates" in Path(path).parts for path in paths):
-            environment.cache_clear()  # its loaders see edited templates, not new overrides
         preview.rebuild(_describe(paths, folders))
 
 
@@ -322,6 +320,20 @@ def run(
         print(f"error: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return ExitCode.USAGE
     folders = [source] + ([theme_dir] if theme_dir.is_dir() else [])
+    _serve_until_stopped(preview, server, host, folders, output, open_browser)
+    return ExitCode.OK
+
+
+def _serve_until_stopped(
+    preview: Preview,
+    server: PreviewServer,
+    host: str,
+    folders: list[Path],
+    output: Path,
+    open_browser: bool,
+) -> None:
+    """Build, then serve while a watcher rebuilds on changes, until Ctrl-C or SIGTERM; stop
+    both threads cleanly, a running build finished first."""
     stop = threading.Event()
     watcher = threading.Thread(
         target=watch_and_rebuild,
@@ -353,7 +365,6 @@ def run(
         if previous_sigterm is not None:
             signal.signal(signal.SIGTERM, previous_sigterm)
     print("stopped", flush=True)
-    return ExitCode.OK
 
 
 def _is_loopback(host: str) -> bool:

@@ -22,7 +22,7 @@ import traceback
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache, partial, wraps
+from functools import lru_cache, partial, wraps
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -233,10 +233,40 @@ class _WalkedLoader(jinja2.BaseLoader):
         return sorted(names)
 
 
-@cache
 def environment(theme_dir: Path, portfolio_dir: Path | None, locale: str) -> jinja2.Environment:
     """The sandboxed, autoescaping environment for one locale ("en-GB", or a bare language
-    for its default locale); Markdown never passes through it."""
+    for its default locale); Markdown never passes through it.
+
+    Compiled once per state of the template files: a template added, removed or edited (as
+    while `serve` runs) gives a new environment, so no one has to clear a cache.
+    """
+    stamp = _template_files(theme_dir, portfolio_dir)
+    return _environment(theme_dir, portfolio_dir, locale, stamp)
+
+
+def _template_files(
+    theme_dir: Path, portfolio_dir: Path | None
+) -> tuple[tuple[str, int, int], ...]:
+    """Each file under the theme and the portfolio's templates folder, with its change time
+    and size: what tells one state of the templates from another."""
+    folders = [theme_dir] + ([portfolio_dir / "templates"] if portfolio_dir else [])
+    files = []
+    for folder in folders:
+        for parent, _, names in os.walk(folder):
+            for name in names:
+                path = os.path.join(parent, name)
+                try:
+                    status = os.lstat(path)
+                except OSError:  # gone while listed
+                    continue
+                files.append((path, status.st_mtime_ns, status.st_size))
+    return tuple(sorted(files))
+
+
+@lru_cache(maxsize=16)  # a few locales; serve's edits leave older states behind
+def _environment(
+    theme_dir: Path, portfolio_dir: Path | None, locale: str, stamp: tuple[object, ...]
+) -> jinja2.Environment:
     theme = theme_dir.resolve()
     search = [(portfolio_dir / "templates", portfolio_dir)] if portfolio_dir else []
     search.append((theme, theme))
