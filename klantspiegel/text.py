@@ -104,6 +104,7 @@ def render_markdown(
         )
 
     with limit():
+        _check_quote_depth(text)  # Markdown's own nesting, before Python-Markdown recurses
         _Markup(text).check()  # raw HTML, before Python-Markdown spends quadratic time on it
         try:
             _converter.reset()
@@ -242,6 +243,23 @@ def clamp_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 
 MAX_NESTING = 100  # elements inside each other; a report's deepest list or table needs ~20
+# The quote markers that open a line ("> > x"): each is one <blockquote> inside the last.
+_QUOTE_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]*)+", re.MULTILINE)
+
+
+def _check_quote_depth(text: str) -> None:
+    """Refuse a line quoted more than MAX_NESTING deep, in linear time and with its line.
+
+    Python-Markdown would build the nesting first (its time grows with the depth, so on a
+    busy machine the time limit, not the depth, used to name the fault).
+    """
+    for match in _QUOTE_MARKERS.finditer(text):
+        if match.group().count(">") > MAX_NESTING:
+            raise TextTooComplex(
+                f"nested more than {MAX_NESTING} elements deep (quote markers '>')",
+                text.count("\n", 0, match.start()),
+            )
+
 
 # The tokens of HTML as `_Markup` reads them. Text between them has no markup.
 _TOKEN = re.compile(
