@@ -32,7 +32,7 @@ from typing import Any
 from markupsafe import Markup
 
 from klantspiegel.model import Portfolio
-from klantspiegel.site import Page, inline_search_script, search_entries
+from klantspiegel.site import VOID_ELEMENTS, Page, inline_search_script, search_entries
 from klantspiegel.templating import environment
 from klantspiegel.web_fonts import subset_path, web_font
 from klantspiegel.writes import write_artifact
@@ -58,23 +58,6 @@ _LOCAL_URL = re.compile(r"url\(\s*(['\"]?)#([^)'\"]+)\1\s*\)")
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)([^)'\"]+)\1\s*\)(\s*format\(\s*['\"]?[\w-]+['\"]?\s*\))?")
 # Attributes of <a> that HTML allows only with an href
 _LINK_ONLY = frozenset({"type", "download", "hreflang", "ping", "referrerpolicy", "rel", "target"})
-_VOID = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    }
-)
 
 
 def single_file_pages(pages: Iterable[Page]) -> list[str]:
@@ -211,7 +194,7 @@ class _PageParts(html.parser.HTMLParser):
             if not capture.keep_tag:
                 capture.depth = 1
                 return
-        if tag not in _VOID and not closed:
+        if tag not in VOID_ELEMENTS and not closed:
             capture.depth += 1
         rewritten = self._rewrite(tag, attrs)
         capture.out.append(
@@ -223,7 +206,7 @@ class _PageParts(html.parser.HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         self._in_title = False
         capture = self._capture
-        if capture is None or tag in _VOID:
+        if capture is None or tag in VOID_ELEMENTS:
             return
         capture.depth -= 1
         if capture.depth > 0 or capture.keep_tag:

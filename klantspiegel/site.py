@@ -417,7 +417,8 @@ def _squash(parts: list[str]) -> str:
     return " ".join("".join(parts).split())
 
 
-_VOID = frozenset(
+# HTML's void elements: they have no end tag, so they never open a level.
+VOID_ELEMENTS = frozenset(
     {
         "area",
         "base",
@@ -477,7 +478,7 @@ class _IndexedText(html.parser.HTMLParser):
         self.found = True
         if tag not in _INLINE:
             self.text.append(" ")
-        if tag in _VOID:
+        if tag in VOID_ELEMENTS:
             return
         ignored = "data-pagefind-ignore" in names or tag in ("script", "style", "template", "svg")
         role = (
@@ -493,7 +494,7 @@ class _IndexedText(html.parser.HTMLParser):
         self._open.append(role)
 
     def handle_endtag(self, tag: str) -> None:
-        if self._open and tag not in _VOID:
+        if self._open and tag not in VOID_ELEMENTS:
             self._skip -= self._open.pop() == "skip"
             if tag not in _INLINE:
                 self.text.append(" ")
