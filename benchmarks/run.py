@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # klantspiegel,
 import weasyprint
 from synthetic import generate
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.pdf import PdfInputs, pdf_html, render_pdf
 from klantspiegel.pipeline import build, check
 from klantspiegel.report import build_report, latest_scores
@@ -127,7 +128,9 @@ def _measure(
     figures["check_s"] = median_seconds(runs, lambda: None, lambda: check(source))
     site = {}
     figures["site_only_s"] = median_seconds(
-        runs, clean, lambda: site.update(r=build(source, output, pdf=False, jobs=jobs))
+        runs,
+        clean,
+        lambda: site.update(r=build(source, output, BuildOptions(pdf=False, jobs=jobs))),
     )
     figures["pages"] = site["r"].pages
     figures["pages_per_s"] = site["r"].pages / figures["site_only_s"]
@@ -135,13 +138,13 @@ def _measure(
     full = {}
     with PeakMemory() as memory:
         figures["full_build_s"] = median_seconds(
-            runs, clean, lambda: full.update(r=build(source, output, jobs=jobs))
+            runs, clean, lambda: full.update(r=build(source, output, BuildOptions(jobs=jobs)))
         )
     figures["peak_rss_mb"] = memory.peak / 2**20
     figures["pdfs"] = full["r"].pdfs
     figures["pdf_pages"] = full["r"].pdf_pages
     figures["no_change_rebuild_s"] = median_seconds(
-        runs, lambda: None, lambda: build(source, output, jobs=jobs)
+        runs, lambda: None, lambda: build(source, output, BuildOptions(jobs=jobs))
     )
     figures["no_change_cli_s"] = median_seconds(
         runs,
@@ -166,7 +169,7 @@ def _measure(
     figures["one_finding_rebuild_s"] = median_seconds(
         runs,
         lambda: finding.write_text(f"{original}\nEdit number {next(edits)}.\n"),
-        lambda: build(source, output, jobs=jobs),
+        lambda: build(source, output, BuildOptions(jobs=jobs)),
     )
     finding.write_text(original, encoding="utf-8")
 

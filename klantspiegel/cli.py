@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from klantspiegel.build_options import DEFAULT_PDF_TIME_LIMIT, BuildOptions
 from klantspiegel.delivery import DeliveryFailed, PasswordError, read_passwords
 from klantspiegel.exit_codes import ExitCode
 from klantspiegel.i18n import available_languages, language_name
@@ -29,7 +30,7 @@ from klantspiegel.pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from klantspiegel.pipeline import UnknownOrganisation, build, check
 from klantspiegel.placeholders import placeholder_warnings
 from klantspiegel.problems import ContentError, Problem, shown
-from klantspiegel.render import DEFAULT_PDF_TIME_LIMIT, RenderFailed
+from klantspiegel.render import RenderFailed
 from klantspiegel.templating import THEME_DIR
 from klantspiegel.validate import coverage_warnings
 
@@ -114,7 +115,7 @@ def _add_build(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
     )
     build_cmd.add_argument(
         "--pdf-time-limit",
-        type=float,
+        type=_positive_seconds,
         default=DEFAULT_PDF_TIME_LIMIT,
         metavar="SECONDS",
         help=f"stop a PDF that takes longer than this (default: {DEFAULT_PDF_TIME_LIMIT:g})",
@@ -210,6 +211,25 @@ def _add_new(commands: Commands, parents: list[argparse.ArgumentParser]) -> None
     )
 
 
+def _build_options(args: argparse.Namespace) -> BuildOptions:
+    """The build the command line asks for."""
+    return BuildOptions(
+        pdf=not args.no_pdf,
+        jobs=args.jobs,
+        only=args.only,
+        pdf_time_limit=args.pdf_time_limit,
+        cache=not args.clean,
+        pdf_variant=args.pdf_variant,
+    )
+
+
+def _positive_seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:  # also refuses nan
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -236,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from klantspiegel.serve import run  # only the preview needs the web server
 
-            return run(source, args.output, port=args.port, pdf=args.pdf)
+            return run(source, args.output, BuildOptions(pdf=args.pdf), port=args.port)
         return _build(args, out)
     except ContentError as error:
         out.problems(error.problems)
@@ -298,13 +318,8 @@ def _build(args: argparse.Namespace, out: Output) -> int:
             result = build(
                 args.source,
                 args.output,
-                pdf=not args.no_pdf,
-                jobs=args.jobs,
-                only=args.only,
-                pdf_time_limit=args.pdf_time_limit,
-                cache=not args.clean,
+                _build_options(args),
                 progress=progress,
-                pdf_variant=args.pdf_variant,
                 passwords=passwords,
             )
         except DeliveryFailed as failed:

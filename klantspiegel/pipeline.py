@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.cache import (
     CACHE_DIR,
     Manifest,
@@ -27,18 +28,16 @@ from klantspiegel.delivery import Delivery, Passwords, write_deliveries
 from klantspiegel.load import load_portfolio
 from klantspiegel.model import Portfolio
 from klantspiegel.output import prepare_output, staged_output
-from klantspiegel.pdf import DEFAULT_PDF_VARIANT
 from klantspiegel.plan import BuildPlan, plan_build
 from klantspiegel.problems import ContentError, Problem
 from klantspiegel.render import (
-    DEFAULT_PDF_TIME_LIMIT,
     Progress,
     RenderJob,
     RenderOutcome,
     render_plan,
 )
 from klantspiegel.report import build_reports, latest_scores
-from klantspiegel.templating import THEME_DIR, template_errors_as_problems
+from klantspiegel.templating import template_errors_as_problems
 
 
 class UnknownOrganisation(ValueError):
@@ -72,29 +71,24 @@ def check(
 def build(
     source: Path,
     output: Path,
+    options: BuildOptions = BuildOptions(),
     *,
-    pdf: bool = True,
-    theme_dir: Path = THEME_DIR,
-    jobs: int | None = None,
-    only: str | None = None,
-    pdf_time_limit: float = DEFAULT_PDF_TIME_LIMIT,
-    cache: bool = True,
     progress: Progress | None = None,
-    pdf_variant: str = DEFAULT_PDF_VARIANT,
     passwords: Passwords | None = None,
 ) -> BuildResult:
     """Build the portfolio at `source` into `output` (site/, pdf/, clients/, exports/).
 
-    All or nothing: a failed build leaves the previous output as it was. With `cache`, only
-    what changed since the previous build is rendered; the bytes are those of a clean build.
-    With `passwords`, each organisation that has one also gets an encrypted delivery.
+    All or nothing: a failed build leaves the previous output as it was. With `options.cache`,
+    only what changed since the previous build is rendered; the bytes are those of a clean
+    build. With `passwords`, each organisation that has one also gets an encrypted delivery.
     """
     started = time.perf_counter()
+    theme_dir, cache = options.theme_dir, options.cache
     prepare_output(output, source, theme_dir)  # refuses a bad output before touching it
     cache_dir = cache_folder(output)
     code = code_digest()
     passwords = passwords or Passwords()
-    inputs = _inputs_digest(source, theme_dir, code, pdf, only, pdf_variant, passwords)
+    inputs = _inputs_digest(source, code, options, passwords)
     manifest = Manifest.load(cache_dir) if cache and output.is_dir() else None
     # With passwords, never "up to date": the delivery is encrypted anew, as nothing records
     # which password made it.
@@ -102,15 +96,15 @@ def build(
         return _unchanged(manifest, time.perf_counter() - started)
 
     markdown = MarkdownCache(cache_dir if cache else None)
-    portfolio, warnings = _load(source, markdown, only, passwords)
+    portfolio, warnings = _load(source, markdown, options.only, passwords)
     with template_errors_as_problems():  # a broken template override is a file:line problem
-        plan = _plan(portfolio, theme_dir, code, pdf, pdf_variant)
+        plan = _plan(portfolio, code, options)
     previous = manifest.artifacts if manifest else {}
     with staged_output(
         output, source=source, theme=theme_dir, keep_previous=bool(previous)
     ) as staging:
-        job = RenderJob(plan, portfolio, theme_dir, staging, previous, only, pdf_time_limit)
-        outcome = render_plan(job, jobs or os.cpu_count() or 1, progress)
+        job = RenderJob(plan, portfolio, options, staging, previous)
+        outcome = render_plan(job, options.jobs or os.cpu_count() or 1, progress)
         delivery = write_deliveries(
             staging, [(o.slug, o.name, o.bundle.folder) for o in plan.organisations], passwords
         )
@@ -123,25 +117,21 @@ def build(
     return replace(result, seconds=time.perf_counter() - started)
 
 
-def _inputs_digest(
-    source: Path,
-    theme_dir: Path,
-    code: str,
-    pdf: bool,
-    only: str | None,
-    pdf_variant: str,
-    passwords: Passwords,
-) -> str:
-    """The hash of everything a build reads: equal to the previous build's, nothing changed."""
+def _inputs_digest(source: Path, code: str, options: BuildOptions, passwords: Passwords) -> str:
+    """The hash of everything a build reads: equal to the previous build's, nothing changed.
+
+    Of the options, the ones that change what is made; jobs, the time limit and the cache
+    change only how.
+    """
     return digest(
         code,
-        str(pdf),
-        str(only),
+        str(options.pdf),
+        str(options.only),
         str(source.resolve()),
-        str(theme_dir.resolve()),
+        str(options.theme_dir.resolve()),
         tree_digest(source, skip=(CACHE_DIR,)),
-        tree_digest(theme_dir),
-        pdf_variant,
+        tree_digest(options.theme_dir),
+        options.pdf_variant,
         str(bool(passwords)),
     )
 
@@ -159,9 +149,7 @@ def _load(
     return portfolio, warnings
 
 
-def _plan(
-    portfolio: Portfolio, theme_dir: Path, code: str, pdf: bool, pdf_variant: str
-) -> BuildPlan:
+def _plan(portfolio: Portfolio, code: str, options: BuildOptions) -> BuildPlan:
     """Every organisation's reports (the consultant's and the client's), and the plan of
     every artifact made from them, with its key."""
     peers = latest_scores(portfolio)
@@ -170,10 +158,10 @@ def _plan(
         portfolio,
         {slug: pair[0] for slug, pair in reports.items()},
         {slug: pair[1] for slug, pair in reports.items()},
-        theme_dir,
+        options.theme_dir,
         code,
-        pdf=pdf,
-        pdf_variant=pdf_variant,
+        pdf=options.pdf,
+        pdf_variant=options.pdf_variant,
     )
 
 

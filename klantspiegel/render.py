@@ -23,6 +23,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.cache import files_under
 from klantspiegel.exports import export_tables, write_exports
 from klantspiegel.i18n import language_of
@@ -47,7 +48,6 @@ from klantspiegel.templating import (
 )
 from klantspiegel.writes import copy_artifact
 
-DEFAULT_PDF_TIME_LIMIT = 300.0  # seconds; the largest example report renders in about 4
 PAGE_TIME_LIMIT = 30.0  # seconds; a page renders in milliseconds, so only a runaway loop hits it
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -83,11 +83,9 @@ class RenderOutcome:
 class RenderJob:
     plan: BuildPlan
     portfolio: Portfolio
-    theme_dir: Path
+    options: BuildOptions
     staging: Path
     previous: Mapping[str, tuple[str, list[str]]]  # the previous build's manifest
-    only: str | None
-    pdf_time_limit: float
 
 
 _WORKER_JOB: RenderJob | None = None  # a pool worker's job, set once as the worker starts
@@ -104,7 +102,7 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
     outcome = RenderOutcome()
     with template_errors_as_problems():
         outcome.merge(_render_site_pages(job, job.plan.site, job.plan.site.pages))
-    todo = [o for o in job.plan.organisations if job.only in (None, o.slug)]
+    todo = [o for o in job.plan.organisations if job.options.only in (None, o.slug)]
     outcome.merge(_keep_skipped(job))
     tasks: list[Task] = []
     for organisation in todo:
@@ -220,7 +218,7 @@ def _run_task(job: RenderJob, task: Task) -> RenderOutcome | str | Problem:
         return outcome
     except PdfTimeout:
         return (
-            f"{_task_name(job, task)}: took longer than {job.pdf_time_limit:g} s "
+            f"{_task_name(job, task)}: took longer than {job.options.pdf_time_limit:g} s "
             "to render and was stopped"
         )
     except Exception as error:
@@ -256,7 +254,7 @@ def _render_page(
         PAGE_TIME_LIMIT,
         lambda: TemplateTooSlow(f"{page.path} took longer than {PAGE_TIME_LIMIT:g} s to render"),
     ):
-        return render_page(page, job.portfolio, job.theme_dir, out_dir, shared)
+        return render_page(page, job.portfolio, job.options.theme_dir, out_dir, shared)
 
 
 def _render_search(job: RenderJob, site: SitePlan) -> RenderOutcome:
@@ -279,7 +277,7 @@ def _render_pdf(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome
     pages: list[int] = []
 
     def render() -> list[Path]:
-        with time_limit(job.pdf_time_limit, PdfTimeout):
+        with time_limit(job.options.pdf_time_limit, PdfTimeout):
             pages.append(render_pdf(inputs, target))
         return [target]
 
@@ -310,7 +308,7 @@ def _render_bundle(job: RenderJob, organisation: OrganisationPlan) -> RenderOutc
                 job.staging / bundle.folder,
                 pages,
                 job.portfolio,
-                job.theme_dir,
+                job.options.theme_dir,
                 bundle.shared,
                 target,
             )
@@ -349,18 +347,18 @@ def _render_exports(job: RenderJob) -> RenderOutcome:
 
 
 def _assets(job: RenderJob, out_dir: Path) -> list[Path]:
-    copy_assets(job.theme_dir, job.portfolio, out_dir / ASSETS_DIR)
+    copy_assets(job.options.theme_dir, job.portfolio, out_dir / ASSETS_DIR)
     return files_under(out_dir / ASSETS_DIR)
 
 
 def _skipped(job: RenderJob) -> tuple[str, ...]:
     """With --only, the artifact id prefixes of every other organisation."""
-    if job.only is None:
+    if job.options.only is None:
         return ()
     return tuple(
         prefix
         for o in job.plan.organisations
-        if o.slug != job.only
+        if o.slug != job.options.only
         for prefix in (f"{SITE_DIR}/{o.slug}/", f"{o.bundle.folder}/", f"{PDF_DIR}/{o.slug}.pdf")
     )
 

@@ -20,6 +20,7 @@ import traceback
 import uuid
 import webbrowser
 from collections.abc import Iterable
+from dataclasses import replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -28,11 +29,11 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.exit_codes import ExitCode
 from klantspiegel.layout import PDF_DIR, SITE_DIR
 from klantspiegel.pipeline import build
 from klantspiegel.problems import ContentError
-from klantspiegel.templating import THEME_DIR
 
 LIVE = "/__klantspiegel/"  # the server's own files; no site page can live under this name
 ASSETS = {"live.js": "text/javascript", "error.css": "text/css", "failed.svg": "image/svg+xml"}
@@ -46,14 +47,14 @@ class Preview:
     """What the server shows: the last build's problems (none when it succeeded), its version,
     and the open pages waiting to hear about the next build."""
 
-    def __init__(self, source: Path, output: Path, build_options: dict[str, Any]):
+    def __init__(self, source: Path, output: Path, options: BuildOptions):
         self.source = source
         self.site = output / SITE_DIR
         self.pdf = output / PDF_DIR
         self.problems: list[str] = []
         self.version = ""  # "<server start>-<build number>": a page that saw another reloads
         self._output = output
-        self._build_options = build_options
+        self._options = options
         self._started = uuid.uuid4().hex[:8]
         self._builds = 0
         self._build_lock = threading.Lock()
@@ -79,7 +80,7 @@ class Preview:
     def _build(self) -> tuple[list[str], str]:
         """Run the build; return the problems to show (none when it succeeded) and a summary."""
         try:
-            result = build(self.source, self._output, **self._build_options)
+            result = build(self.source, self._output, self._options)
         except ContentError as error:
             errors = sum(1 for p in error.problems if p.severity == "error")
             return [p.format(self.source) for p in error.problems], f"{errors} error(s)"
@@ -289,12 +290,10 @@ def _describe(paths: list[str], folders: Iterable[Path]) -> str:
 def run(
     source: Path,
     output: Path,
+    options: BuildOptions = BuildOptions(pdf=False),
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
-    pdf: bool = False,
-    jobs: int | None = None,
-    theme_dir: Path = THEME_DIR,
     open_browser: bool = False,
     allow_remote: bool = False,
 ) -> int:
@@ -309,11 +308,9 @@ def run(
     if not source.is_dir():
         print(f"error: portfolio folder not found: {source}", file=sys.stderr)
         return ExitCode.USAGE
-    source, output, theme_dir = source.resolve(), output.resolve(), theme_dir.resolve()
-    options: dict[str, Any] = {"pdf": pdf, "theme_dir": theme_dir}
-    if jobs is not None:  # else build()'s own default
-        options["jobs"] = jobs
-    preview = Preview(source, output, options)
+    source, output = source.resolve(), output.resolve()
+    theme_dir = options.theme_dir.resolve()
+    preview = Preview(source, output, replace(options, theme_dir=theme_dir))
     try:
         server = PreviewServer(host, port, preview)
     except OSError as error:

@@ -10,6 +10,7 @@ import pytest
 import verapdf
 from conftest import PortfolioWriter
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.pdf import (
     PdfInputs,
     UnexpectedMetadata,
@@ -77,8 +78,8 @@ def test_archival_pdf_has_the_findings_csv_as_its_one_associated_data_file(
 def test_switching_the_pdf_variant_renders_the_pdf_again(tmp_path: Path) -> None:
     source = one_organisation(tmp_path / "audits").root
     output = tmp_path / "output"
-    build(source, output, jobs=1)
-    result = build(source, output, jobs=1, pdf_variant="archival")
+    build(source, output, BuildOptions(jobs=1))
+    result = build(source, output, BuildOptions(jobs=1, pdf_variant="archival"))
     with pikepdf.open(output / "pdf" / "postbedrijf.pdf") as pdf:
         part = pdf.open_metadata().get("pdfaid:part")
     assert ("pdf/postbedrijf.pdf", part) == (

@@ -13,6 +13,7 @@ import pytest
 from conftest import PortfolioWriter
 from hostile_kit import assert_nothing_leaked, output_texts
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.load import load_portfolio
 from klantspiegel.pipeline import build
 from klantspiegel.report import build_report, latest_scores
@@ -44,7 +45,7 @@ def two_audits(w: PortfolioWriter) -> PortfolioWriter:
 def build_two_audits(folder: Path) -> tuple[PortfolioWriter, Path]:
     w = two_audits(PortfolioWriter(folder / "audits"))
     output = folder / "output"
-    build(w.root, output, pdf=False)
+    build(w.root, output, BuildOptions(pdf=False))
     return w, output
 
 
@@ -118,7 +119,7 @@ def test_an_earlier_audits_trend_links_the_audits_before_it(portfolio_writer, tm
     w = two_audits(portfolio_writer)
     w.audit("post", "2024", date="2024-10-01")
     w.finding("post", "oudste", audit="2024", score=1)
-    build(w.root, tmp_path / "output", pdf=False)
+    build(w.root, tmp_path / "output", BuildOptions(pdf=False))
     trend = page(tmp_path / "output", "site/post/audits/2025/index.html").split('id="trend"')[1]
     assert 'href="../../audits/2024/index.html"' in trend
     assert "audits/2026" not in trend  # the history stops at the audit itself
@@ -188,7 +189,7 @@ def test_no_draft_audit_or_draft_finding_of_an_earlier_audit_reaches_a_client(
     )
     w.finding("post", "oudste", audit="2024", title=f"Oudste {SECRET}")
     output = tmp_path / "output"
-    build(w.root, output, pdf=False)
+    build(w.root, output, BuildOptions(pdf=False))
     assert (output / "site/post/audits/2024/index.html").is_file()  # the consultant sees it
     assert (output / "site/post/audits/2025/findings/concept.html").is_file()
     assert not (output / "clients/post/audits/2024").exists()
@@ -243,7 +244,7 @@ def test_editing_an_earlier_audits_finding_renders_its_page_and_the_trend_again(
         anecdotes="oud-verhaal",
         score=3,
     )
-    result = build(w.root, output, pdf=False)
+    result = build(w.root, output, BuildOptions(pdf=False))
     for path in (
         "site/post/audits/2025/findings/oude-bevinding.html",
         "site/post/audits/2025/index.html",

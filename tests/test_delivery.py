@@ -14,6 +14,7 @@ import pytest
 import pyzipper
 from conftest import PortfolioWriter
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.cache import CACHE_DIR
 from klantspiegel.pdf_structure import structure_elements
 from klantspiegel.pipeline import build
@@ -188,7 +189,7 @@ def test_password_is_not_in_the_builds_messages(delivered) -> None:
 def test_plain_outputs_are_those_of_a_build_without_passwords(delivered) -> None:
     output = delivered[0]
     plain = output.parent / "plain"
-    build(output.parent / "audits", plain, jobs=1)
+    build(output.parent / "audits", plain, BuildOptions(jobs=1))
     for folder in ("pdf", "clients"):
         theirs = {
             p.relative_to(plain): p.read_bytes() for p in (plain / folder).rglob("*") if p.is_file()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import PortfolioWriter
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.cli import main
 from klantspiegel.load import load_portfolio
 from klantspiegel.model import FollowUp
@@ -234,7 +235,7 @@ def built(tmp_path_factory) -> Path:
     """The two audits built as a site (no PDF), once for the tests that read it."""
     folder = tmp_path_factory.mktemp("follow-up")
     w = two_audits(PortfolioWriter(folder / "audits"))
-    build(w.root, folder / "output", pdf=False)
+    build(w.root, folder / "output", BuildOptions(pdf=False))
     return folder / "output"
 
 

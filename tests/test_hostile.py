@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.fetch import GuardedFetcher, OutsideFetchError
 from klantspiegel.load import load_portfolio
 from klantspiegel.pipeline import build
@@ -238,7 +239,7 @@ def only_error(root: Path):
 
 def built_finding_page(case: Case, writer, tmp_path: Path) -> str:
     write_case(case, writer)
-    build(writer.root, tmp_path / "output", pdf=False)
+    build(writer.root, tmp_path / "output", BuildOptions(pdf=False))
     page = (tmp_path / "output/site/postbedrijf/findings/centrale-lijn.html").read_text()
     return page[page.index("<main") : page.index("</main>")]  # the page's own head has scripts
 

@@ -22,6 +22,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from klantspiegel.audience import client_audit, client_view, unlink
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.load import load_portfolio
 from klantspiegel.pipeline import build
 from klantspiegel.report import build_report, build_reports, latest_scores
@@ -221,7 +222,7 @@ def built(tmp_path_factory) -> Path:
         w.organisation(case.org, name=f"Organisation {case.org}", sector=case.org)
         w.audit(case.org)
         case.plant(w, case.org, case.secret)
-    build(w.root, root / "output", jobs=1)
+    build(w.root, root / "output", BuildOptions(jobs=1))
     return root / "output"
 
 
@@ -398,14 +399,14 @@ def test_a_draft_audits_pdf_is_marked_on_every_page(portfolio_writer, tmp_path, 
         "title: Audit 2026\ndate: 2026-10-01\nauditors: [Eva]\nscope: All.\nstatus: draft\n",
     )
     w.finding("post", "final")
-    build(w.root, tmp_path / "output", jobs=1)
+    build(w.root, tmp_path / "output", BuildOptions(jobs=1))
     pages = PdfReader(tmp_path / "output/pdf/post.pdf").pages
     assert len(pages) > 3
     assert all(mark in (page.extract_text() or "").upper() for page in pages)
 
 
 def test_a_final_audits_pdf_carries_no_draft_mark(small_portfolio, tmp_path):
-    build(small_portfolio.root, tmp_path / "output", jobs=1)
+    build(small_portfolio.root, tmp_path / "output", BuildOptions(jobs=1))
     pages = PdfReader(tmp_path / "output/pdf/postbedrijf.pdf").pages
     text = "".join(page.extract_text() for page in pages)
     assert "CONCEPTRAPPORT" not in text.upper()

@@ -17,6 +17,7 @@ from conftest import FINDING as FINDING_TEXT
 from conftest import PortfolioWriter
 from hostile_kit import assert_nothing_leaked, output_texts
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.load import NOT_CONTENT, SITE_FOLDERS, load_portfolio
 from klantspiegel.pipeline import build
 from klantspiegel.problems import ContentError
@@ -459,7 +460,7 @@ def test_refused_build_writes_nothing(scene, case, deadline, tmp_path):
     case.setup(scene)
     output = tmp_path / "output"
     with pytest.raises(ContentError):
-        build(scene.root, output, pdf=False)
+        build(scene.root, output, BuildOptions(pdf=False))
     assert not output.exists()
 
 
@@ -497,7 +498,7 @@ def test_editor_files_are_skipped_with_a_warning_and_the_build_succeeds(
 ):
     case.setup(scene)
     output = tmp_path / "output"
-    result = build(scene.root, output, pdf=False)
+    result = build(scene.root, output, BuildOptions(pdf=False))
     assert [w.path for w in result.warnings if "editor" in w.message] == [scene.root / case.where]
     assert_nothing_leaked(output, SECRET)
 
@@ -508,7 +509,7 @@ def test_an_image_shared_outside_the_organisation_folders_may_be_linked(scene, t
     (scene.root / "_gedeeld/logo.png").write_bytes(PNG)
     scene.image("../../../_gedeeld/logo.png")
     output = tmp_path / "output"
-    build(scene.root, output, pdf=False)
+    build(scene.root, output, BuildOptions(pdf=False))
     assert [p.read_bytes() for p in (output / "clients/postbedrijf/findings/media").iterdir()] == [
         PNG
     ]
@@ -522,14 +523,14 @@ def test_a_link_to_an_image_inside_the_portfolio_is_followed(scene, tmp_path):
     scene.image()
     scene.link(f"{AUDIT}/findings/photo.png", scene.root / "shared.png")
     output = tmp_path / "output"
-    build(scene.root, output, pdf=False)
+    build(scene.root, output, BuildOptions(pdf=False))
     media = list((output / "site/postbedrijf/findings/media").iterdir())
     assert [m.read_bytes() for m in media] == [PNG]
     assert_nothing_leaked(output, SECRET)
 
 
 def test_the_site_folders_organisations_may_not_take_are_the_ones_the_site_writes(scene, tmp_path):
-    build(scene.root, tmp_path / "output", pdf=False)
+    build(scene.root, tmp_path / "output", BuildOptions(pdf=False))
     organisations = {p.name for p in scene.root.iterdir() if p.is_dir()} - NOT_CONTENT
     written = {p.name for p in (tmp_path / "output/site").iterdir() if p.is_dir()}
     assert written - organisations == SITE_FOLDERS

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hostile_kit import assert_nothing_leaked
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.pipeline import build
 from klantspiegel.problems import ContentError
 
@@ -280,14 +281,14 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_a_hostile_image_is_a_located_error_and_publishes_nothing(case, small_portfolio, tmp_path):
     output = tmp_path / "output"
-    build(small_portfolio.root, output, pdf=False)
+    build(small_portfolio.root, output, BuildOptions(pdf=False))
     before = snapshot(output)
     image = small_portfolio.root / FINDING
     content = case.content.encode() if isinstance(case.content, str) else case.content
     (image.parent / case.file).write_bytes(content)
     image.write_text(image.read_text() + f"\n![schets]({case.file})\n")
     with pytest.raises(ContentError) as refused:
-        build(small_portfolio.root, output, pdf=False)
+        build(small_portfolio.root, output, BuildOptions(pdf=False))
     [problem] = [p for p in refused.value.problems if p.severity == "error"]
     assert case.error in problem.message
     assert problem.path.name == "centrale-lijn.md" and problem.line == len(
@@ -301,7 +302,7 @@ def test_an_svg_logo_with_a_script_is_an_error_at_the_logo_line(small_portfolio)
     small_portfolio.write("portfolio.yaml", "consultancy: Test\nlogo: logo.svg\n")
     small_portfolio.write("logo.svg", svg("<script>alert(1)</script>"))
     with pytest.raises(ContentError) as refused:
-        build(small_portfolio.root, small_portfolio.root.parent / "output", pdf=False)
+        build(small_portfolio.root, small_portfolio.root.parent / "output", BuildOptions(pdf=False))
     [problem] = refused.value.problems
     assert (problem.path.name, problem.line, problem.field) == ("portfolio.yaml", 2, "logo")
     assert "<script>" in problem.message
@@ -311,7 +312,7 @@ def test_a_raster_logo_that_is_not_an_image_is_an_error(small_portfolio):
     small_portfolio.write("portfolio.yaml", "consultancy: Test\nlogo: logo.png\n")
     small_portfolio.write("logo.png", "not a picture")
     with pytest.raises(ContentError) as refused:
-        build(small_portfolio.root, small_portfolio.root.parent / "output", pdf=False)
+        build(small_portfolio.root, small_portfolio.root.parent / "output", BuildOptions(pdf=False))
     assert "Pillow can read" in refused.value.problems[0].message
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pytest
 from hostile_kit import assert_nothing_leaked
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.load import load_portfolio
 from klantspiegel.pipeline import build
 from klantspiegel.text import render_markdown
@@ -126,13 +127,13 @@ def test_layout_numbers_are_clamped_in_the_page(name, small_portfolio, tmp_path)
     html, clamped = ATTRIBUTES[name]
     (small_portfolio.root / "postbedrijf/2026/findings/photo.png").write_bytes(PNG)
     append(small_portfolio, FINDING, html)
-    build(small_portfolio.root, tmp_path / "output", pdf=False)
+    build(small_portfolio.root, tmp_path / "output", BuildOptions(pdf=False))
     assert clamped in finding_page(tmp_path)
 
 
 def test_a_layout_number_that_is_not_a_number_is_dropped(small_portfolio, tmp_path):
     append(small_portfolio, FINDING, '<table><tr><td colspan="x1" rowspan="">x</td></tr></table>')
-    build(small_portfolio.root, tmp_path / "output", pdf=False)
+    build(small_portfolio.root, tmp_path / "output", BuildOptions(pdf=False))
     assert "<td>x</td>" in finding_page(tmp_path)
 
 
@@ -143,7 +144,7 @@ def test_a_table_spanning_400_million_columns_builds_a_pdf(small_portfolio, tmp_
         '<table><tr><td colspan="400000000" rowspan="400000000">span</td></tr></table>',
     )
     with deadline(120):
-        build(small_portfolio.root, tmp_path / "output", pdf=True, jobs=1)
+        build(small_portfolio.root, tmp_path / "output", BuildOptions(pdf=True, jobs=1))
     assert '<td colspan="100" rowspan="100">span</td>' in finding_page(tmp_path)
     assert (tmp_path / "output/pdf/postbedrijf.pdf").stat().st_size > 0
     assert_nothing_leaked(tmp_path / "output", "400000000")

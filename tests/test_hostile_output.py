@@ -17,6 +17,7 @@ import pytest
 from conftest import PortfolioWriter
 
 from klantspiegel import cli
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.output import UnsafeOutput
 from klantspiegel.pipeline import build
 
@@ -157,5 +158,5 @@ def test_serve_refuses_a_hostile_output_before_it_builds(output, project, capsys
 def test_the_library_build_refuses_a_hostile_output_too(output, project):
     before = tree(project.parent)
     with pytest.raises(UnsafeOutput, match="--output"):
-        build(Path("audits"), Path(output), pdf=False, theme_dir=project / "theme")
+        build(Path("audits"), Path(output), BuildOptions(pdf=False, theme_dir=project / "theme"))
     assert tree(project.parent) == before

@@ -17,6 +17,7 @@ from hostile_kit import assert_nothing_leaked
 
 import klantspiegel.render as render_module
 import klantspiegel.templating as templating
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.cli import main
 from klantspiegel.pipeline import build
 from klantspiegel.problems import ContentError
@@ -145,7 +146,7 @@ def test_a_hostile_override_is_a_located_error_and_leaks_nothing(
     case, small_portfolio, secrets, tmp_path
 ):
     output = tmp_path / "output"
-    build(small_portfolio.root, output, pdf=False)
+    build(small_portfolio.root, output, BuildOptions(pdf=False))
     before = snapshot(output)
     hidden = small_portfolio.root / "templates/.verborgen/x.html"  # a folder no check looks in
     hidden.parent.mkdir(parents=True)
@@ -153,7 +154,7 @@ def test_a_hostile_override_is_a_located_error_and_leaks_nothing(
     sources = snapshot(small_portfolio.root)
     path = override(small_portfolio, case.payload)
     with pytest.raises(ContentError) as refused:
-        build(small_portfolio.root, output, pdf=False)
+        build(small_portfolio.root, output, BuildOptions(pdf=False))
     [problem] = refused.value.problems
     assert (problem.path, problem.line, problem.field) == (path, 3, "template")
     assert case.error in problem.message
@@ -164,7 +165,7 @@ def test_a_hostile_override_is_a_located_error_and_leaks_nothing(
 
 def test_a_harmless_override_still_renders(small_portfolio, tmp_path):
     override(small_portfolio, "<p>{{ finding.title|upper }} {{ range(3)|list|length }}</p>")
-    build(small_portfolio.root, tmp_path / "output", pdf=False)
+    build(small_portfolio.root, tmp_path / "output", BuildOptions(pdf=False))
     page = (tmp_path / "output/site/postbedrijf/findings/centrale-lijn.html").read_text()
     assert "<p>FINDING CENTRALE-LIJN 3</p>" in page
 
@@ -178,7 +179,7 @@ def test_a_template_loop_that_does_not_end_is_stopped_at_its_line(
         "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
     )
     with pytest.raises(ContentError) as refused:
-        build(small_portfolio.root, tmp_path / "output", pdf=False, jobs=1)
+        build(small_portfolio.root, tmp_path / "output", BuildOptions(pdf=False, jobs=1))
     [problem] = refused.value.problems
     assert (problem.path, problem.line) == (path, 3)
     assert "took longer than 0.5 s" in problem.message
@@ -187,7 +188,7 @@ def test_a_template_loop_that_does_not_end_is_stopped_at_its_line(
 def test_an_override_of_the_pdf_is_sandboxed_too(small_portfolio, tmp_path, secrets):
     path = small_portfolio.write("templates/pdf/report.html", "<html>\n{{ lipsum.__globals__ }}")
     with pytest.raises(ContentError) as refused:
-        build(small_portfolio.root, tmp_path / "output", jobs=1)
+        build(small_portfolio.root, tmp_path / "output", BuildOptions(jobs=1))
     [problem] = refused.value.problems
     assert (problem.path, problem.line) == (path, 2) and "unsafe" in problem.message
 

@@ -14,6 +14,7 @@ from hostile_kit import assert_nothing_leaked
 from pydantic import ValidationError
 
 import klantspiegel.model as model_module
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.load import load_portfolio
 from klantspiegel.model import Schema
 from klantspiegel.pipeline import build
@@ -495,7 +496,7 @@ def test_every_repeated_key_of_a_file_is_reported_at_once(small_portfolio):
 
 def test_a_draft_made_final_by_a_repeated_key_is_not_built(small_portfolio, tmp_path):
     output = tmp_path / "output"
-    build(small_portfolio.root, output, jobs=1)
+    build(small_portfolio.root, output, BuildOptions(jobs=1))
     write(
         small_portfolio,
         "postbedrijf/2026/findings/geheim.md",
@@ -504,7 +505,7 @@ def test_a_draft_made_final_by_a_repeated_key_is_not_built(small_portfolio, tmp_
         .replace("What we saw.", "Q7-SECRET"),
     )
     with pytest.raises(ContentError) as refused:
-        build(small_portfolio.root, output, jobs=1)
+        build(small_portfolio.root, output, BuildOptions(jobs=1))
     assert [p.format(small_portfolio.root) for p in refused.value.problems] == [
         "audits/postbedrijf/2026/findings/geheim.md:7: status: duplicate key 'status' "
         "(first at line 6): YAML would silently keep only the last value; remove one of them"

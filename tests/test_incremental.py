@@ -12,6 +12,7 @@ from conftest import PortfolioWriter
 from hostile_kit import assert_nothing_leaked
 from pypdf import PdfReader
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.cache import CACHE_DIR
 from klantspiegel.cli import main
 from klantspiegel.pipeline import build
@@ -56,13 +57,13 @@ def built(tmp_path):
     """A portfolio built once (site only), so each test changes something and rebuilds."""
     writer = three_organisations(tmp_path / "audits")
     output = tmp_path / "output"
-    build(writer.root, output, pdf=False)
+    build(writer.root, output, BuildOptions(pdf=False))
     return writer, output
 
 
 def assert_same_as_clean_build(source: Path, output: Path, tmp_path: Path, pdf: bool = False):
     clean = tmp_path / "clean" / "output"
-    build(source, clean, pdf=pdf, cache=False)
+    build(source, clean, BuildOptions(pdf=pdf, cache=False))
     assert snapshot(output) == snapshot(clean)
     assert folders(output) == folders(clean)  # no empty folders left behind either
 
@@ -70,7 +71,7 @@ def assert_same_as_clean_build(source: Path, output: Path, tmp_path: Path, pdf: 
 def test_a_rebuild_with_nothing_changed_renders_nothing(built):
     writer, output = built
     before = snapshot(output)
-    result = build(writer.root, output, pdf=False)
+    result = build(writer.root, output, BuildOptions(pdf=False))
     assert result.rendered == []
     assert result.organisations == 3 and result.findings == 6 and result.pages > 0
     assert snapshot(output) == before
@@ -86,7 +87,7 @@ def test_editing_a_finding_renders_its_organisation_and_the_portfolio_pages_only
         kind="strength",
         title="Het loket is open",
     )
-    result = build(writer.root, output, pdf=False)
+    result = build(writer.root, output, BuildOptions(pdf=False))
     assert "site/postbedrijf/findings/loket.html" in result.rendered
     assert "clients/postbedrijf/findings/loket.html" in result.rendered
     assert "site/index.html" in result.rendered
@@ -142,7 +143,7 @@ def test_after_each_kind_of_change_a_rebuild_equals_a_clean_build(built, tmp_pat
         (root / "postbedrijf/2026/findings/foto.png").write_bytes(PNG)
         path = root / "postbedrijf/2026/findings/loket.md"
         path.write_text(path.read_text() + "\n![De balie](foto.png)\n")
-    build(root, output, pdf=False)
+    build(root, output, BuildOptions(pdf=False))
     assert_same_as_clean_build(root, output, tmp_path)
 
 
@@ -182,9 +183,9 @@ def test_a_change_seen_only_through_a_dependency_is_rebuilt_like_a_clean_build(
     writer = three_organisations(tmp_path / "audits")
     setup(writer.root)
     output = tmp_path / "output"
-    build(writer.root, output, pdf=False)
+    build(writer.root, output, BuildOptions(pdf=False))
     change(writer.root)
-    build(writer.root, output, pdf=False)
+    build(writer.root, output, BuildOptions(pdf=False))
     assert_same_as_clean_build(writer.root, output, tmp_path)
 
 
@@ -214,7 +215,7 @@ def test_editing_a_template_renders_the_pages_that_use_it(built, tmp_path):
         .read_text()
         .replace("</article>", "<p>Verhaal uit ons archief</p></article>")
     )
-    result = build(writer.root, output, pdf=False)
+    result = build(writer.root, output, BuildOptions(pdf=False))
     pages = [a for a in result.rendered if a.endswith(".html") and not is_single_file(a)]
     assert pages and all("/anecdotes/" in a for a in pages)
     assert (
@@ -227,7 +228,7 @@ def test_editing_a_template_renders_the_pages_that_use_it(built, tmp_path):
 def test_editing_an_asset_copies_the_assets_and_renders_no_page(built, tmp_path):
     writer, output = built
     writer.write("templates/assets/css/extra.css", "body { letter-spacing: 0.01em; }\n")
-    result = build(writer.root, output, pdf=False)
+    result = build(writer.root, output, BuildOptions(pdf=False))
     assert "site/assets" in result.rendered
     assert not [a for a in result.rendered if a.endswith(".html") and not is_single_file(a)]
     assert (output / "site/assets/css/extra.css").is_file()
@@ -238,7 +239,7 @@ def test_deleting_the_cache_gives_a_full_build_with_the_same_bytes(built):
     writer, output = built
     before = snapshot(output)
     shutil.rmtree(output.parent / CACHE_DIR)
-    result = build(writer.root, output, pdf=False)
+    result = build(writer.root, output, BuildOptions(pdf=False))
     assert "site/index.html" in result.rendered
     assert snapshot(output) == before
 
@@ -246,16 +247,16 @@ def test_deleting_the_cache_gives_a_full_build_with_the_same_bytes(built):
 def test_a_file_missing_from_the_output_is_rendered_again(built):
     writer, output = built
     (output / "site/spoorweg/index.html").unlink()
-    build(writer.root, output, pdf=False)
+    build(writer.root, output, BuildOptions(pdf=False))
     assert (output / "site/spoorweg/index.html").is_file()
 
 
 def test_editing_a_finding_renders_only_its_organisations_pdf(tmp_path):
     writer = three_organisations(tmp_path / "audits")
     output = tmp_path / "output"
-    build(writer.root, output, jobs=2)
+    build(writer.root, output, BuildOptions(jobs=2))
     writer.finding("spoorweg", "loket", dimension="mandaat", score=3, kind="strength")
-    result = build(writer.root, output, jobs=2)
+    result = build(writer.root, output, BuildOptions(jobs=2))
     assert [a for a in result.rendered if a.endswith(".pdf")] == [
         "clients/spoorweg/spoorweg.pdf",
         "pdf/spoorweg.pdf",
@@ -266,12 +267,12 @@ def test_editing_a_finding_renders_only_its_organisations_pdf(tmp_path):
 def test_a_pdf_over_the_time_limit_is_stopped_and_named(tmp_path):
     writer = three_organisations(tmp_path / "audits")
     output = tmp_path / "output"
-    build(writer.root, output, pdf=False)
+    build(writer.root, output, BuildOptions(pdf=False))
     before = snapshot(output)
     with pytest.raises(RenderFailed) as failed:
         # No PDF renders in a millisecond, so every organisation must be stopped;
         # 0.05 s let the smallest one finish on a fast CI machine.
-        build(writer.root, output, pdf_time_limit=0.001, jobs=2)
+        build(writer.root, output, BuildOptions(pdf_time_limit=0.001, jobs=2))
     assert len(failed.value.messages) == 3  # every organisation was tried
     assert "Spoorweg Zuid (PDF): took longer than 0.001 s" in "\n".join(failed.value.messages)
     assert snapshot(output) == before
@@ -283,7 +284,7 @@ def test_the_pdf_shows_images_from_the_findings(tmp_path):
     path = writer.root / "postbedrijf/2026/findings/loket.md"
     path.write_text(path.read_text() + "\n![De balie](foto.png)\n")
     output = tmp_path / "output"
-    build(writer.root, output, only="postbedrijf")
+    build(writer.root, output, BuildOptions(only="postbedrijf"))
     images = {
         image.name
         for page in PdfReader(output / "pdf/postbedrijf.pdf").pages
@@ -297,13 +298,13 @@ def test_only_renders_one_organisation_and_keeps_the_others(built):
     before = snapshot(output)
     writer.finding("spoorweg", "loket", title="Spoorweg edited")
     writer.finding("postbedrijf", "loket", title="Postbedrijf edited")
-    result = build(writer.root, output, pdf=False, only="postbedrijf")
+    result = build(writer.root, output, BuildOptions(pdf=False, only="postbedrijf"))
     assert not [a for a in result.rendered if "spoorweg" in a]
     assert "Postbedrijf edited" in (output / "site/postbedrijf/findings/loket.html").read_text()
     assert (output / "site/spoorweg/findings/loket.html").read_bytes() == before[
         "site/spoorweg/findings/loket.html"
     ]
-    full = build(writer.root, output, pdf=False)  # the next full build catches up
+    full = build(writer.root, output, BuildOptions(pdf=False))  # the next full build catches up
     assert "site/spoorweg/findings/loket.html" in full.rendered
 
 
@@ -344,16 +345,16 @@ def built_with_images(built):
     path = findings / "loket.md"
     path.write_text(path.read_text() + "\n![De balie](foto.png)\n![Plan](tekening.svg)\n")
     (writer.root.parent / "outside.png").write_bytes(PNG + OUTSIDE_SECRET.encode())
-    build(writer.root, output, pdf=False)
+    build(writer.root, output, BuildOptions(pdf=False))
     return writer, output
 
 
 def assert_refused_like_a_clean_build(source: Path, output: Path, tmp_path: Path) -> None:
     before = snapshot(output)
     with pytest.raises(ContentError) as rebuilt:
-        build(source, output, pdf=False)
+        build(source, output, BuildOptions(pdf=False))
     with pytest.raises(ContentError) as clean:
-        build(source, tmp_path / "clean" / "output", pdf=False, cache=False)
+        build(source, tmp_path / "clean" / "output", BuildOptions(pdf=False, cache=False))
     assert rebuilt.value.problems and rebuilt.value.problems == clean.value.problems
     assert snapshot(output) == before  # the previous output stays as it was
 
@@ -377,7 +378,7 @@ def test_script_added_to_a_clean_svg_is_refused_by_the_rebuild(built_with_images
 def test_an_image_with_new_bytes_is_copied_again_by_the_rebuild(built_with_images, tmp_path):
     writer, output = built_with_images
     (writer.root / "postbedrijf/2026/findings/foto.png").write_bytes(other_png())
-    build(writer.root, output, pdf=False)
+    build(writer.root, output, BuildOptions(pdf=False))
     media = output / "site/postbedrijf/findings/media"
     assert other_png() in [p.read_bytes() for p in media.iterdir()]
     assert_same_as_clean_build(writer.root, output, tmp_path)

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_incremental import snapshot
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.pipeline import build
 from klantspiegel.problems import ContentError
 from klantspiegel.render import RenderFailed
@@ -168,7 +169,7 @@ EDITS = [
 def outcome(source: Path, output: Path, cache: bool) -> tuple[str, object]:
     """('built', the output's bytes) or ('refused', the problems as lines)."""
     try:
-        build(source, output, pdf=False, jobs=1, cache=cache)
+        build(source, output, BuildOptions(pdf=False, jobs=1, cache=cache))
     except ContentError as error:
         return "refused", sorted(p.format(source) for p in error.problems if p.severity == "error")
     except RenderFailed as error:

@@ -15,6 +15,7 @@ from conftest import PortfolioWriter
 from hostile_kit import assert_nothing_leaked, output_texts
 
 from klantspiegel.audience import client_view
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.load import load_portfolio
 from klantspiegel.pipeline import build
 
@@ -46,7 +47,7 @@ def output(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("internal")
     w = PortfolioWriter(root / "audits")
     write_portfolio(w)
-    build(w.root, root / "output", jobs=1)
+    build(w.root, root / "output", BuildOptions(jobs=1))
     return root / "output"
 
 

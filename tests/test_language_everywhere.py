@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.cli import main
 from klantspiegel.i18n import catalog
 from klantspiegel.load import load_portfolio
@@ -85,7 +86,7 @@ def write_portfolio(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("language")
-    build(write_portfolio(root), root / "output", pdf=True, jobs=2)
+    build(write_portfolio(root), root / "output", BuildOptions(pdf=True, jobs=2))
     return root / "output"
 
 

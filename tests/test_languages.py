@@ -26,6 +26,7 @@ from babel.dates import get_month_names
 from babel.messages.pofile import read_po
 from conftest import PortfolioWriter
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.i18n import LOCALE_DIR
 from klantspiegel.pipeline import build
 
@@ -198,7 +199,7 @@ def write_portfolio(root: Path, default: str) -> PortfolioWriter:
 def output(request, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp(f"languages-{request.param}")
     write_portfolio(root / "audits", default=request.param)
-    build(root / "audits", root / "output", pdf=True, jobs=2)
+    build(root / "audits", root / "output", BuildOptions(pdf=True, jobs=2))
     return root / "output"
 
 

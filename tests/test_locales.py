@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from conftest import PortfolioWriter
 
 from klantspiegel import catalogs, i18n
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.cli import main
 from klantspiegel.i18n import Translator, available_languages
 from klantspiegel.kpis import standard_label
@@ -109,7 +110,7 @@ def test_a_language_with_a_catalog_is_a_report_language(french_catalog, portfoli
         "kpis:\n  - key: aht\n    value: 412.5\n    unit: s\n"
         "    period: 2026-Q3\n    source: Plateforme\n",
     )
-    build(w.root, tmp_path / "out", pdf=False, jobs=1)
+    build(w.root, tmp_path / "out", BuildOptions(pdf=False, jobs=1))
     html = (tmp_path / "out/site/paris/index.html").read_text(encoding="utf-8")
     assert '<html lang="fr-FR">' in html
     assert "Synthèse pour la direction" in html and "Durée moyenne de traitement" in html
@@ -133,7 +134,7 @@ def test_a_language_without_a_catalog_is_an_error_that_lists_the_available_ones(
 
 def test_an_english_only_portfolio_builds_site_and_pdf(portfolio_writer, tmp_path):
     w = english_portfolio(portfolio_writer)
-    build(w.root, tmp_path / "out", jobs=1)
+    build(w.root, tmp_path / "out", BuildOptions(jobs=1))
     assert (tmp_path / "out/pdf/uk.pdf").stat().st_size > 10_000
     assert "Reachability &amp; channels" in (tmp_path / "out/site/uk/index.html").read_text()
 
@@ -273,7 +274,7 @@ def dutch_words() -> set[str]:
 def british(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("british")
     w = english_portfolio(PortfolioWriter(root / "audits"), locale="en-GB")
-    build(w.root, root / "out", jobs=2)
+    build(w.root, root / "out", BuildOptions(jobs=2))
     return root / "out"
 
 
@@ -323,6 +324,6 @@ def test_an_en_gb_report_declares_its_locale_in_html_and_pdf(british):
 
 def test_an_en_us_organisation_gets_us_dates(portfolio_writer, tmp_path):
     w = english_portfolio(portfolio_writer, locale="en-US")
-    build(w.root, tmp_path / "out", pdf=False, jobs=1)
+    build(w.root, tmp_path / "out", BuildOptions(pdf=False, jobs=1))
     html = (tmp_path / "out/site/uk/index.html").read_text(encoding="utf-8")
     assert "November 29, 2026" in html and '<html lang="en-US">' in html

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.model import (
     AnecdoteFields,
     AuditFields,
@@ -146,7 +147,7 @@ def test_a_scaffolded_portfolio_builds_with_the_draft_finding_on_the_consultant_
     new("anecdote", root, organisation="bank-zuid", audit="najaar-2026")
     new("finding", root, name="Een tweede bevinding")  # into the existing, latest audit
     output = tmp_path / "output"
-    build(root, output, pdf=False)
+    build(root, output, BuildOptions(pdf=False))
     site = output / "site"
     page = site / "bank-zuid/findings/te-lang-in-de-wachtrij.html"
     assert "Te lang in de wachtrij" in page.read_text(encoding="utf-8")

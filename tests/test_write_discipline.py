@@ -18,6 +18,7 @@ from conftest import PortfolioWriter, write_small_portfolio
 
 import klantspiegel.pipeline as pipeline
 import klantspiegel.render as render
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.delivery import Passwords
 from klantspiegel.output import MARKER
 from klantspiegel.pipeline import build
@@ -47,7 +48,7 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[
     root = tmp_path_factory.mktemp("writes")
     source, output, kept = root / "audits", root / "output", root / "kept"
     writer = write_small_portfolio(PortfolioWriter(source))
-    build(source, output, jobs=1, passwords=PASSWORDS)
+    build(source, output, BuildOptions(jobs=1), passwords=PASSWORDS)
     shutil.copytree(output, kept, copy_function=os.link)  # more names for the same files
     before = {name: (kept / name).read_bytes() for name in WRITTEN.values()}
     writer.write(
@@ -56,7 +57,7 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipeline, "code_digest", lambda: "another version of the code")
         patch.setattr(render, "_remove_stale", lambda job: None)
-        build(source, output, jobs=1, passwords=PASSWORDS)
+        build(source, output, BuildOptions(jobs=1), passwords=PASSWORDS)
     return output, kept, before
 
 

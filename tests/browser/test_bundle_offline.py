@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.pipeline import build
 from tests.browser.conftest import PageProblems
 from tests.conftest import PortfolioWriter, write_small_portfolio
@@ -102,7 +103,7 @@ def bundle_with_pdf(tmp_path_factory) -> Path:
     """A one-organisation bundle built with its PDF (the session's example site has none)."""
     root = tmp_path_factory.mktemp("bundle-with-pdf")
     portfolio = write_small_portfolio(PortfolioWriter(root / "audits"))
-    build(portfolio.root, root / "output", jobs=1)
+    build(portfolio.root, root / "output", BuildOptions(jobs=1))
     return root / "output/clients/postbedrijf"
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.pipeline import build
 from tests.browser.test_accessibility import BLOCKING, describe
 from tests.browser.test_html_valid import VNU
@@ -31,7 +32,7 @@ def single_file_beside_a_pdf(tmp_path_factory) -> Path:
     PDF exist in the bundle and must become valid non-links in the single file."""
     root = tmp_path_factory.mktemp("single-file-with-pdf")
     portfolio = write_small_portfolio(PortfolioWriter(root / "audits"))
-    build(portfolio.root, root / "output", jobs=1)
+    build(portfolio.root, root / "output", BuildOptions(jobs=1))
     return root / "output/clients/postbedrijf/postbedrijf.html"
 
 

@@ -1,0 +1,37 @@
+"""What a build is asked to make, declared once: the command line fills it, `serve` passes it
+along, `pipeline.build` reads it and the render workers get it inside their job.
+
+The passwords are not an option: they are secrets read for one build and never kept, so they
+travel apart (`delivery.Passwords`). Neither is the progress display, which is not part of
+what is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from klantspiegel.pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
+from klantspiegel.templating import THEME_DIR
+
+DEFAULT_PDF_TIME_LIMIT = 300.0  # seconds; the largest example report renders in about 4
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    pdf: bool = True  # also render one PDF per organisation
+    theme_dir: Path = THEME_DIR  # templates and theme assets
+    jobs: int | None = None  # processes rendering in parallel; None: one per core
+    only: str | None = None  # render this organisation's artifacts only
+    pdf_time_limit: float = DEFAULT_PDF_TIME_LIMIT  # seconds before a PDF is given up
+    cache: bool = True  # render only what changed since the previous build
+    pdf_variant: str = DEFAULT_PDF_VARIANT  # one of pdf.PDF_VARIANTS
+
+    def __post_init__(self) -> None:
+        if self.pdf_variant not in PDF_VARIANTS:
+            known = ", ".join(PDF_VARIANTS)
+            raise ValueError(f"unknown PDF variant '{self.pdf_variant}' (known: {known})")
+        if self.jobs is not None and self.jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {self.jobs}")
+        if not self.pdf_time_limit > 0:  # also refuses nan
+            raise ValueError(f"the PDF time limit must be above 0 s, not {self.pdf_time_limit:g}")
