@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -35,10 +35,13 @@ from klantspiegel.plan import BuildPlan, OrganisationPlan, SitePlan
 from klantspiegel.problems import ContentError, Problem
 from klantspiegel.single_file import render_single_file
 from klantspiegel.site import (
+    Environments,
     Page,
+    SearchEntry,
     build_search_index,
     copy_assets,
     render_page,
+    search_entries,
     write_inline_search_index,
 )
 from klantspiegel.templating import (
@@ -232,6 +235,7 @@ def _render_site_pages(
 ) -> RenderOutcome:
     outcome = RenderOutcome()
     out_dir = job.staging / site.folder
+    environments = Environments(job.options.theme_dir, job.portfolio.root)
     assets_id = f"{site.folder}/{ASSETS_DIR}"
     if site.pages is pages:  # the site's own parts go with its own pages
         outcome.merge(_artifact(job, assets_id, site.assets_key, lambda: _assets(job, out_dir)))
@@ -241,28 +245,34 @@ def _render_site_pages(
                 job,
                 f"{site.folder}/{page.path}",
                 key,
-                partial(_render_page, job, page, out_dir, site.shared),
+                partial(_render_page, page, environments, out_dir, site.shared),
             )
         )
     return outcome
 
 
 def _render_page(
-    job: RenderJob, page: Page, out_dir: Path, shared: Mapping[str, Any]
+    page: Page, environments: Environments, out_dir: Path, shared: Mapping[str, Any]
 ) -> list[Path]:
     with time_limit(
         PAGE_TIME_LIMIT,
         lambda: TemplateTooSlow(f"{page.path} took longer than {PAGE_TIME_LIMIT:g} s to render"),
     ):
-        return render_page(page, job.portfolio, job.options.theme_dir, out_dir, shared)
+        return render_page(page, environments.of(page.locale), out_dir, shared)
 
 
-def _render_search(job: RenderJob, site: SitePlan) -> RenderOutcome:
+def _render_search(
+    job: RenderJob, site: SitePlan, entries: Callable[[], list[SearchEntry]] | None = None
+) -> RenderOutcome:
+    """The site's search index: Pagefind's, or a client bundle's inline one from `entries`
+    (read from its pages when not given)."""
     out_dir = job.staging / site.folder
 
     def index() -> list[Path]:
         if site.client:
-            return [write_inline_search_index(out_dir, [page.path for page, _ in site.pages])]
+            paths = [page.path for page, _ in site.pages]
+            found = entries() if entries else search_entries(out_dir, paths)
+            return [write_inline_search_index(out_dir, found)]
         build_search_index(out_dir, language_of(site.locale))
         return files_under(out_dir / site.search_index)
 
@@ -298,19 +308,26 @@ def _render_pdf(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome
 def _render_bundle(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome:
     bundle = organisation.bundle
     outcome = _render_site_pages(job, bundle, bundle.pages)
-    outcome.merge(_render_search(job, bundle))
+    bundle_dir = job.staging / bundle.folder
+
+    @cache  # read once for the index and the single file, only if either is rendered
+    def entries() -> list[SearchEntry]:
+        return search_entries(bundle_dir, [page.path for page, _ in bundle.pages])
+
+    outcome.merge(_render_search(job, bundle, entries))
     target = job.staging / organisation.single_file
 
     def single_file() -> list[Path]:  # from the bundle's pages, rendered above
         pages = [page for page, _ in bundle.pages]
         return [
             render_single_file(
-                job.staging / bundle.folder,
+                bundle_dir,
                 pages,
                 job.portfolio,
                 job.options.theme_dir,
                 bundle.shared,
                 target,
+                entries(),
             )
         ]
 

@@ -32,7 +32,13 @@ from typing import Any
 from markupsafe import Markup
 
 from klantspiegel.model import Portfolio
-from klantspiegel.site import VOID_ELEMENTS, Page, inline_search_script, search_entries
+from klantspiegel.search_text import VOID_ELEMENTS
+from klantspiegel.site import (
+    Page,
+    SearchEntry,
+    inline_search_script,
+    search_entries,
+)
 from klantspiegel.templating import environment
 from klantspiegel.web_fonts import subset_path, web_font
 from klantspiegel.writes import write_artifact
@@ -82,14 +88,20 @@ def render_single_file(
     theme_dir: Path,
     shared: Mapping[str, Any],
     target: Path,
+    entries: Iterable[SearchEntry] | None = None,
 ) -> Path:
-    """Write the single-file report of the client bundle rendered in bundle_dir."""
+    """Write the single-file report of the client bundle rendered in bundle_dir.
+
+    `entries` are the bundle's search entries when they were read already (for its own
+    index); the single file searches those of the pages it holds.
+    """
     paths = single_file_pages(pages)
     inside = {path: section_id(path) for path in paths}
     sections = [_section(bundle_dir, path, inside) for path in paths]
-    index = [
-        replace(entry, url="#" + inside[entry.url]) for entry in search_entries(bundle_dir, paths)
-    ]
+    by_path = {
+        e.url: e for e in (search_entries(bundle_dir, paths) if entries is None else entries)
+    }
+    index = [replace(by_path[path], url="#" + inside[path]) for path in paths if path in by_path]
     scripts = [inline_search_script(index), (bundle_dir / SCRIPT).read_text(encoding="utf-8")]
     locale = next(p.locale for p in pages if p.path == "index.html")
     env = environment(theme_dir, portfolio.root, locale)

@@ -6,7 +6,6 @@ works under any sub-path and opened straight from disk.
 
 from __future__ import annotations
 
-import html.parser
 import json
 import subprocess
 import sys
@@ -15,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from klantspiegel.archive import AUDITS_DIR, audit_folder, audit_links, previous_folder
 from klantspiegel.audit_method import audit_method
@@ -33,6 +34,7 @@ from klantspiegel.layout import PDF_DIR
 from klantspiegel.model import Portfolio
 from klantspiegel.presentation import contents, site_sections
 from klantspiegel.report import OrganisationReport, dimension_overview
+from klantspiegel.search_text import indexed_text
 from klantspiegel.templating import environment
 from klantspiegel.walk import entry, walk
 from klantspiegel.writes import write_artifact
@@ -271,20 +273,35 @@ def render_site(
         "search": kind,
     }
     pages = list(pages)
+    environments = Environments(theme_dir, portfolio.root)
     for page in pages:
-        render_page(page, portfolio, theme_dir, out_dir, shared)
+        render_page(page, environments.of(page.locale), out_dir, shared)
     if kind == "inline":
-        write_inline_search_index(out_dir, [page.path for page in pages])
+        write_inline_search_index(out_dir, search_entries(out_dir, [page.path for page in pages]))
     elif kind == "pagefind":
         build_search_index(out_dir, portfolio.config.language)
     return len(pages)
 
 
+class Environments:
+    """The template environment of each locale, looked up once for a run of pages: looking
+    it up checks every template file for a change, which costs more than a small page."""
+
+    def __init__(self, theme_dir: Path, portfolio_dir: Path) -> None:
+        self.theme_dir, self.portfolio_dir = theme_dir, portfolio_dir
+        self._by_locale: dict[str, jinja2.Environment] = {}
+
+    def of(self, locale: str) -> jinja2.Environment:
+        if locale not in self._by_locale:
+            self._by_locale[locale] = environment(self.theme_dir, self.portfolio_dir, locale)
+        return self._by_locale[locale]
+
+
 def render_page(
-    page: Page, portfolio: Portfolio, theme_dir: Path, out_dir: Path, shared: Mapping[str, Any]
+    page: Page, env: jinja2.Environment, out_dir: Path, shared: Mapping[str, Any]
 ) -> list[Path]:
-    """Write one page and the images it shows; returns the files written."""
-    env = environment(theme_dir, portfolio.root, page.locale)
+    """Write one page (with env, its locale's environment) and the images it shows; returns
+    the files written."""
     html = env.get_template(page.template).render(
         **shared, **page.context, root=page.root, page_path=page.path
     )
@@ -386,15 +403,9 @@ def search_entries(site_dir: Path, page_paths: Iterable[str]) -> list[SearchEntr
     """
     entries = []
     for path in page_paths:
-        reader = _IndexedText()
-        reader.feed((site_dir / path).read_text(encoding="utf-8"))
-        reader.close()
-        if reader.found:
-            entries.append(
-                SearchEntry(
-                    path, _squash(reader.title), _squash(reader.context), _squash(reader.text)
-                )
-            )
+        found = indexed_text((site_dir / path).read_text(encoding="utf-8"))
+        if found:
+            entries.append(SearchEntry(path, found.title, found.context, found.text))
     return entries
 
 
@@ -405,106 +416,9 @@ def inline_search_script(entries: Iterable[SearchEntry]) -> str:
     return f"window.{INLINE_SEARCH_GLOBAL} = {payload.replace('<', chr(92) + 'u003c')};\n"
 
 
-def write_inline_search_index(site_dir: Path, page_paths: Iterable[str]) -> Path:
+def write_inline_search_index(site_dir: Path, entries: Iterable[SearchEntry]) -> Path:
     """Write the site's inline search index (a client bundle's); returns the file."""
     target = site_dir / INLINE_SEARCH_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_artifact(target, inline_search_script(search_entries(site_dir, page_paths)).encode())
+    write_artifact(target, inline_search_script(entries).encode())
     return target
-
-
-def _squash(parts: list[str]) -> str:
-    return " ".join("".join(parts).split())
-
-
-# HTML's void elements: they have no end tag, so they never open a level.
-VOID_ELEMENTS = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    }
-)
-# Text in these runs on; every other element separates words ("</p><p>" is a space).
-_INLINE = frozenset(
-    {
-        "a",
-        "abbr",
-        "b",
-        "cite",
-        "code",
-        "em",
-        "i",
-        "mark",
-        "q",
-        "s",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "sup",
-        "time",
-        "u",
-    }
-)
-
-
-class _IndexedText(html.parser.HTMLParser):
-    """The title (h1), eyebrow (`data-pagefind-meta`) and text of a page's indexed region."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found = False
-        self.title: list[str] = []
-        self.context: list[str] = []
-        self.text: list[str] = []
-        self._open: list[str] = []  # what each open element inside the body is for
-        self._skip = 0  # open elements that are ignored (or script/style)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        names = dict(attrs)
-        if not self._open and "data-pagefind-body" not in names:
-            return
-        self.found = True
-        if tag not in _INLINE:
-            self.text.append(" ")
-        if tag in VOID_ELEMENTS:
-            return
-        ignored = "data-pagefind-ignore" in names or tag in ("script", "style", "template", "svg")
-        role = (
-            "skip"
-            if ignored
-            else "h1"
-            if tag == "h1"
-            else "meta"
-            if "data-pagefind-meta" in names
-            else "text"
-        )
-        self._skip += role == "skip"
-        self._open.append(role)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._open and tag not in VOID_ELEMENTS:
-            self._skip -= self._open.pop() == "skip"
-            if tag not in _INLINE:
-                self.text.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if not self._open or self._skip:
-            return
-        if "h1" in self._open:
-            self.title.append(data)
-        elif "meta" in self._open:
-            self.context.append(data)
-        else:
-            self.text.append(data)

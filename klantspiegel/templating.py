@@ -99,7 +99,20 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%", "+"})
     template_class = _BoundedTemplate
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._safe_attributes: dict[tuple[type, str], bool] = {}
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # Every rule here and in Jinja's sandbox asks what the object is (isinstance), never
+        # its value, so the answer is kept per type: a page asks it hundreds of times.
+        known = (type(obj), attr)
+        safe = self._safe_attributes.get(known)
+        if safe is None:
+            safe = self._safe_attributes[known] = self._is_safe_attribute(obj, attr, value)
+        return safe
+
+    def _is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, _OPAQUE):  # a path's read_text, write_text, unlink, open ...
             return isinstance(obj, PurePath) and attr in PATH_ATTRIBUTES
         return super().is_safe_attribute(obj, attr, value)

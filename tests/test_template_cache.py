@@ -21,3 +21,37 @@ def test_an_added_override_gives_a_new_environment_that_renders_it(tmp_path: Pat
 
     assert after is not before
     assert after.get_template("site/base.html").render() == "the portfolio's own base"
+
+
+class _Model:
+    title = "a report's title"
+
+
+def _function() -> None:
+    """A function: its globals must stay out of reach."""
+
+
+ASKED = [
+    (Path("x.md"), "name"),
+    (Path("x.md"), "read_text"),
+    ({}, "items"),
+    ({}, "update"),
+    ([], "append"),
+    ("", "format"),
+    (_function, "__globals__"),
+    (_Model(), "title"),
+    (_Model(), "__class__"),
+    (type, "mro"),
+]
+
+
+def test_the_sandbox_remembers_each_answer_per_type_and_gives_the_same(tmp_path: Path):
+    env = environment(THEME_DIR, tmp_path, "en")
+    asked_anew = [env._is_safe_attribute(obj, attr, None) for obj, attr in ASKED]  # type: ignore[attr-defined]
+    first = [env.is_safe_attribute(obj, attr, None) for obj, attr in ASKED]  # type: ignore[attr-defined]
+    others = [(Path("/etc/passwd"), "read_text"), ({"a": 1}, "update"), (_Model(), "__class__")]
+    remembered = [env.is_safe_attribute(obj, attr, None) for obj, attr in others]  # type: ignore[attr-defined]
+
+    assert first == asked_anew
+    assert asked_anew == [True, False, True, False, False, True, False, True, False, False]
+    assert remembered == [False, False, False]
