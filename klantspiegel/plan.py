@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from klantspiegel.cache import Fingerprints, TemplateDigests, digest, tree_digest
+from klantspiegel.exports import ExportTables, export_tables
 from klantspiegel.layout import ASSETS_DIR, CLIENTS_DIR, EXPORTS_DIR, PDF_DIR, SITE_DIR
 from klantspiegel.model import Portfolio
 from klantspiegel.pdf import DEFAULT_PDF_VARIANT, PdfInputs
@@ -79,6 +80,7 @@ class OrganisationPlan:
 class BuildPlan:
     site: SitePlan  # with only the portfolio pages; organisation pages are in `organisations`
     organisations: tuple[OrganisationPlan, ...]
+    exports: ExportTables  # what the exports hold; their key is these rows' hash
     exports_key: str
     keys: dict[str, str] = field(default_factory=dict)  # every artifact id -> key
     pdf_variant: str = DEFAULT_PDF_VARIANT  # one of pdf.PDF_VARIANTS
@@ -141,13 +143,11 @@ def plan_build(
                 keyer.single_file(bundle),
             )
         )
-    exports_key = digest(
-        code,
-        keyer.values.of(portfolio.config),
-        keyer.values.of(portfolio.scoring_model),
-        keyer.values.of(list(client_reports.values())),
-    )
-    plan = BuildPlan(site, tuple(organisations), exports_key, pdf_variant=pdf_variant)
+    # Keyed by the rows, not the reports they come from: an edit that changes no exported
+    # cell (a finding's text, a story) leaves the spreadsheet as it is.
+    exports = export_tables(portfolio, client_reports)
+    exports_key = digest(code, keyer.values.of(exports))
+    plan = BuildPlan(site, tuple(organisations), exports, exports_key, pdf_variant=pdf_variant)
     plan.keys.update(_artifact_keys(plan))
     return plan
 

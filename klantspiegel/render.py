@@ -25,7 +25,7 @@ from typing import Any
 
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.cache import files_under
-from klantspiegel.exports import export_tables, write_exports
+from klantspiegel.exports import write_exports
 from klantspiegel.i18n import language_of
 from klantspiegel.layout import ASSETS_DIR, EXPORTS_DIR, PDF_DIR, SITE_DIR
 from klantspiegel.limits import time_limit
@@ -357,8 +357,7 @@ def _render_exports(job: RenderJob) -> RenderOutcome:
     target = job.staging / EXPORTS_DIR
 
     def write() -> list[Path]:
-        reports = {o.slug: o.report for o in job.plan.organisations}
-        return write_exports(export_tables(job.portfolio, reports), target)
+        return write_exports(job.plan.exports, target)
 
     return _artifact(job, EXPORTS_DIR, job.plan.exports_key, write)
 

@@ -68,6 +68,24 @@ def assert_same_as_clean_build(source: Path, output: Path, tmp_path: Path, pdf: 
     assert folders(output) == folders(clean)  # no empty folders left behind either
 
 
+def test_an_edit_no_exported_cell_shows_leaves_the_exports_as_they_were(built, tmp_path):
+    writer, output = built
+    finding = writer.root / "postbedrijf" / "2026" / "findings" / "centrale-lijn.md"
+    finding.write_text(finding.read_text(encoding="utf-8") + "\nA line only the page shows.\n")
+    result = build(writer.root, output, BuildOptions(pdf=False))
+    assert "site/postbedrijf/findings/centrale-lijn.html" in result.rendered
+    assert "exports" not in result.rendered
+    assert_same_as_clean_build(writer.root, output, tmp_path)
+
+
+def test_an_edit_of_an_exported_cell_writes_the_exports_again(built, tmp_path):
+    writer, output = built
+    writer.finding("postbedrijf", "loket", dimension="mandaat", score=3, kind="strength")
+    result = build(writer.root, output, BuildOptions(pdf=False))
+    assert "exports" in result.rendered
+    assert_same_as_clean_build(writer.root, output, tmp_path)
+
+
 def test_a_rebuild_with_nothing_changed_renders_nothing(built):
     writer, output = built
     before = snapshot(output)
