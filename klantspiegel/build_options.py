@@ -26,6 +26,9 @@ class BuildOptions:
     pdf_time_limit: float = DEFAULT_PDF_TIME_LIMIT  # seconds before a PDF is given up
     cache: bool = True  # render only what changed since the previous build
     pdf_variant: str = DEFAULT_PDF_VARIANT  # one of pdf.PDF_VARIANTS
+    # with `pdf`: pages link the PDFs, but the previous PDFs are kept as they were, to be
+    # rendered by a later build (serve shows the site first)
+    defer_pdf: bool = False
 
     def __post_init__(self) -> None:
         if self.pdf_variant not in PDF_VARIANTS:

@@ -126,6 +126,7 @@ def _inputs_digest(source: Path, code: str, options: BuildOptions, passwords: Pa
     return digest(
         code,
         str(options.pdf),
+        str(options.defer_pdf),
         str(options.only),
         str(source.resolve()),
         str(options.theme_dir.resolve()),

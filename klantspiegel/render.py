@@ -110,7 +110,7 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
     tasks: list[Task] = []
     for organisation in todo:
         tasks.append(("pages", organisation.slug))
-        if organisation.pdf:
+        if organisation.pdf and not job.options.defer_pdf:
             tasks.append(("pdf", organisation.slug))
     tasks.append(("exports", ""))
     failures: list[str] = []
@@ -368,19 +368,20 @@ def _assets(job: RenderJob, out_dir: Path) -> list[Path]:
 
 
 def _skipped(job: RenderJob) -> tuple[str, ...]:
-    """With --only, the artifact id prefixes of every other organisation."""
-    if job.options.only is None:
-        return ()
-    return tuple(
-        prefix
-        for o in job.plan.organisations
-        if o.slug != job.options.only
-        for prefix in (f"{SITE_DIR}/{o.slug}/", f"{o.bundle.folder}/", f"{PDF_DIR}/{o.slug}.pdf")
-    )
+    """The artifact id prefixes this build leaves as the previous build wrote them: with
+    --only, every other organisation's; with deferred PDFs, each PDF and its bundle copy."""
+    prefixes: list[str] = []
+    for o in job.plan.organisations:
+        if job.options.only not in (None, o.slug):
+            prefixes += [f"{SITE_DIR}/{o.slug}/", f"{o.bundle.folder}/", f"{PDF_DIR}/{o.slug}.pdf"]
+        elif job.options.defer_pdf and o.pdf:
+            prefixes += [f"{PDF_DIR}/{o.slug}.pdf", f"{o.bundle.folder}/{o.slug}.pdf"]
+    return tuple(prefixes)
 
 
 def _keep_skipped(job: RenderJob) -> RenderOutcome:
-    """With --only, other organisations keep what the previous build wrote for them."""
+    """Artifacts left as they were (other organisations with --only, deferred PDFs) keep
+    what the previous build wrote for them."""
     skipped = _skipped(job)
     return RenderOutcome(
         {

@@ -7,7 +7,6 @@ page shows the build's problems until a build succeeds again.
 
 from __future__ import annotations
 
-import html
 import ipaddress
 import mimetypes
 import queue
@@ -34,9 +33,14 @@ from klantspiegel.exit_codes import ExitCode
 from klantspiegel.layout import PDF_DIR, SITE_DIR
 from klantspiegel.pipeline import build
 from klantspiegel.problems import ContentError
+from klantspiegel.serve_pages import LIVE, Event, PdfState, error_page, file_under, with_live_script
 
-LIVE = "/__klantspiegel/"  # the server's own files; no site page can live under this name
-ASSETS = {"live.js": "text/javascript", "error.css": "text/css", "failed.svg": "image/svg+xml"}
+ASSETS = {
+    "live.js": "text/javascript",
+    "error.css": "text/css",
+    "notice.css": "text/css",
+    "failed.svg": "image/svg+xml",
+}
 ASSETS_DIR = Path(__file__).resolve().parent / "serve_assets"
 KEEPALIVE_SECONDS = 15  # an idle event stream sends a comment, so closed tabs are noticed
 OWN_FOLDERS = ".klantspiegel-"  # staging and retired outputs, caches: written by builds
@@ -45,7 +49,12 @@ EDITOR_FILES = (r"^#.*#$", r"^4913$", r"\.tmp$", r"\.kate-swp$")  # emacs, vim, 
 
 class Preview:
     """What the server shows: the last build's problems (none when it succeeded), its version,
-    and the open pages waiting to hear about the next build."""
+    the state of the PDFs, and the open pages waiting to hear about the next build.
+
+    With PDFs, a change is built in two steps: the site (its pages linking the PDFs, which are
+    kept as they were), after which the pages reload, then the PDFs in the background. The
+    build lock runs one build at a time, as both write the same output.
+    """
 
     def __init__(self, source: Path, output: Path, options: BuildOptions):
         self.source = source
@@ -53,19 +62,29 @@ class Preview:
         self.pdf = output / PDF_DIR
         self.problems: list[str] = []
         self.version = ""  # "<server start>-<build number>": a page that saw another reloads
+        self.pdf_state = PdfState()
         self._output = output
         self._options = options
         self._started = uuid.uuid4().hex[:8]
         self._builds = 0
         self._build_lock = threading.Lock()
-        self._listeners: set[queue.SimpleQueue[str | None]] = set()
+        self._pdf_wanted = threading.Event()  # set by a site build, cleared by the PDF build
+        self._site_waiting = 0  # site builds waiting for the lock: a PDF build gives way
+        self._stopping = False
+        self._listeners: set[queue.SimpleQueue[Event | None]] = set()
         self._listeners_lock = threading.Lock()
 
     def rebuild(self, changed: str = "") -> None:
-        """Build (one build at a time), print one line, and tell every open page to reload."""
+        """Build the site (one build at a time), print one line, tell every open page to
+        reload, and with PDFs ask the background for them."""
+        with self._listeners_lock:
+            self._site_waiting += 1
         with self._build_lock:
+            with self._listeners_lock:
+                self._site_waiting -= 1
+            site_options = replace(self._options, defer_pdf=True)
             started = time.perf_counter()
-            self.problems, summary = self._build()
+            self.problems, summary = self._build(site_options)
             seconds = time.perf_counter() - started
             self._builds += 1
             self.version = f"{self._started}-{self._builds}"
@@ -75,12 +94,43 @@ class Preview:
                 print(f"build failed{because}: {summary}, shown in the browser", flush=True)
             else:
                 print(f"{what} in {seconds:.1f} s{because}{summary}", flush=True)
-        self._tell_listeners(self.version)
+            self._tell_listeners(Event("reload", self.version))
+            if not self._options.pdf:
+                return
+            if self.problems:  # every page shows them; the PDFs wait for a good build
+                self._pdf_wanted.clear()
+                self._set_pdf_state(PdfState())
+            else:
+                self._set_pdf_state(PdfState("updating"))
+                self._pdf_wanted.set()
 
-    def _build(self) -> tuple[list[str], str]:
+    def render_pdfs(self) -> None:
+        """In the background until `close`: after each site build, build the PDFs (the site's
+        pages are kept, so only the changed PDFs are rendered)."""
+        while True:
+            self._pdf_wanted.wait()
+            with self._build_lock:
+                if self._stopping:
+                    return
+                self._pdf_wanted.clear()
+                started = time.perf_counter()
+                problems, _ = self._build(self._options)
+                seconds = time.perf_counter() - started
+                if problems:
+                    print(f"PDFs failed: {problems[0]}", flush=True)
+                else:
+                    print(f"PDFs updated in {seconds:.1f} s", flush=True)
+                with self._listeners_lock:
+                    newer = self._site_waiting > 0  # its own build will ask for the PDFs again
+                if problems:
+                    self._set_pdf_state(PdfState("failed", "\n".join(problems)))
+                elif not newer:
+                    self._set_pdf_state(PdfState())
+
+    def _build(self, options: BuildOptions) -> tuple[list[str], str]:
         """Run the build; return the problems to show (none when it succeeded) and a summary."""
         try:
-            result = build(self.source, self._output, self._options)
+            result = build(self.source, self._output, options)
         except ContentError as error:
             errors = sum(1 for p in error.problems if p.severity == "error")
             return [p.format(self.source) for p in error.problems], f"{errors} error(s)"
@@ -89,24 +139,35 @@ class Preview:
             return [f"{type(error).__name__}: {error}"], "1 error"
         return [], f" ({len(result.warnings)} warning(s))" if result.warnings else ""
 
-    def listen(self) -> queue.SimpleQueue[str | None]:
-        listener: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+    def listen(self) -> tuple[queue.SimpleQueue[Event | None], list[Event]]:
+        """A new listener, and the events that say where things stand now (hello, the PDFs)."""
+        listener: queue.SimpleQueue[Event | None] = queue.SimpleQueue()
         with self._listeners_lock:
             self._listeners.add(listener)
-        return listener
+            now = [Event("hello", self.version)]
+            if self._options.pdf:
+                now.append(self.pdf_state.event())
+        return listener, now
 
-    def stop_listening(self, listener: queue.SimpleQueue[str | None]) -> None:
+    def stop_listening(self, listener: queue.SimpleQueue[Event | None]) -> None:
         with self._listeners_lock:
             self._listeners.discard(listener)
 
     def close(self) -> None:
-        """End every open event stream."""
+        """End every open event stream, and the PDF builds once the running one finished."""
+        self._stopping = True
+        self._pdf_wanted.set()
         self._tell_listeners(None)
 
-    def _tell_listeners(self, version: str | None) -> None:
+    def _set_pdf_state(self, state: PdfState) -> None:
+        with self._listeners_lock:
+            self.pdf_state = state
+        self._tell_listeners(state.event())
+
+    def _tell_listeners(self, event: Event | None) -> None:
         with self._listeners_lock:
             for listener in self._listeners:
-                listener.put(version)
+                listener.put(event)
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -178,24 +239,25 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _send_events(self) -> None:
-        """Server-Sent Events: `hello` with the current version, then `reload` after builds."""
+        """Server-Sent Events: `hello` with the current version (and with PDFs, their state),
+        then `reload` after builds and `pdf` when the PDFs change state."""
         preview = self.server.preview
-        listener = preview.listen()
+        listener, now = preview.listen()
         try:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            self.wfile.write(f"retry: 1000\nevent: hello\ndata: {preview.version}\n\n".encode())
+            self.wfile.write(b"retry: 1000\n" + b"".join(event.encode() for event in now))
             while True:
                 try:
-                    version = listener.get(timeout=KEEPALIVE_SECONDS)
+                    event = listener.get(timeout=KEEPALIVE_SECONDS)
                 except queue.Empty:
                     self.wfile.write(b": still here\n\n")
                     continue
-                if version is None:
+                if event is None:
                     return
-                self.wfile.write(f"event: reload\ndata: {version}\n\n".encode())
+                self.wfile.write(event.encode())
         except OSError:  # the page went away
             pass
         finally:
@@ -203,51 +265,6 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # one line per build is what the console shows, not one per request
-
-
-def file_under(root: Path, url_path: str) -> Path | None:
-    """The file or folder a URL path names inside `root`, or None when it would leave it."""
-    parts = [part for part in url_path.split("/") if part]
-    if any(part in (".", "..") or "\\" in part or "\0" in part for part in parts):
-        return None
-    try:
-        path = root.joinpath(*parts).resolve()
-    except (OSError, ValueError):
-        return None
-    return path if path.is_relative_to(root.resolve()) else None
-
-
-def with_live_script(page: bytes, version: str) -> bytes:
-    """The page with the live-reload script before `</body>` (the file on disk is untouched)."""
-    tag = f'<script src="{LIVE}live.js" data-version="{version}" defer></script>\n'.encode()
-    end = page.rfind(b"</body>")
-    return page[:end] + tag + page[end:] if end >= 0 else page + tag
-
-
-def error_page(problems: list[str]) -> bytes:
-    """A page listing a failed build's problems; the live script is added as it is sent."""
-    items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'self'; object-src 'none'">
-<title>Build failed</title>
-<link rel="icon" href="{LIVE}failed.svg" type="image/svg+xml">
-<link rel="stylesheet" href="{LIVE}error.css">
-</head>
-<body>
-<main>
-<h1>The build failed</h1>
-<p>Fix the problems below and save: this page shows the report again by itself.</p>
-<ul class="problems">
-{items}
-</ul>
-</main>
-</body>
-</html>
-""".encode()
 
 
 class SourceFilter(watchfiles.DefaultFilter):
@@ -329,8 +346,8 @@ def _serve_until_stopped(
     output: Path,
     open_browser: bool,
 ) -> None:
-    """Build, then serve while a watcher rebuilds on changes, until Ctrl-C or SIGTERM; stop
-    both threads cleanly, a running build finished first."""
+    """Build, then serve while a watcher rebuilds on changes (and a thread the PDFs after
+    them), until Ctrl-C or SIGTERM; stop every thread cleanly, a running build finished first."""
     stop = threading.Event()
     watcher = threading.Thread(
         target=watch_and_rebuild,
@@ -339,9 +356,11 @@ def _serve_until_stopped(
         daemon=True,
     )
     serving = threading.Thread(target=server.serve_forever, name="klantspiegel-serve", daemon=True)
+    pdfs = threading.Thread(target=preview.render_pdfs, name="klantspiegel-pdf", daemon=True)
     previous_sigterm = _stop_on_sigterm()
     try:
         watcher.start()
+        pdfs.start()
         preview.rebuild()
         serving.start()
         url = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}/"
@@ -359,6 +378,7 @@ def _serve_until_stopped(
             server.shutdown()
         server.server_close()
         watcher.join()  # let a running build finish, so the output is never half swapped
+        pdfs.join()
         if previous_sigterm is not None:
             signal.signal(signal.SIGTERM, previous_sigterm)
     print("stopped", flush=True)

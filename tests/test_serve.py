@@ -143,8 +143,8 @@ def server(tmp_path_factory) -> Iterator[Served]:
 class EventStream:
     """The Server-Sent Events of `/__klantspiegel/events`, read the way a browser would."""
 
-    def __init__(self, served: Served):
-        self.connection = http.client.HTTPConnection(served.host, served.port, timeout=TIMEOUT)
+    def __init__(self, served: Served, timeout: float = TIMEOUT):
+        self.connection = http.client.HTTPConnection(served.host, served.port, timeout=timeout)
         self.connection.request("GET", "/__klantspiegel/events")
         self.response = self.connection.getresponse()
         assert self.response.status == 200
