@@ -2,12 +2,15 @@
 
     python benchmarks/run.py                       # 50 organisations x 30 findings x 8 stories
     python benchmarks/run.py --organisations 5 --runs 1 --json results.json
+    python benchmarks/run.py --peers               # and the race against Hugo and MkDocs
 
 Every figure is the median of --runs runs, measured in this process through the same
 functions `python build.py` calls (the command line adds about a second of Python imports,
-reported separately). Bare WeasyPrint renders the very same print HTML, so the PDF overhead
-is a ratio measured in the same run on the same machine. Peak memory is sampled over the whole
-process tree (the build and its pool workers and Pagefind).
+reported separately), except the full build: that one is the command line itself, so its
+peak memory (summed PSS, see measure.py) and CPU time are the whole process tree's, the
+build, its pool workers and Pagefind, and nothing of this process. Bare WeasyPrint renders
+the very same print HTML, so the PDF overhead is a ratio measured in the same run on the
+same machine. With --peers, the race of peers.py runs on the same portfolio.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +30,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # synthetic.py, next to this file
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # klantspiegel, uninstalled
 
+import pikepdf
 import weasyprint
+from measure import timed
+from peers import install_peers, race
 from synthetic import generate
 
 from klantspiegel.build_options import BuildOptions
@@ -50,54 +55,23 @@ def median_seconds(runs: int, prepare: Callable[[], None], measure: Callable[[],
     return statistics.median(times)
 
 
-class PeakMemory:
-    """Samples the resident memory of this process and all its descendants, every 20 ms."""
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def __enter__(self) -> PeakMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.02):
-            self.peak = max(self.peak, tree_rss(os.getpid()))
-
-
-def tree_rss(root: int) -> int:
-    """Bytes resident in `root` and every process below it (from /proc)."""
-    parents, rss = {}, {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        total += rss.get(pid, 0)
-        todo += [child for child, parent in parents.items() if parent == pid]
-    return total
-
-
 def run(
-    organisations: int, findings: int, anecdotes: int, runs: int, jobs: int, pdf_sample: int
+    organisations: int,
+    findings: int,
+    anecdotes: int,
+    runs: int,
+    jobs: int,
+    pdf_sample: int,
+    peers: bool = False,
 ) -> dict:
+    """Every figure on a fresh synthetic portfolio (and the peer race when `peers`)."""
+    installed = install_peers() if peers else None  # first: pip's own CPU is not in any figure
     work = Path(tempfile.mkdtemp(prefix="klantspiegel-bench-"))
     try:
-        return _measure(work, organisations, findings, anecdotes, runs, jobs, pdf_sample)
+        figures = _measure(work, organisations, findings, anecdotes, runs, jobs, pdf_sample)
+        if installed:
+            figures.update(race(work / "audits", work / "race", runs, jobs, installed))
+        return figures
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -135,46 +109,60 @@ def _measure(
     figures["pages"] = site["r"].pages
     figures["pages_per_s"] = site["r"].pages / figures["site_only_s"]
 
-    full = {}
-    with PeakMemory() as memory:
-        figures["full_build_s"] = median_seconds(
-            runs, clean, lambda: full.update(r=build(source, output, BuildOptions(jobs=jobs)))
-        )
-    figures["peak_rss_mb"] = memory.peak / 2**20
-    figures["pdfs"] = full["r"].pdfs
-    figures["pdf_pages"] = full["r"].pdf_pages
+    full = []
+    for _ in range(runs):
+        clean()
+        full.append(timed(_cli(source, output, "--jobs", str(jobs)), memory=True))
+    figures["full_build_s"] = statistics.median(t.wall for t in full)
+    figures["full_build_cpu_s"] = statistics.median(t.cpu for t in full)
+    figures["peak_pss_mb"] = max(t.peak_pss for t in full) / 2**20
+    pdfs = sorted((output / "pdf").glob("*.pdf"))
+    figures["pdfs"] = len(pdfs)
+    figures["pdf_pages"] = sum(_page_count(pdf) for pdf in pdfs)
+    # what one more report costs, site and PDF, for a portfolio of any size
+    figures["cpu_s_per_organisation"] = figures["full_build_cpu_s"] / organisations
+    figures["wall_s_per_organisation"] = figures["full_build_s"] / organisations
     figures["no_change_rebuild_s"] = median_seconds(
         runs, lambda: None, lambda: build(source, output, BuildOptions(jobs=jobs))
     )
     figures["no_change_cli_s"] = median_seconds(
         runs,
         lambda: None,
-        lambda: subprocess.run(
-            [
-                sys.executable,
-                str(REPO / "build.py"),
-                "build",
-                "--quiet",
-                "--source",
-                str(source),
-                "--output",
-                str(output),
-            ],
-            check=True,
-        ),
+        lambda: subprocess.run(_cli(source, output), check=True),
     )
     finding = next((source / "organisatie-000" / "2026-najaar" / "findings").glob("*.md"))
     original = finding.read_text(encoding="utf-8")
     edits = iter(range(10**6))
+
+    def edit() -> None:
+        finding.write_text(f"{original}\nEdit number {next(edits)}.\n", encoding="utf-8")
+
     figures["one_finding_rebuild_s"] = median_seconds(
-        runs,
-        lambda: finding.write_text(f"{original}\nEdit number {next(edits)}.\n"),
-        lambda: build(source, output, BuildOptions(jobs=jobs)),
+        runs, edit, lambda: build(source, output, BuildOptions(jobs=jobs))
+    )
+    site_only = BuildOptions(pdf=False, jobs=jobs)
+    build(source, output, site_only)  # the edits below start from a site-only output
+    figures["one_finding_site_rebuild_s"] = median_seconds(
+        runs, edit, lambda: build(source, output, site_only)
+    )
+    figures["one_finding_site_ratio"] = (
+        figures["one_finding_site_rebuild_s"] / figures["site_only_s"]
     )
     finding.write_text(original, encoding="utf-8")
 
     figures.update(_pdfs(source, runs, jobs, pdf_sample))
     return figures
+
+
+def _cli(source: Path, output: Path, *options: str) -> list[str]:
+    """`python build.py build --quiet` on source into output, with options."""
+    command = [sys.executable, str(REPO / "build.py"), "build", "--quiet", *options]
+    return [*command, "--source", str(source), "--output", str(output)]
+
+
+def _page_count(pdf: Path) -> int:
+    with pikepdf.open(pdf) as document:
+        return len(document.pages)
 
 
 def _pdfs(source: Path, runs: int, jobs: int, sample: int) -> dict:
@@ -242,18 +230,26 @@ def _parallel(reports: list, portfolio, target: Path, jobs: int) -> None:
         )
 
 
-TARGETS = {  # (figure, target, lower is better)
+TARGETS = {  # figure: (target, lower is better)
     "site_only_s": (3.0, True),
     "no_change_rebuild_s": (0.5, True),
     "one_finding_rebuild_s": (3.0, True),
+    "one_finding_site_ratio": (0.1, True),
     "pdf_overhead_ratio": (1.1, True),
     "pdf_parallel_speedup": (1.7, False),
-    "peak_rss_mb": (600.0, True),
+    "s_per_pdf_page": (0.09, True),
+    "peak_pss_mb": (500.0, True),
+    # the peer race (issue 16): side by side, on the same Markdown, in one run
+    "ours_to_hugo_pagefind_wall": (2.0, True),
+    "ours_to_hugo_pagefind_cpu": (2.0, True),
+    "mkdocs_to_ours_wall": (2.0, False),
+    "mkdocs_to_ours_cpu": (2.0, False),
 }
 
 
 def table(figures: dict) -> str:
-    lines = [f"{'figure':<28} {'value':>10}  target", f"{'-' * 28} {'-' * 10}  {'-' * 12}"]
+    """The figures, one a line, each target beside its figure with whether it was met."""
+    lines = [f"{'figure':<32} {'value':>10}  target", f"{'-' * 32} {'-' * 10}  {'-' * 12}"]
     for name, value in figures.items():
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
         target = ""
@@ -261,7 +257,7 @@ def table(figures: dict) -> str:
             limit, lower = TARGETS[name]
             met = value <= limit if lower else value >= limit
             target = f"{'<=' if lower else '>='} {limit:g} {'met' if met else 'MISSED'}"
-        lines.append(f"{name:<28} {shown:>10}  {target}")
+        lines.append(f"{name:<32} {shown:>10}  {target}")
     return "\n".join(lines)
 
 
@@ -279,9 +275,20 @@ def main(argv: list[str] | None = None) -> int:
         help="organisations in the PDF comparison with bare WeasyPrint",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="also race Hugo + Pagefind and MkDocs (installed into benchmarks/.peers/)",
+    )
     args = parser.parse_args(argv)
     figures = run(
-        args.organisations, args.findings, args.anecdotes, args.runs, args.jobs, args.pdf_sample
+        args.organisations,
+        args.findings,
+        args.anecdotes,
+        args.runs,
+        args.jobs,
+        args.pdf_sample,
+        args.peers,
     )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

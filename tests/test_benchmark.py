@@ -8,6 +8,12 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from measure import PeakMemory, timed  # noqa: E402  (benchmarks/ is not a package)
+from peers import convert  # noqa: E402
+from synthetic import generate  # noqa: E402
+
 FIGURES = [
     "check_s",
     "site_only_s",
@@ -22,7 +28,11 @@ FIGURES = [
     "pdf_parallel_speedup",
     "pages_per_s",
     "s_per_pdf_page",
-    "peak_rss_mb",
+    "peak_pss_mb",
+    "full_build_cpu_s",
+    "cpu_s_per_organisation",
+    "one_finding_site_rebuild_s",
+    "one_finding_site_ratio",
 ]
 
 
@@ -58,3 +68,28 @@ def test_the_benchmark_measures_every_figure_at_a_tiny_size(tmp_path):
         assert figures[name] > 0, name
         assert name in run.stdout  # and in the table
     assert figures["no_change_rebuild_s"] < figures["full_build_s"]
+
+
+def test_the_memory_sampler_sees_a_child_that_allocates_100_mb():
+    allocate = "import time; block = b'x' * (100 * 2**20); time.sleep(1)"
+    child = subprocess.Popen([sys.executable, "-c", allocate])
+    with PeakMemory(child.pid) as memory:
+        child.wait()
+    assert memory.peak >= 100 * 2**20
+
+
+def test_a_timed_command_counts_the_cpu_of_the_processes_it_started():
+    spin = "import time; end = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {spin!r}])"
+    assert timed([sys.executable, "-c", parent]).cpu >= 0.3
+
+
+def test_the_peers_get_the_same_bodies_under_only_a_title(tmp_path):
+    source = generate(tmp_path / "audits", organisations=1, findings=1, anecdotes=1)
+    hugo, mkdocs = convert(source, tmp_path / "peers")
+    finding = Path("organisatie-000/2026-najaar/findings/bevinding-00.md")
+    body = (source / finding).read_text(encoding="utf-8").split("---\n", 2)[2]
+    for converted in (hugo / "content" / finding, mkdocs / "docs" / finding):
+        front, kept = converted.read_text(encoding="utf-8").split("---\n", 2)[1:]
+        assert front.startswith('title: "Bevinding 00 over ') and front.count("\n") == 1
+        assert kept == body
