@@ -12,9 +12,10 @@ import csv
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -30,6 +31,8 @@ from klantspiegel.writes import write_artifact
 
 if TYPE_CHECKING:
     import pikepdf
+    import weasyprint
+    from weasyprint.formatting_structure.boxes import TextBox
 
 PDF_TEMPLATE = "pdf/report.html"
 # What `build --pdf-variant` offers, and the WeasyPrint variant each starts from: accessible is
@@ -131,7 +134,133 @@ def css_counter_text(message: str) -> Markup:
     return Markup(" ".join(tokens))
 
 
-def pdf_html(inputs: PdfInputs) -> str:
+# --- page numbers of cross references ---------------------------------------------------------
+
+FIGURE_SPACE = "\u2007"  # as wide as a tabular digit: pads the contents' numbers to one width
+# Text characters on an average page: calibrated on the example and the benchmark's reports.
+CHARS_PER_PAGE = 1300
+MAX_LAYOUTS = 4  # a layout changes a number's digit count rarely, twice in a row never seen
+
+
+class UnresolvedPageReference(Exception):
+    """A cross reference names an anchor the laid-out report does not have."""
+
+
+@dataclass(frozen=True)
+class PageNumbers:
+    """The page number each cross reference shows, written into the HTML as text.
+
+    WeasyPrint's `target-counter()` re-lays pages until its numbers settle (37 % of layout
+    time with ~200 references). Instead the report is laid out with these numbers as text of a
+    known width (tabular digits), the anchors' pages are read from the layout and written into
+    the same boxes: exact as long as every number kept its width, else laid out again.
+    A number alone at the edge of its line (the contents, the register, the summary) is padded
+    on that edge to the digits of the last page, so that its width never needs a second layout.
+    """
+
+    pages: Mapping[str, int] = field(default_factory=dict)  # anchor -> page, as read
+    digits: int = 2  # of the last page: the width of a padded number
+
+    GUESS = "00"  # an anchor not read yet: most reports have 10-99 pages
+
+    @classmethod
+    def read(cls, document: weasyprint.Document) -> PageNumbers:
+        """Where each anchor stands in a laid-out document."""
+        pages: dict[str, int] = {}
+        for number, page in enumerate(document.pages, 1):
+            # an element split over pages has its anchor on each: it starts on the first
+            for anchor in page.anchors:
+                pages.setdefault(anchor, number)
+        return cls(pages, len(str(len(document.pages))))
+
+    @classmethod
+    def estimate(cls, html: str) -> PageNumbers:
+        """A first guess from the HTML alone: each anchor's page from the text before it.
+
+        Only a number's digit count has to be right for one layout to suffice; a wrong guess
+        costs a second layout, never a wrong number.
+        """
+        import lxml.html
+
+        pages: dict[str, int] = {}
+        before = 0  # characters of text so far, in document order
+        for element in lxml.html.document_fromstring(html).body.iter():
+            anchor = element.get("id")
+            if anchor is not None:
+                pages[anchor] = 1 + before // CHARS_PER_PAGE
+            before += len((element.text or "").strip()) + len((element.tail or "").strip())
+        return cls(pages, len(str(1 + before // CHARS_PER_PAGE)))
+
+    def text(self, anchor: str, pad: str = "", suffix: str = "") -> str:
+        """The number and suffix as text; pad "start" or "end" fills that side to one width."""
+        page = self.pages.get(anchor)
+        number = (self.GUESS if page is None else str(page)) + suffix
+        if pad == "start":
+            return number.rjust(self.digits + len(suffix), FIGURE_SPACE)
+        if pad == "end":
+            return number.ljust(self.digits + len(suffix), FIGURE_SPACE)
+        return number
+
+    def same_widths(self, other: PageNumbers, references: Iterable[tuple[str, ...]]) -> bool:
+        """Whether each (anchor, pad, suffix) reference takes as many characters in both."""
+        return all(len(self.text(*r)) == len(other.text(*r)) for r in references)
+
+
+Reference = tuple[str, str, str, "TextBox"]  # anchor, pad, suffix, the box showing the number
+
+
+def _references(document: weasyprint.Document) -> list[Reference]:
+    """Every page number in a laid-out document (the elements with data-page-of)."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    found = []
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            # not the leader: a ::before box has its element too
+            if isinstance(box, TextBox) and box.element is not None and "::" not in box.element_tag:
+                anchor = box.element.get("data-page-of")
+                if anchor is not None:
+                    attribute = box.element.get
+                    found.append(
+                        (anchor, attribute("data-pad", ""), attribute("data-suffix", ""), box)
+                    )
+    return found
+
+
+def _write_page_numbers(references: list[Reference], numbers: PageNumbers) -> None:
+    """Each number's text box set to its page, in place: same width, so nothing moves."""
+    for anchor, pad, suffix, box in references:
+        if anchor not in numbers.pages:
+            raise UnresolvedPageReference(f"no #{anchor} in the report for its page number")
+        box.text = numbers.text(anchor, pad, suffix)
+        # drawing sets the (freed) Pango layout up again from this text
+        box.pango_layout.text = box.text
+
+
+def laid_out(html_of: Callable[[PageNumbers], str], **options: Any) -> weasyprint.Document:
+    """The document laid out from html_of(numbers), its page numbers exact.
+
+    The first guess comes from the HTML alone, so the same report gives the same bytes.
+    """
+    import weasyprint
+
+    guess = PageNumbers.estimate(html_of(PageNumbers()))
+    for _ in range(MAX_LAYOUTS):
+        document = weasyprint.HTML(string=html_of(guess), **options).render()
+        numbers = PageNumbers.read(document)
+        references = _references(document)
+        if numbers.same_widths(guess, (reference[:3] for reference in references)):
+            _write_page_numbers(references, numbers)
+            return document
+        del document, references  # one layout in memory at a time
+        guess = numbers
+    raise UnresolvedPageReference(f"page numbers still changing width after {MAX_LAYOUTS} layouts")
+
+
+# --- the print HTML and the PDF -------------------------------------------------------------------
+
+
+def pdf_html(inputs: PdfInputs, page_numbers: PageNumbers | None = None) -> str:
     """The print HTML of a report (also what the benchmark feeds to bare WeasyPrint)."""
     report = inputs.report
     t = Translator(inputs.locale)
@@ -157,6 +286,7 @@ def pdf_html(inputs: PdfInputs) -> str:
             css_string=css_string,
             page_counter=css_counter_text(t.gettext("page {page} of {pages}")),
             draft=report.audit.status == "draft",
+            page_numbers=page_numbers or PageNumbers(),
         )
     )
 
@@ -169,14 +299,13 @@ def render_pdf(inputs: PdfInputs, target: Path) -> int:
     from klantspiegel.pdf_structure import finish
 
     report = inputs.report
-    html = pdf_html(inputs)
     media = {inputs.theme_dir / url: source for url, source in inputs.media}
     fetcher = GuardedFetcher([inputs.root, inputs.theme_dir], media)
-    document = weasyprint.HTML(
-        string=html,
+    document = laid_out(
+        lambda numbers: pdf_html(inputs, numbers),
         base_url=inputs.theme_dir.resolve().as_uri() + "/",
         url_fetcher=fetcher,
-    ).render()
+    )
     # The audit's date, not the clock: the same report gives the same bytes on every build.
     audit_day = dt.datetime.combine(report.audit.date, dt.time(), tzinfo=dt.UTC)
     attachment = weasyprint.Attachment(
