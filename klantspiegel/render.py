@@ -12,11 +12,13 @@ The workers are forked after the plan is made, so they share it without pickling
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache, partial
 from multiprocessing import get_context
@@ -26,6 +28,7 @@ from typing import Any
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.cache import files_under
 from klantspiegel.exports import write_exports
+from klantspiegel.forked import run_forked
 from klantspiegel.i18n import language_of
 from klantspiegel.layout import ASSETS_DIR, EXPORTS_DIR, PDF_DIR, SITE_DIR
 from klantspiegel.limits import time_limit
@@ -60,6 +63,14 @@ Progress = Callable[[str, int, int], None]  # (what just finished, done, total)
 
 class PdfTimeout(Exception):
     """A PDF took longer than the time limit to render."""
+
+
+class TemplateFailed(Exception):
+    """A template error, already located: what crosses from a forked child to its parent."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem)
+        self.problem = problem
 
 
 class RenderFailed(Exception):
@@ -152,10 +163,19 @@ def _run_tasks(
         return
     if any(kind == "pdf" for kind, _ in tasks):
         import weasyprint  # noqa: F401  (once, before the fork, not once in every worker)
-    # Forked workers inherit the job as the initializer's argument: nothing is pickled.
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=get_context("fork"), initializer=_start_worker, initargs=(job,)
-    ) as pool:
+    # Forked workers inherit the job as the initializer's argument: nothing is pickled. What
+    # the build holds stays out of the garbage collector's reach while they run, so its
+    # passes in a worker do not copy the pages they share with the build.
+    gc.freeze()
+    with (
+        _unfrozen_after(),
+        ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=get_context("fork"),
+            initializer=_start_worker,
+            initargs=(job,),
+        ) as pool,
+    ):
         pending = {pool.submit(_run_worker_task, task): task for task in tasks}
         if pages_left == 0:
             pending[pool.submit(_run_worker_task, SEARCH_TASK)] = SEARCH_TASK
@@ -199,9 +219,29 @@ def _start_worker(job: RenderJob) -> None:
 
 
 def _run_worker_task(task: Task) -> RenderOutcome | str | Problem:
-    """Run one task in a pool worker, with the job the worker started with."""
+    """Run one task in a pool worker, with the job the worker started with; then give what
+    it freed back to the system, so the next PDF starts from the worker's base, not its peak."""
     assert _WORKER_JOB is not None
-    return _run_task(_WORKER_JOB, task)
+    try:
+        return _run_task(_WORKER_JOB, task)
+    finally:
+        gc.collect()
+        _release_free_memory()
+
+
+def _release_free_memory() -> None:
+    """glibc keeps freed memory for the process; malloc_trim hands it back (Linux only)."""
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):
+            ctypes.CDLL(None).malloc_trim(0)
+
+
+@contextmanager
+def _unfrozen_after() -> Iterator[None]:
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _run_task(job: RenderJob, task: Task) -> RenderOutcome | str | Problem:
@@ -224,6 +264,8 @@ def _run_task(job: RenderJob, task: Task) -> RenderOutcome | str | Problem:
             f"{_task_name(job, task)}: took longer than {job.options.pdf_time_limit:g} s "
             "to render and was stopped"
         )
+    except TemplateFailed as failed:
+        return failed.problem
     except Exception as error:
         return (
             template_problem(error) or f"{_task_name(job, task)}: {type(error).__name__}: {error}"
@@ -286,9 +328,21 @@ def _render_pdf(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome
     target = job.staging / PDF_DIR / f"{organisation.slug}.pdf"
     pages: list[int] = []
 
+    def render_in_time() -> int:
+        try:
+            with time_limit(job.options.pdf_time_limit, PdfTimeout):
+                return render_pdf(inputs, target)
+        except PdfTimeout:
+            raise
+        except Exception as error:  # located here: a traceback does not leave a forked child
+            problem = template_problem(error)
+            if problem is None:
+                raise
+            raise TemplateFailed(problem) from None
+
     def render() -> list[Path]:
-        with time_limit(job.options.pdf_time_limit, PdfTimeout):
-            pages.append(render_pdf(inputs, target))
+        # in a pool worker, in a child of its own: what WeasyPrint keeps goes when it ends
+        pages.append(run_forked(render_in_time) if _WORKER_JOB else render_in_time())
         return [target]
 
     outcome = _artifact(job, f"{PDF_DIR}/{organisation.slug}.pdf", key, render)

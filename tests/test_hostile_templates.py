@@ -185,10 +185,11 @@ def test_a_template_loop_that_does_not_end_is_stopped_at_its_line(
     assert "took longer than 0.5 s" in problem.message
 
 
-def test_an_override_of_the_pdf_is_sandboxed_too(small_portfolio, tmp_path, secrets):
+@pytest.mark.parametrize("jobs", [1, 2])  # 2: in a pool worker, in a child forked per PDF
+def test_an_override_of_the_pdf_is_sandboxed_too(small_portfolio, tmp_path, secrets, jobs):
     path = small_portfolio.write("templates/pdf/report.html", "<html>\n{{ lipsum.__globals__ }}")
     with pytest.raises(ContentError) as refused:
-        build(small_portfolio.root, tmp_path / "output", BuildOptions(jobs=1))
+        build(small_portfolio.root, tmp_path / "output", BuildOptions(jobs=jobs))
     [problem] = refused.value.problems
     assert (problem.path, problem.line) == (path, 2) and "unsafe" in problem.message
 
