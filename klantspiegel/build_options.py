@@ -26,6 +26,9 @@ class BuildOptions:
     pdf_time_limit: float = DEFAULT_PDF_TIME_LIMIT  # seconds before a PDF is given up
     cache: bool = True  # render only what changed since the previous build
     pdf_variant: str = DEFAULT_PDF_VARIANT  # one of pdf.PDF_VARIANTS
+    # (k, n): render every n-th organisation, starting at the k-th (1 <= k <= n), so n CI
+    # jobs share a large portfolio; the portfolio pages are rendered by each
+    shard: tuple[int, int] | None = None
     # with `pdf`: pages link the PDFs, but the previous PDFs are kept as they were, to be
     # rendered by a later build (serve shows the site first)
     defer_pdf: bool = False
@@ -36,5 +39,14 @@ class BuildOptions:
             raise ValueError(f"unknown PDF variant '{self.pdf_variant}' (known: {known})")
         if self.jobs is not None and self.jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {self.jobs}")
+        if self.shard is not None and not 1 <= self.shard[0] <= self.shard[1]:
+            raise ValueError(f"shard {self.shard[0]}/{self.shard[1]}: not one of 1/N to N/N")
         if not self.pdf_time_limit > 0:  # also refuses nan
             raise ValueError(f"the PDF time limit must be above 0 s, not {self.pdf_time_limit:g}")
+
+    def renders(self, slug: str, position: int) -> bool:
+        """Whether this build renders the organisation at `position` (0-based, in the
+        portfolio's order) with folder `slug`."""
+        if self.only is not None and slug != self.only:
+            return False
+        return self.shard is None or position % self.shard[1] == self.shard[0] - 1

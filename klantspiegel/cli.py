@@ -124,6 +124,13 @@ def _add_build(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
         "--clean", action="store_true", help="ignore the build cache and render everything"
     )
     build_cmd.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="K/N",
+        help="render every N-th organisation starting at the K-th (and the portfolio pages), "
+        "so N jobs share a large portfolio; see the README",
+    )
+    build_cmd.add_argument(
         "--pdf-variant",
         choices=list(PDF_VARIANTS),
         default=DEFAULT_PDF_VARIANT,
@@ -220,7 +227,15 @@ def _build_options(args: argparse.Namespace) -> BuildOptions:
         pdf_time_limit=args.pdf_time_limit,
         cache=not args.clean,
         pdf_variant=args.pdf_variant,
+        shard=args.shard,
     )
+
+
+def _shard(text: str) -> tuple[int, int]:
+    k, slash, n = text.partition("/")
+    if not (slash and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise argparse.ArgumentTypeError(f"'{text}' is not K/N with 1 <= K <= N, as 2/8")
+    return int(k), int(n)
 
 
 def _positive_seconds(text: str) -> float:

@@ -128,6 +128,7 @@ def _inputs_digest(source: Path, code: str, options: BuildOptions, passwords: Pa
         str(options.pdf),
         str(options.defer_pdf),
         str(options.only),
+        str(options.shard),
         str(source.resolve()),
         str(options.theme_dir.resolve()),
         tree_digest(source, skip=(CACHE_DIR,)),

@@ -116,7 +116,7 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
     outcome = RenderOutcome()
     with template_errors_as_problems():
         outcome.merge(_render_site_pages(job, job.plan.site, job.plan.site.pages))
-    todo = [o for o in job.plan.organisations if job.options.only in (None, o.slug)]
+    todo = [o for i, o in enumerate(job.plan.organisations) if job.options.renders(o.slug, i)]
     outcome.merge(_keep_skipped(job))
     tasks: list[Task] = []
     for organisation in todo:
@@ -423,10 +423,11 @@ def _assets(job: RenderJob, out_dir: Path) -> list[Path]:
 
 def _skipped(job: RenderJob) -> tuple[str, ...]:
     """The artifact id prefixes this build leaves as the previous build wrote them: with
-    --only, every other organisation's; with deferred PDFs, each PDF and its bundle copy."""
+    --only or --shard, every other organisation's; with deferred PDFs, each PDF and its bundle
+    copy."""
     prefixes: list[str] = []
-    for o in job.plan.organisations:
-        if job.options.only not in (None, o.slug):
+    for position, o in enumerate(job.plan.organisations):
+        if not job.options.renders(o.slug, position):
             prefixes += [f"{SITE_DIR}/{o.slug}/", f"{o.bundle.folder}/", f"{PDF_DIR}/{o.slug}.pdf"]
         elif job.options.defer_pdf and o.pdf:
             prefixes += [f"{PDF_DIR}/{o.slug}.pdf", f"{o.bundle.folder}/{o.slug}.pdf"]

@@ -28,6 +28,8 @@ ALL_FLAGS = [
     "--clean",
     "--pdf-variant",
     "archival",
+    "--shard",
+    "2/5",
 ]
 
 
@@ -54,6 +56,7 @@ def test_the_command_line_reaches_every_option_but_the_theme() -> None:
         pdf_time_limit=12.5,
         cache=False,
         pdf_variant="archival",
+        shard=(2, 5),
     )
 
 
@@ -69,6 +72,8 @@ def test_the_command_line_defaults_are_the_options_defaults() -> None:
         ("jobs", 0, "jobs must be at least 1, not 0"),
         ("pdf_time_limit", 0.0, "the PDF time limit must be above 0 s, not 0"),
         ("pdf_time_limit", float("nan"), "the PDF time limit must be above 0 s, not nan"),
+        ("shard", (0, 3), "shard 0/3: not one of 1/N to N/N"),
+        ("shard", (4, 3), "shard 4/3: not one of 1/N to N/N"),
     ],
 )
 def test_options_that_cannot_be_built_are_refused(field: str, value: object, message: str) -> None:
@@ -97,3 +102,33 @@ def test_serve_builds_without_pdfs_unless_asked() -> None:
     default = inspect.signature(serve.run).parameters["options"].default
     assert default == BuildOptions(pdf=False)
     assert isinstance(default.theme_dir, Path)
+
+
+@pytest.mark.parametrize("value", ["0/3", "4/3", "2", "a/b", "1/0", "-1/3"])
+def test_the_command_line_refuses_a_shard_that_is_not_k_of_n(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        cli._parser().parse_args(["build", "--shard", value])
+    assert "--shard" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("shards", [1, 2, 3, 7])
+def test_the_shards_render_every_organisation_once(shards: int) -> None:
+    slugs = [f"organisatie-{i:03}" for i in range(20)]
+    rendered_by = {
+        slug: [k for k in range(1, shards + 1) if BuildOptions(shard=(k, shards)).renders(slug, i)]
+        for i, slug in enumerate(slugs)
+    }
+    assert all(len(by) == 1 for by in rendered_by.values())
+    counts = [sum(by == [k] for by in rendered_by.values()) for k in range(1, shards + 1)]
+    assert max(counts) - min(counts) <= 1  # evenly spread
+
+
+def test_only_and_shard_together_render_the_one_organisation_if_it_is_in_the_shard() -> None:
+    options = BuildOptions(only="b", shard=(2, 2))
+    assert [options.renders(slug, i) for i, slug in enumerate(["a", "b", "c"])] == [
+        False,
+        True,
+        False,
+    ]

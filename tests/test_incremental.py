@@ -86,6 +86,22 @@ def test_an_edit_of_an_exported_cell_writes_the_exports_again(built, tmp_path):
     assert_same_as_clean_build(writer.root, output, tmp_path)
 
 
+def test_shards_render_disjoint_organisations_that_together_make_the_whole(tmp_path):
+    writer = three_organisations(tmp_path / "audits")
+    whole = tmp_path / "whole"
+    build(writer.root, whole, BuildOptions(pdf=False))
+    parts = [tmp_path / f"shard-{k}" for k in (1, 2)]
+    for k, part in enumerate(parts, 1):
+        build(writer.root, part, BuildOptions(pdf=False, shard=(k, 2)))
+    organisations = [{p.name for p in (part / "clients").iterdir()} for part in parts]
+    assert organisations == [{"postbedrijf", "waterbedrijf"}, {"spoorweg"}]
+    combined = {**snapshot(parts[0]), **snapshot(parts[1])}
+    everything = snapshot(whole)
+    for name, data in everything.items():
+        if name.startswith(("site/postbedrijf/", "site/spoorweg/", "clients/", "exports/")):
+            assert combined.get(name) == data, name
+
+
 def test_a_rebuild_with_nothing_changed_renders_nothing(built):
     writer, output = built
     before = snapshot(output)
