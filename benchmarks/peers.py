@@ -14,9 +14,7 @@ and system, the tool's children included, from wait4).
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -168,17 +166,10 @@ def race(source: Path, work: Path, runs: int, jobs: int, peers: Peers) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """Generate a synthetic portfolio, race the peers on it, print (and write) the figures."""
-    from run import table
+    from run import portfolio_arguments, report
     from synthetic import generate
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--organisations", type=int, default=50)
-    parser.add_argument("--findings", type=int, default=30)
-    parser.add_argument("--anecdotes", type=int, default=8)
-    parser.add_argument("--runs", type=int, default=3, help="median of this many rounds")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
-    args = parser.parse_args(argv)
+    args = portfolio_arguments(__doc__.split("\n")[0]).parse_args(argv)
     peers = install_peers()
     work = Path(tempfile.mkdtemp(prefix="klantspiegel-peers-"))
     try:
@@ -186,9 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         figures = race(source, work, args.runs, args.jobs, peers)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    print(table(figures))
+    report(figures, args.json)
     return 0
 
 

@@ -261,20 +261,27 @@ def table(figures: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def portfolio_arguments(description: str) -> argparse.ArgumentParser:
+    """A parser with what every benchmark asks: the synthetic portfolio's size, the runs,
+    the jobs and where to write the figures."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--organisations", type=int, default=50)
     parser.add_argument("--findings", type=int, default=30)
     parser.add_argument("--anecdotes", type=int, default=8)
     parser.add_argument("--runs", type=int, default=3, help="median of this many runs")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = portfolio_arguments(__doc__.split("\n")[0])
     parser.add_argument(
         "--pdf-sample",
         type=int,
         default=6,
         help="organisations in the PDF comparison with bare WeasyPrint",
     )
-    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument(
         "--peers",
         action="store_true",
@@ -290,10 +297,15 @@ def main(argv: list[str] | None = None) -> int:
         args.pdf_sample,
         args.peers,
     )
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    print(table(figures))
+    report(figures, args.json)
     return 0
+
+
+def report(figures: dict, json_path: Path | None) -> None:
+    """Print the figures as a table, and write them as JSON when asked."""
+    if json_path:
+        json_path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(table(figures))
 
 
 if __name__ == "__main__":
