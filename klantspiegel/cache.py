@@ -29,6 +29,7 @@ from klantspiegel.walk import read_regular, walk
 CACHE_DIR = ".klantspiegel-cache"
 MANIFEST = "manifest.json"
 MARKDOWN_CACHE = "markdown.json"
+TEMPLATE_REFERENCES = "template-references.json"
 FORMAT = 1  # bump when the manifest's meaning changes
 PACKAGE_DIR = Path(__file__).parent
 TOOLS = ("jinja2", "markdown", "nh3", "weasyprint", "pagefind", "babel", "pydantic")
@@ -130,11 +131,64 @@ class Fingerprints:
         return text
 
 
+class TemplateReferences:
+    """The templates each template text extends, includes or imports (None: a computed name).
+
+    Parsing every template for its references was most of the time planning a small edit
+    takes; the answer depends only on the text, so it is kept by the text's hash: once for
+    every locale, every rebuild in `serve`, and (saved as JSON) every later build.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[str, list[str] | None] = {}
+        self.saved: dict[str, list[str] | None] = {}
+
+    def of(
+        self, env: jinja2.Environment, name: str, source: str, filename: str | None
+    ) -> list[str] | None:
+        key = digest(name, filename or "", source)
+        if key not in self.known:
+            parsed = env.parse(source, name, filename)  # errors name file and line
+            found = set(jinja2.meta.find_referenced_templates(parsed))
+            self.known[key] = None if None in found else sorted(n for n in found if n)
+        return self.known[key]
+
+    def load(self, folder: Path) -> None:
+        try:  # JSON, not pickle: a cache file must never be able to run code
+            stored = json.loads((folder / TEMPLATE_REFERENCES).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(stored, dict):
+            valid = {
+                k: v
+                for k, v in stored.items()
+                if v is None or (isinstance(v, list) and all(isinstance(n, str) for n in v))
+            }
+            self.saved = dict(valid)
+            self.known = {**valid, **self.known}
+
+    def save(self, folder: Path) -> None:
+        if self.known == self.saved:
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f"{TEMPLATE_REFERENCES}.tmp"
+        temporary.write_text(json.dumps(self.known), encoding="utf-8")
+        temporary.replace(folder / TEMPLATE_REFERENCES)
+        self.saved = dict(self.known)
+
+
+# One per process: what a template refers to does not depend on the build that asks.
+TEMPLATES_REFERRED = TemplateReferences()
+
+
 class TemplateDigests:
     """The hash of a template together with every template it extends, includes or imports."""
 
-    def __init__(self, env: jinja2.Environment):
+    def __init__(
+        self, env: jinja2.Environment, references: TemplateReferences = TEMPLATES_REFERRED
+    ):
         self.env = env
+        self.references = references
         self._digests: dict[str, str] = {}
 
     def of(self, name: str) -> str:
@@ -155,11 +209,10 @@ class TemplateDigests:
             except jinja2.TemplateNotFound:  # rendering reports it at the line that names it
                 seen.discard(current)
                 continue
-            parsed = self.env.parse(source, current, filename)  # errors name file and line
-            for referenced in jinja2.meta.find_referenced_templates(parsed):
-                if referenced is None:  # a computed name: depend on every template, any suffix
-                    return set(self.env.list_templates())
-                todo.append(referenced)
+            referenced = self.references.of(self.env, current, source, filename)
+            if referenced is None:  # a computed name: depend on every template, any suffix
+                return set(self.env.list_templates())
+            todo += referenced
         return seen
 
     def _source(self, name: str) -> str:

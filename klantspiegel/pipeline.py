@@ -16,6 +16,7 @@ from pathlib import Path
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.cache import (
     CACHE_DIR,
+    TEMPLATES_REFERRED,
     Manifest,
     MarkdownCache,
     cache_folder,
@@ -96,6 +97,8 @@ def build(
         return _unchanged(manifest, time.perf_counter() - started)
 
     markdown = MarkdownCache(cache_dir if cache else None)
+    if cache:
+        TEMPLATES_REFERRED.load(cache_dir)
     portfolio, warnings = _load(source, markdown, options.only, passwords)
     with template_errors_as_problems():  # a broken template override is a file:line problem
         plan = _plan(portfolio, code, options)
@@ -114,6 +117,7 @@ def build(
     if cache:
         Manifest(inputs, outcome.artifacts, _summary(result)).save(cache_dir)
         markdown.save()
+        TEMPLATES_REFERRED.save(cache_dir)
     return replace(result, seconds=time.perf_counter() - started)
 
 

@@ -30,7 +30,7 @@ from klantspiegel.cache import files_under
 from klantspiegel.exports import write_exports
 from klantspiegel.forked import run_forked
 from klantspiegel.i18n import language_of
-from klantspiegel.layout import ASSETS_DIR, EXPORTS_DIR, PDF_DIR, SITE_DIR
+from klantspiegel.layout import ASSETS_DIR, CLIENTS_DIR, EXPORTS_DIR, PDF_DIR, SITE_DIR
 from klantspiegel.limits import time_limit
 from klantspiegel.model import Portfolio
 from klantspiegel.pdf import render_pdf
@@ -148,16 +148,30 @@ SEARCH_TASK: Task = ("search", "")
 def _run_tasks(
     job: RenderJob, tasks: list[Task], jobs: int, progress: Progress | None
 ) -> Iterator[RenderOutcome | str | Problem]:
-    """Run the tasks, and the site's search index after the last pages task; yield results."""
-    pages_left = sum(1 for kind, _ in tasks if kind == "pages")
+    """Run the tasks, and the site's search index after the last pages task; yield results.
+
+    Tasks with nothing to render only keep files: they run here, at once. So does the rest
+    when it is a single task (one organisation edited): a pool would only add its start and
+    compile the templates again in each worker.
+    """
+    busy = _busy(job, tasks)
     total = len(tasks) + 1
-    if jobs <= 1 or len(tasks) <= 2:
+    done = 0
+    for task in tasks:
+        if task not in busy:
+            done += 1
+            yield _run_task(job, task)
+            _report(job, progress, task, done, total)
+    tasks = [t for t in tasks if t in busy]
+    pages_left = sum(1 for kind, _ in tasks if kind == "pages")
+    if jobs <= 1 or len(tasks) <= 1:
         ordered = (
             [t for t in tasks if t[0] == "pages"]
             + [SEARCH_TASK]
             + [t for t in tasks if t[0] != "pages"]
         )
-        for done, task in enumerate(ordered, 1):
+        for task in ordered:
+            done += 1
             yield _run_task(job, task)
             _report(job, progress, task, done, total)
         return
@@ -179,7 +193,6 @@ def _run_tasks(
         pending = {pool.submit(_run_worker_task, task): task for task in tasks}
         if pages_left == 0:
             pending[pool.submit(_run_worker_task, SEARCH_TASK)] = SEARCH_TASK
-        done = 0
         while pending:
             future = next(as_completed(pending))
             task = pending.pop(future)
@@ -193,6 +206,26 @@ def _run_tasks(
                 pages_left -= 1
                 if pages_left == 0:
                     pending[pool.submit(_run_worker_task, SEARCH_TASK)] = SEARCH_TASK
+
+
+def _busy(job: RenderJob, tasks: list[Task]) -> set[Task]:
+    """The tasks that have an artifact to render: one whose key differs from the previous
+    build's. Only where a task runs depends on this; whether it renders, `_artifact` decides."""
+    changed = (a for a, key in job.plan.keys.items() if job.previous.get(a, ("",))[0] != key)
+    return {_task_of(artifact) for artifact in changed} & set(tasks)
+
+
+def _task_of(artifact: str) -> Task:
+    """The task that renders an artifact, by its place in the output."""
+    top, _, rest = artifact.partition("/")
+    slug, _, inside = rest.partition("/")
+    if top == EXPORTS_DIR:
+        return ("exports", "")
+    if top == PDF_DIR:
+        return ("pdf", slug.removesuffix(".pdf"))
+    if top == CLIENTS_DIR and inside == f"{slug}.pdf":
+        return ("pdf", slug)  # the bundle's copy of the PDF
+    return ("pages", slug)  # an organisation's pages and bundle (other site parts: no task)
 
 
 def _report(job: RenderJob, progress: Progress | None, task: Task, done: int, total: int) -> None:

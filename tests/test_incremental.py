@@ -416,3 +416,78 @@ def test_an_image_with_new_bytes_is_copied_again_by_the_rebuild(built_with_image
     media = output / "site/postbedrijf/findings/media"
     assert other_png() in [p.read_bytes() for p in media.iterdir()]
     assert_same_as_clean_build(writer.root, output, tmp_path)
+
+
+def test_a_template_include_added_later_is_followed_by_the_next_builds(built, tmp_path):
+    writer, output = built
+    own = writer.root / "templates/site"
+    own.mkdir(parents=True)
+    (own / "_archive_note.html").write_text("<p>Uit het archief</p>")
+    (own / "anecdote.html").write_text(
+        (THEME_DIR / "site/anecdote.html")
+        .read_text()
+        .replace("</article>", '{% include "site/_archive_note.html" %}</article>')
+    )
+    build(writer.root, output, BuildOptions(pdf=False))
+    (own / "_archive_note.html").write_text("<p>Uit ons eigen archief</p>")
+    result = build(writer.root, output, BuildOptions(pdf=False))
+    assert "site/postbedrijf/anecdotes/gemist-pakje.html" in result.rendered
+    assert (
+        "Uit ons eigen archief"
+        in (output / "site/postbedrijf/anecdotes/gemist-pakje.html").read_text()
+    )
+    assert_same_as_clean_build(writer.root, output, tmp_path)
+
+
+def test_what_templates_include_is_remembered_by_their_text_across_locales_and_builds(tmp_path):
+    from klantspiegel.cache import TemplateDigests, TemplateReferences
+    from klantspiegel.templating import environment
+
+    remembered = TemplateReferences()
+    english = TemplateDigests(environment(THEME_DIR, tmp_path, "en-GB"), remembered)
+    dutch = TemplateDigests(environment(THEME_DIR, tmp_path, "nl-NL"), remembered)
+    assert english.of("site/finding.html") == dutch.of("site/finding.html")
+    parsed = len(remembered.known)
+    assert parsed > 3  # the finding page, its base, its macros...
+    dutch.of("site/finding.html")
+    assert len(remembered.known) == parsed  # nothing parsed twice
+
+    remembered.save(tmp_path)
+    later = TemplateReferences()
+    later.load(tmp_path)
+    assert later.known == remembered.known
+    (tmp_path / "template-references.json").write_text('{"x": 3, "y": [1]}')
+    damaged = TemplateReferences()
+    damaged.load(tmp_path)
+    assert damaged.known == {}  # a damaged cache is ignored, never trusted
+
+
+def test_a_single_edited_organisation_is_rendered_without_a_process_pool(
+    built, tmp_path, monkeypatch
+):
+    import klantspiegel.render as render_module
+
+    pools = []
+
+    class CountedPool(render_module.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(render_module, "ProcessPoolExecutor", CountedPool)
+    writer, output = built
+
+    def add_a_line(slug: str) -> None:  # a text no export shows: one task to render
+        finding = writer.root / slug / "2026/findings/loket.md"
+        finding.write_text(finding.read_text() + "\nNog een zin.\n")
+
+    add_a_line("spoorweg")
+    result = build(writer.root, output, BuildOptions(pdf=False, jobs=2))
+    assert "site/spoorweg/findings/loket.html" in result.rendered and pools == []
+    assert_same_as_clean_build(writer.root, output, tmp_path)  # a clean build: in a pool
+
+    pools.clear()
+    add_a_line("postbedrijf")
+    add_a_line("waterbedrijf")
+    result = build(writer.root, output, BuildOptions(pdf=False, jobs=2))
+    assert "site/waterbedrijf/findings/loket.html" in result.rendered and pools == [1]
