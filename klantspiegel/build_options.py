@@ -29,9 +29,9 @@ class BuildOptions:
     # (k, n): render every n-th organisation, starting at the k-th (1 <= k <= n), so n CI
     # jobs share a large portfolio; the portfolio pages are rendered by each
     shard: tuple[int, int] | None = None
-    # with `pdf`: pages link the PDFs, but the previous PDFs are kept as they were, to be
-    # rendered by a later build (serve shows the site first)
-    defer_pdf: bool = False
+    # the pages only: the PDFs (which the pages link) and the site's search index are kept as
+    # the previous build made them, for a later build to finish (serve reloads pages first)
+    pages_first: bool = False
 
     def __post_init__(self) -> None:
         if self.pdf_variant not in PDF_VARIANTS:

@@ -130,7 +130,7 @@ def _inputs_digest(source: Path, code: str, options: BuildOptions, passwords: Pa
     return digest(
         code,
         str(options.pdf),
-        str(options.defer_pdf),
+        str(options.pages_first),
         str(options.only),
         str(options.shard),
         str(source.resolve()),

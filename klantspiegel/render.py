@@ -121,7 +121,7 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
     tasks: list[Task] = []
     for organisation in todo:
         tasks.append(("pages", organisation.slug))
-        if organisation.pdf and not job.options.defer_pdf:
+        if organisation.pdf and not job.options.pages_first:
             tasks.append(("pdf", organisation.slug))
     tasks.append(("exports", ""))
     failures: list[str] = []
@@ -283,7 +283,7 @@ def _run_task(job: RenderJob, task: Task) -> RenderOutcome | str | Problem:
     kind, slug = task
     try:
         if kind == "search":
-            return _render_search(job, job.plan.site)
+            return RenderOutcome() if _search_deferred(job) else _render_search(job, job.plan.site)
         if kind == "exports":
             return _render_exports(job)
         organisation = next(o for o in job.plan.organisations if o.slug == slug)
@@ -351,7 +351,7 @@ def _render_search(
         build_search_index(out_dir, language_of(site.locale))
         return files_under(out_dir / site.search_index)
 
-    return _artifact(job, f"{site.folder}/{site.search_index}", site.search_key, index)
+    return _artifact(job, _search_id(site), site.search_key, index)
 
 
 def _render_pdf(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome:
@@ -456,20 +456,32 @@ def _assets(job: RenderJob, out_dir: Path) -> list[Path]:
 
 def _skipped(job: RenderJob) -> tuple[str, ...]:
     """The artifact id prefixes this build leaves as the previous build wrote them: with
-    --only or --shard, every other organisation's; with deferred PDFs, each PDF and its bundle
-    copy."""
+    --only or --shard, every other organisation's; with `pages_first`, each PDF, its bundle
+    copy and the site's search index."""
     prefixes: list[str] = []
     for position, o in enumerate(job.plan.organisations):
         if not job.options.renders(o.slug, position):
             prefixes += [f"{SITE_DIR}/{o.slug}/", f"{o.bundle.folder}/", f"{PDF_DIR}/{o.slug}.pdf"]
-        elif job.options.defer_pdf and o.pdf:
+        elif job.options.pages_first and o.pdf:
             prefixes += [f"{PDF_DIR}/{o.slug}.pdf", f"{o.bundle.folder}/{o.slug}.pdf"]
+    if _search_deferred(job):
+        prefixes.append(_search_id(job.plan.site))
     return tuple(prefixes)
 
 
+def _search_deferred(job: RenderJob) -> bool:
+    """Whether the site's search index is left for a later build: with `pages_first`, when
+    the previous build made one (a first build makes it, so search works from the start)."""
+    return job.options.pages_first and _search_id(job.plan.site) in job.previous
+
+
+def _search_id(site: SitePlan) -> str:
+    return f"{site.folder}/{site.search_index}"
+
+
 def _keep_skipped(job: RenderJob) -> RenderOutcome:
-    """Artifacts left as they were (other organisations with --only, deferred PDFs) keep
-    what the previous build wrote for them."""
+    """Artifacts left as they were (other organisations with --only, what `pages_first`
+    defers) keep what the previous build wrote for them."""
     skipped = _skipped(job)
     return RenderOutcome(
         {

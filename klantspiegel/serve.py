@@ -51,9 +51,10 @@ class Preview:
     """What the server shows: the last build's problems (none when it succeeded), its version,
     the state of the PDFs, and the open pages waiting to hear about the next build.
 
-    With PDFs, a change is built in two steps: the site (its pages linking the PDFs, which are
-    kept as they were), after which the pages reload, then the PDFs in the background. The
-    build lock runs one build at a time, as both write the same output.
+    A change is built in two steps: the pages (linking the PDFs and searching the index, which
+    are kept as they were), after which the pages reload; then, in the background, the site's
+    search index and any PDFs. The build lock runs one build at a time, as both write the
+    same output.
     """
 
     def __init__(self, source: Path, output: Path, options: BuildOptions):
@@ -68,21 +69,21 @@ class Preview:
         self._started = uuid.uuid4().hex[:8]
         self._builds = 0
         self._build_lock = threading.Lock()
-        self._pdf_wanted = threading.Event()  # set by a site build, cleared by the PDF build
+        self._finish_wanted = threading.Event()  # set by a pages build, cleared by the finish
         self._site_waiting = 0  # site builds waiting for the lock: a PDF build gives way
         self._stopping = False
         self._listeners: set[queue.SimpleQueue[Event | None]] = set()
         self._listeners_lock = threading.Lock()
 
     def rebuild(self, changed: str = "") -> None:
-        """Build the site (one build at a time), print one line, tell every open page to
-        reload, and with PDFs ask the background for them."""
+        """Build the pages (one build at a time), print one line, tell every open page to
+        reload, and ask the background for the rest (search index, PDFs)."""
         with self._listeners_lock:
             self._site_waiting += 1
         with self._build_lock:
             with self._listeners_lock:
                 self._site_waiting -= 1
-            site_options = replace(self._options, defer_pdf=True)
+            site_options = replace(self._options, pages_first=True)
             started = time.perf_counter()
             self.problems, summary = self._build(site_options)
             seconds = time.perf_counter() - started
@@ -95,31 +96,34 @@ class Preview:
             else:
                 print(f"{what} in {seconds:.1f} s{because}{summary}", flush=True)
             self._tell_listeners(Event("reload", self.version))
-            if not self._options.pdf:
-                return
-            if self.problems:  # every page shows them; the PDFs wait for a good build
-                self._pdf_wanted.clear()
-                self._set_pdf_state(PdfState())
+            if self.problems:  # every page shows them; the rest waits for a good build
+                self._finish_wanted.clear()
+                if self._options.pdf:
+                    self._set_pdf_state(PdfState())
             else:
-                self._set_pdf_state(PdfState("updating"))
-                self._pdf_wanted.set()
+                if self._options.pdf:
+                    self._set_pdf_state(PdfState("updating"))
+                self._finish_wanted.set()
 
-    def render_pdfs(self) -> None:
-        """In the background until `close`: after each site build, build the PDFs (the site's
-        pages are kept, so only the changed PDFs are rendered)."""
+    def finish_in_background(self) -> None:
+        """In the background until `close`: after each pages build, build what it left (the
+        pages are kept, so only the search index and the changed PDFs are rendered)."""
+        what = "PDFs and search index" if self._options.pdf else "search index"
         while True:
-            self._pdf_wanted.wait()
+            self._finish_wanted.wait()
             with self._build_lock:
                 if self._stopping:
                     return
-                self._pdf_wanted.clear()
+                self._finish_wanted.clear()
                 started = time.perf_counter()
                 problems, _ = self._build(self._options)
                 seconds = time.perf_counter() - started
                 if problems:
-                    print(f"PDFs failed: {problems[0]}", flush=True)
+                    print(f"{what} failed: {problems[0]}", flush=True)
                 else:
-                    print(f"PDFs updated in {seconds:.1f} s", flush=True)
+                    print(f"{what} updated in {seconds:.1f} s", flush=True)
+                if not self._options.pdf:
+                    continue
                 with self._listeners_lock:
                     newer = self._site_waiting > 0  # its own build will ask for the PDFs again
                 if problems:
@@ -156,7 +160,7 @@ class Preview:
     def close(self) -> None:
         """End every open event stream, and the PDF builds once the running one finished."""
         self._stopping = True
-        self._pdf_wanted.set()
+        self._finish_wanted.set()
         self._tell_listeners(None)
 
     def _set_pdf_state(self, state: PdfState) -> None:
@@ -346,8 +350,9 @@ def _serve_until_stopped(
     output: Path,
     open_browser: bool,
 ) -> None:
-    """Build, then serve while a watcher rebuilds on changes (and a thread the PDFs after
-    them), until Ctrl-C or SIGTERM; stop every thread cleanly, a running build finished first."""
+    """Build, then serve while a watcher rebuilds on changes (and a thread finishes the search
+    index and PDFs after them), until Ctrl-C or SIGTERM; stop every thread cleanly, a running
+    build finished first."""
     stop = threading.Event()
     watcher = threading.Thread(
         target=watch_and_rebuild,
@@ -356,11 +361,13 @@ def _serve_until_stopped(
         daemon=True,
     )
     serving = threading.Thread(target=server.serve_forever, name="klantspiegel-serve", daemon=True)
-    pdfs = threading.Thread(target=preview.render_pdfs, name="klantspiegel-pdf", daemon=True)
+    finish = threading.Thread(
+        target=preview.finish_in_background, name="klantspiegel-finish", daemon=True
+    )
     previous_sigterm = _stop_on_sigterm()
     try:
         watcher.start()
-        pdfs.start()
+        finish.start()
         preview.rebuild()
         serving.start()
         url = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}/"
@@ -378,7 +385,7 @@ def _serve_until_stopped(
             server.shutdown()
         server.server_close()
         watcher.join()  # let a running build finish, so the output is never half swapped
-        pdfs.join()
+        finish.join()
         if previous_sigterm is not None:
             signal.signal(signal.SIGTERM, previous_sigterm)
     print("stopped", flush=True)

@@ -13,7 +13,7 @@ from klantspiegel.build_options import DEFAULT_PDF_TIME_LIMIT, BuildOptions
 
 OPTION_NAMES = {f.name for f in fields(BuildOptions)}
 # set by `serve`, not by a command-line flag: the site first, the PDFs after it
-SERVE_ONLY = {"defer_pdf"}
+SERVE_ONLY = {"pages_first"}
 
 # every option set away from its default by the command line
 ALL_FLAGS = [

@@ -21,6 +21,7 @@ from klantspiegel.pipeline import build
 from klantspiegel.serve import Preview, PreviewServer
 
 PDF = "pdf/postbedrijf.pdf"
+SEARCH = "site/pagefind"
 PDF_TIMEOUT = 120.0  # seconds for a PDF build on a busy machine; a wait, never an assertion
 
 
@@ -54,7 +55,7 @@ def running(small_portfolio, tmp_path, monkeypatch) -> Iterator[PreviewRunning]:
     gate = PdfGate()
 
     def gated_build(source: Path, output: Path, options: BuildOptions, **kwargs):
-        if options.pdf and not options.defer_pdf:
+        if options.pdf and not options.pages_first:
             gate.wait()
         return build(source, output, options, **kwargs)
 
@@ -64,7 +65,7 @@ def running(small_portfolio, tmp_path, monkeypatch) -> Iterator[PreviewRunning]:
     server = PreviewServer("127.0.0.1", 0, preview)
     threads = [
         threading.Thread(target=server.serve_forever, daemon=True),
-        threading.Thread(target=preview.render_pdfs, daemon=True),
+        threading.Thread(target=preview.finish_in_background, daemon=True),
     ]
     for thread in threads:
         thread.start()
@@ -115,7 +116,7 @@ def test_the_site_is_reloaded_before_the_pdf_is_rebuilt(running):
     stream.close()
 
 
-def test_a_pdf_build_after_the_site_renders_only_the_pdfs(small_portfolio, tmp_path):
+def test_a_pdf_build_after_the_site_renders_only_the_pdfs_and_search(small_portfolio, tmp_path):
     options = BuildOptions(pdf=True, jobs=1)
     output = tmp_path / "output"
     build(small_portfolio.root, output, options)
@@ -124,10 +125,10 @@ def test_a_pdf_build_after_the_site_renders_only_the_pdfs(small_portfolio, tmp_p
         "The body of the finding",
         "The edited body of the finding",
     )
-    site_first = build(small_portfolio.root, output, replace(options, defer_pdf=True))
+    site_first = build(small_portfolio.root, output, replace(options, pages_first=True))
     pdfs = build(small_portfolio.root, output, options)
     assert not any(a.endswith(".pdf") for a in site_first.rendered)
-    assert pdfs.rendered == ["clients/postbedrijf/postbedrijf.pdf", PDF]
+    assert pdfs.rendered == ["clients/postbedrijf/postbedrijf.pdf", PDF, SEARCH]
 
 
 def test_a_page_opened_during_the_pdf_build_hears_that_it_runs(running):
@@ -174,3 +175,37 @@ def test_the_page_shows_a_notice_while_the_pdf_is_updated(running, browser):
         expect(notice).to_be_hidden(timeout=PDF_TIMEOUT * 1000)
     finally:
         page.close()
+
+
+def index_files(output: Path) -> dict[str, bytes]:
+    index = output / SEARCH
+    return {
+        p.relative_to(index).as_posix(): p.read_bytes() for p in index.rglob("*") if p.is_file()
+    }
+
+
+def test_pages_first_leaves_the_search_index_to_the_next_build(small_portfolio, tmp_path):
+    options = BuildOptions(pdf=False, jobs=1)
+    output = tmp_path / "output"
+    build(small_portfolio.root, output, options)
+    before = index_files(output)
+    edit(
+        small_portfolio.root / "postbedrijf/2026/findings/centrale-lijn.md",
+        "The body of the finding",
+        "The body of the finding, with zwavelzuurgehalte",
+    )
+    pages = build(small_portfolio.root, output, replace(options, pages_first=True))
+    assert "site/postbedrijf/findings/centrale-lijn.html" in pages.rendered
+    assert SEARCH not in pages.rendered and index_files(output) == before
+
+    finished = build(small_portfolio.root, output, options)
+    assert finished.rendered == [SEARCH] and index_files(output) != before
+    clean = tmp_path / "clean"
+    build(small_portfolio.root, clean, replace(options, cache=False))
+    assert index_files(output) == index_files(clean)
+
+
+def test_a_first_build_with_pages_first_makes_the_search_index(small_portfolio, tmp_path):
+    output = tmp_path / "output"
+    result = build(small_portfolio.root, output, BuildOptions(pdf=False, jobs=1, pages_first=True))
+    assert SEARCH in result.rendered and (output / SEARCH / "pagefind-entry.json").is_file()
