@@ -11,6 +11,8 @@ to the last value (a `status: final` under a `status: draft`).
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -194,7 +196,35 @@ def read_bytes(path: Path, problems: list[Problem], max_bytes: int) -> bytes | N
 def parse_yaml(
     text: str, path: Path, problems: list[Problem], first_line: int = 1
 ) -> tuple[Any, dict[KeyPath, int]] | None:
-    """Parse YAML safely; return the data and the line of every key, or None on a problem."""
+    """Parse YAML safely; return the data and the line of every key, or None on a problem.
+
+    Parsing is most of loading a portfolio whose bodies are cached, and `serve` loads it
+    after every save: a text parsed before gives a copy of what it gave then.
+    """
+    if len(text) > MAX_REMEMBERED_YAML:
+        return _parse_yaml(text, path, problems, first_line)
+    parsed, found = _remembered_yaml(text, path, first_line)
+    problems += found
+    if parsed is None:
+        return None
+    data, key_lines = parsed
+    return copy.deepcopy(data), dict(key_lines)  # the keys are tuples: nothing to copy inside
+
+
+MAX_REMEMBERED_YAML = 64 * 1024  # characters; front matter is a few hundred
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_yaml(
+    text: str, path: Path, first_line: int
+) -> tuple[tuple[Any, dict[KeyPath, int]] | None, tuple[Problem, ...]]:
+    problems: list[Problem] = []
+    return _parse_yaml(text, path, problems, first_line), tuple(problems)
+
+
+def _parse_yaml(
+    text: str, path: Path, problems: list[Problem], first_line: int
+) -> tuple[Any, dict[KeyPath, int]] | None:
     loader = _PortfolioLoader(text)
     key_lines: dict[KeyPath, int] = {}
     walk = _Walk(loader, first_line)
