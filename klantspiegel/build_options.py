@@ -44,6 +44,13 @@ class BuildOptions:
         if not self.pdf_time_limit > 0:  # also refuses nan
             raise ValueError(f"the PDF time limit must be above 0 s, not {self.pdf_time_limit:g}")
 
+    @property
+    def portfolio_deferred(self) -> bool:
+        """Whether the portfolio's own pages and the exports, which show every organisation,
+        are left for a later build: a pages-first build of some organisations only (serve
+        after an edit inside one organisation) reports on those alone."""
+        return self.pages_first and (self.only is not None or self.shard is not None)
+
     def renders(self, slug: str, position: int) -> bool:
         """Whether this build renders the organisation at `position` (0-based, in the
         portfolio's order) with folder `slug`."""

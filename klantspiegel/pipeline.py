@@ -57,6 +57,7 @@ class BuildResult:
     seconds: float = 0.0
     delivered: list[str] = field(default_factory=list)  # organisations sent encrypted
     without_password: list[str] = field(default_factory=list)  # when passwords are in use
+    unfinished: bool = False  # with `pages_first`: something was left for the next build
 
 
 def check(
@@ -159,7 +160,12 @@ def _plan(portfolio: Portfolio, code: str, options: BuildOptions) -> BuildPlan:
     """Every organisation's reports (the consultant's and the client's), and the plan of
     every artifact made from them, with its key."""
     peers = latest_scores(portfolio)
-    reports = {o.slug: build_reports(o, portfolio, peers) for o in portfolio.organisations}
+    reported = [
+        o
+        for position, o in enumerate(portfolio.organisations)
+        if not options.portfolio_deferred or options.renders(o.slug, position)
+    ]
+    reports = {o.slug: build_reports(o, portfolio, peers) for o in reported}
     return plan_build(
         portfolio,
         {slug: pair[0] for slug, pair in reports.items()},
@@ -190,6 +196,7 @@ def _result(
         0.0,
         delivery.delivered,
         delivery.without_password if passwords else [],
+        unfinished=outcome.unfinished,
     )
 
 

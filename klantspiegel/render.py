@@ -86,11 +86,13 @@ class RenderOutcome:
     artifacts: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # id -> key, files
     rendered: list[str] = field(default_factory=list)  # ids rendered in this build
     pdf_pages: dict[str, int] = field(default_factory=dict)
+    unfinished: bool = False  # what `pages_first` left: the output is not yet what was planned
 
     def merge(self, other: RenderOutcome) -> None:
         self.artifacts.update(other.artifacts)
         self.rendered += other.rendered
         self.pdf_pages.update(other.pdf_pages)
+        self.unfinished |= other.unfinished
 
 
 @dataclass(frozen=True)
@@ -114,16 +116,19 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
     """
     _remove_stale(job)
     outcome = RenderOutcome()
-    with template_errors_as_problems():
-        outcome.merge(_render_site_pages(job, job.plan.site, job.plan.site.pages))
-    todo = [o for i, o in enumerate(job.plan.organisations) if job.options.renders(o.slug, i)]
+    if not job.options.portfolio_deferred:
+        with template_errors_as_problems():
+            outcome.merge(_render_site_pages(job, job.plan.site, job.plan.site.pages))
+    position = {o.slug: i for i, o in enumerate(job.portfolio.organisations)}
+    todo = [o for o in job.plan.organisations if job.options.renders(o.slug, position[o.slug])]
     outcome.merge(_keep_skipped(job))
     tasks: list[Task] = []
     for organisation in todo:
         tasks.append(("pages", organisation.slug))
         if organisation.pdf and not job.options.pages_first:
             tasks.append(("pdf", organisation.slug))
-    tasks.append(("exports", ""))
+    if not job.options.portfolio_deferred:
+        tasks.append(("exports", ""))
     failures: list[str] = []
     problems: list[Problem] = []
     for result in _run_tasks(job, tasks, jobs, progress):
@@ -138,6 +143,9 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
     if failures:
         raise RenderFailed(failures)
     _prune_empty_folders(job.staging)
+    outcome.unfinished = job.options.portfolio_deferred or any(
+        outcome.artifacts.get(artifact, ("",))[0] != key for artifact, key in job.plan.keys.items()
+    )
     return outcome
 
 
@@ -457,15 +465,21 @@ def _assets(job: RenderJob, out_dir: Path) -> list[Path]:
 def _skipped(job: RenderJob) -> tuple[str, ...]:
     """The artifact id prefixes this build leaves as the previous build wrote them: with
     --only or --shard, every other organisation's; with `pages_first`, each PDF, its bundle
-    copy and the site's search index."""
+    copy and the site's search index, and with both, the portfolio's pages and exports."""
     prefixes: list[str] = []
-    for position, o in enumerate(job.plan.organisations):
+    # from the portfolio: a plan made for some organisations holds only theirs
+    for position, o in enumerate(job.portfolio.organisations):
+        bundle = f"{CLIENTS_DIR}/{o.slug}"
         if not job.options.renders(o.slug, position):
-            prefixes += [f"{SITE_DIR}/{o.slug}/", f"{o.bundle.folder}/", f"{PDF_DIR}/{o.slug}.pdf"]
-        elif job.options.pages_first and o.pdf:
-            prefixes += [f"{PDF_DIR}/{o.slug}.pdf", f"{o.bundle.folder}/{o.slug}.pdf"]
+            prefixes += [f"{SITE_DIR}/{o.slug}/", f"{bundle}/", f"{PDF_DIR}/{o.slug}.pdf"]
+        elif job.options.pages_first and job.options.pdf:
+            prefixes += [f"{PDF_DIR}/{o.slug}.pdf", f"{bundle}/{o.slug}.pdf"]
     if _search_deferred(job):
         prefixes.append(_search_id(job.plan.site))
+    if job.options.portfolio_deferred:
+        site = job.plan.site
+        prefixes += [f"{site.folder}/{page.path}" for page, _ in site.pages]
+        prefixes += [f"{site.folder}/{ASSETS_DIR}", EXPORTS_DIR]
     return tuple(prefixes)
 
 

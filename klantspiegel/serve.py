@@ -31,7 +31,8 @@ import watchfiles
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.exit_codes import ExitCode
 from klantspiegel.layout import PDF_DIR, SITE_DIR
-from klantspiegel.pipeline import build
+from klantspiegel.load import ORGANISATION_FILE, TEMPLATES_DIR
+from klantspiegel.pipeline import BuildResult, UnknownOrganisation, build
 from klantspiegel.problems import ContentError
 from klantspiegel.serve_pages import LIVE, Event, PdfState, error_page, file_under, with_live_script
 
@@ -75,17 +76,21 @@ class Preview:
         self._listeners: set[queue.SimpleQueue[Event | None]] = set()
         self._listeners_lock = threading.Lock()
 
-    def rebuild(self, changed: str = "") -> None:
+    def rebuild(self, changed: str = "", organisation: str | None = None) -> None:
         """Build the pages (one build at a time), print one line, tell every open page to
-        reload, and ask the background for the rest (search index, PDFs)."""
+        reload, and ask the background for the rest (search index, PDFs).
+
+        After a change inside one `organisation` (its folder name), only its pages are built
+        first; the portfolio's pages, which show every organisation, follow in the background.
+        """
         with self._listeners_lock:
             self._site_waiting += 1
         with self._build_lock:
             with self._listeners_lock:
                 self._site_waiting -= 1
-            site_options = replace(self._options, pages_first=True)
+            site_options = replace(self._options, pages_first=True, only=organisation)
             started = time.perf_counter()
-            self.problems, summary = self._build(site_options)
+            self.problems, summary, outcome = self._build(site_options)
             seconds = time.perf_counter() - started
             self._builds += 1
             self.version = f"{self._started}-{self._builds}"
@@ -96,19 +101,20 @@ class Preview:
             else:
                 print(f"{what} in {seconds:.1f} s{because}{summary}", flush=True)
             self._tell_listeners(Event("reload", self.version))
-            if self.problems:  # every page shows them; the rest waits for a good build
-                self._finish_wanted.clear()
-                if self._options.pdf:
-                    self._set_pdf_state(PdfState())
-            else:
-                if self._options.pdf:
-                    self._set_pdf_state(PdfState("updating"))
+            # with problems every page shows them, and the rest waits for a good build
+            unfinished = not self.problems and outcome is not None and outcome.unfinished
+            if self._options.pdf:
+                self._set_pdf_state(PdfState("updating" if unfinished else ""))
+            if unfinished:
                 self._finish_wanted.set()
+            else:
+                self._finish_wanted.clear()
 
     def finish_in_background(self) -> None:
-        """In the background until `close`: after each pages build, build what it left (the
-        pages are kept, so only the search index and the changed PDFs are rendered)."""
-        what = "PDFs and search index" if self._options.pdf else "search index"
+        """In the background until `close`: after each pages build that left something, build
+        it (what that build rendered is kept: the search index, the changed PDFs, and after an
+        edit inside one organisation the portfolio's pages are what is rendered)."""
+        what = "search index and PDFs" if self._options.pdf else "search index"
         while True:
             self._finish_wanted.wait()
             with self._build_lock:
@@ -116,12 +122,17 @@ class Preview:
                     return
                 self._finish_wanted.clear()
                 started = time.perf_counter()
-                problems, _ = self._build(self._options)
+                problems, _, outcome = self._build(self._options)
                 seconds = time.perf_counter() - started
                 if problems:
                     print(f"{what} failed: {problems[0]}", flush=True)
                 else:
                     print(f"{what} updated in {seconds:.1f} s", flush=True)
+                if outcome and any(a.endswith(".html") for a in outcome.rendered):
+                    # the portfolio's pages, after an edit inside one organisation
+                    self._builds += 1
+                    self.version = f"{self._started}-{self._builds}"
+                    self._tell_listeners(Event("reload", self.version))
                 if not self._options.pdf:
                     continue
                 with self._listeners_lock:
@@ -131,17 +142,22 @@ class Preview:
                 elif not newer:
                     self._set_pdf_state(PdfState())
 
-    def _build(self, options: BuildOptions) -> tuple[list[str], str]:
-        """Run the build; return the problems to show (none when it succeeded) and a summary."""
+    def _build(self, options: BuildOptions) -> tuple[list[str], str, BuildResult | None]:
+        """Run the build; return the problems to show (none when it succeeded), a summary, and
+        what it made (None when it failed)."""
         try:
-            result = build(self.source, self._output, options)
+            try:
+                result = build(self.source, self._output, options)
+            except UnknownOrganisation:  # a folder that does not load as one: build them all
+                result = build(self.source, self._output, replace(options, only=None))
         except ContentError as error:
             errors = sum(1 for p in error.problems if p.severity == "error")
-            return [p.format(self.source) for p in error.problems], f"{errors} error(s)"
+            return [p.format(self.source) for p in error.problems], f"{errors} error(s)", None
         except Exception as error:  # a bug: show it, keep serving
             traceback.print_exc()
-            return [f"{type(error).__name__}: {error}"], "1 error"
-        return [], f" ({len(result.warnings)} warning(s))" if result.warnings else ""
+            return [f"{type(error).__name__}: {error}"], "1 error", None
+        summary = f" ({len(result.warnings)} warning(s))" if result.warnings else ""
+        return [], summary, result
 
     def listen(self) -> tuple[queue.SimpleQueue[Event | None], list[Event]]:
         """A new listener, and the events that say where things stand now (hello, the PDFs)."""
@@ -294,7 +310,22 @@ def watch_and_rebuild(
         if stop.is_set():
             return
         paths = sorted(path for _, path in changes)
-        preview.rebuild(_describe(paths, folders))
+        preview.rebuild(_describe(paths, folders), edited_organisation(paths, preview.source))
+
+
+def edited_organisation(paths: Iterable[str], source: Path) -> str | None:
+    """The folder name of the one organisation every changed path is inside (not the folder
+    itself: one added or removed changes the portfolio); else None."""
+    inside: set[str] = set()
+    for path in paths:
+        parts = Path(path).relative_to(source).parts if Path(path).is_relative_to(source) else ()
+        if len(parts) < 2 or parts[0] == TEMPLATES_DIR:
+            return None
+        inside.add(parts[0])
+    if len(inside) != 1:
+        return None
+    (organisation,) = inside
+    return organisation if (source / organisation / ORGANISATION_FILE).is_file() else None
 
 
 def _describe(paths: list[str], folders: Iterable[Path]) -> str:
