@@ -33,6 +33,7 @@ FIGURES = [
     "cpu_s_per_organisation",
     "one_finding_site_rebuild_s",
     "one_finding_site_ratio",
+    "serve_edit_pages_s",
 ]
 
 
