@@ -91,3 +91,43 @@ def test_the_font_subsets_are_in_neither_the_site_nor_a_bundle(output):
 def test_the_names_organisations_may_not_take_are_the_bundles_own_pages(output):
     bundle = output / "clients/postbedrijf"
     assert {p.stem for p in bundle.glob("*.html")} - {"postbedrijf"} == BUNDLE_PAGES
+
+
+def test_the_single_file_is_titled_like_the_report_page(output, single_file):
+    report_page = (output / "clients/postbedrijf/index.html").read_text(encoding="utf-8")
+    assert "<svg" in report_page  # charts, whose own <title>s are not the page's
+    titles = [
+        re.search(r"<title>(.*?)</title>", page, re.DOTALL) for page in (report_page, single_file)
+    ]
+    assert titles[0] and titles[1] and titles[1].group(1) == titles[0].group(1)
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><title>Spoke &amp; Parcel&#39;s report</title></head>
+<body><nav class="breadcrumbs"><a href="index.html">Report</a></nav>
+<main id="content"><!-- a comment --><article class="finding-page" data-pagefind-body>
+<h1 id="title" title="a > b">Title</h1><br/>
+<svg aria-labelledby="chart-title"><title id="chart-title">Scores &amp; more</title>
+<rect fill="url(#shade)" /></svg>
+<a href="method.html#scores" target="_blank">method</a> <a href="report.pdf" rel="noopener">PDF</a>
+<script>if (a < b) { document.write('<a href="x.html">x</a>') }</script>
+</article></main></body></html>"""
+
+
+def test_a_page_is_read_into_parts_with_ids_and_links_made_local():
+    from klantspiegel.single_file import _page_parts, _Rewriter
+
+    inside = {"findings/x.html": "findings.x", "findings/method.html": "findings.method"}
+    parts, title = _page_parts(PAGE, _Rewriter(Path("."), "findings/x.html", inside))
+    assert title == "Spoke & Parcel's report"  # entities read, the chart's title not taken
+    assert parts["breadcrumbs"] == '<nav class="breadcrumbs"><a>Report</a></nav>'
+    main = parts["main"]
+    assert main.startswith('<!-- a comment --><article class="finding-page">')
+    assert '<h1 id="findings.x.title" title="a &gt; b">' in main and "<br/>" in main
+    assert '<svg aria-labelledby="findings.x.chart-title">' in main
+    assert '<title id="findings.x.chart-title">Scores &amp; more</title>' in main
+    assert '<rect fill="url(#findings.x.shade)" />' in main
+    assert '<a href="#findings.method.scores" target="_blank">method</a>' in main
+    assert "<a>PDF</a>" in main  # not inside: the text stays, the link and its rel go
+    assert "document.write('<a href=\"x.html\">x</a>')" in main  # a script's text is not read
+    assert main.endswith("</script>\n</article>")
