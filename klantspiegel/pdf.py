@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -320,9 +321,13 @@ def render_pdf(inputs: PdfInputs, target: Path) -> int:
     pdf_bytes = document.write_pdf(
         pdf_variant=PDF_VARIANTS[inputs.variant], attachments=[attachment]
     )
+    pages = len(document.pages)
+    # the layout (its boxes refer to each other) goes before pikepdf reads the PDF back
+    del document
+    gc.collect()
     edits = [_declare_archival] if inputs.variant == "archival" else []
     write_artifact(target, finish(pdf_bytes, *edits))
-    return len(document.pages)
+    return pages
 
 
 class UnexpectedMetadata(Exception):
