@@ -47,11 +47,17 @@ def run_forked(work: Callable[[], T]) -> T:
     return value
 
 
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies, so a child of a killed build
+    does not live on holding its pipes open (elsewhere: nothing)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _exit_with(work: Callable[[], object], write_end: int) -> None:
     status = 0
     try:
-        if sys.platform.startswith("linux"):  # the parent's death signal is not inherited
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        die_with_parent()  # the parent's death signal is not inherited
         try:
             result: tuple[str, object] = ("ok", work())
         except BaseException as error:

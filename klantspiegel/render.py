@@ -14,7 +14,6 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -28,7 +27,7 @@ from typing import Any
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.cache import files_under
 from klantspiegel.exports import write_exports
-from klantspiegel.forked import run_forked
+from klantspiegel.forked import die_with_parent, run_forked
 from klantspiegel.i18n import language_of
 from klantspiegel.layout import ASSETS_DIR, CLIENTS_DIR, EXPORTS_DIR, PDF_DIR, SITE_DIR
 from klantspiegel.limits import time_limit
@@ -55,8 +54,6 @@ from klantspiegel.templating import (
 from klantspiegel.writes import copy_artifact
 
 PAGE_TIME_LIMIT = 30.0  # seconds; a page renders in milliseconds, so only a runaway loop hits it
-
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 Progress = Callable[[str, int, int], None]  # (what just finished, done, total)
 
@@ -254,9 +251,7 @@ def _start_worker(job: RenderJob) -> None:
     its output pipes open."""
     global _WORKER_JOB
     _WORKER_JOB = job
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    die_with_parent()
 
 
 def _run_worker_task(task: Task) -> RenderOutcome | str | Problem:
