@@ -357,7 +357,8 @@ def _stylesheet(bundle_dir: Path, theme_dir: Path, shown: str) -> str:
     theme's committed subset, or subset now if the document shows what that lacks."""
     assets = bundle_dir.resolve() / "assets"
     sheets = {name: (bundle_dir / name).read_text(encoding="utf-8") for name in STYLESHEETS}
-    shown += "".join(sheets.values())  # generated content: `content: "→"`
+    # generated content too (`content: "→"`); as a set once, not per font
+    characters = frozenset(shown + "".join(sheets.values()))
     parts = []
     for name, css in sheets.items():
         folder = (bundle_dir / name).parent
@@ -373,7 +374,7 @@ def _stylesheet(bundle_dir: Path, theme_dir: Path, shown: str) -> str:
                     if source.is_relative_to(assets)
                     else None
                 )
-                data = base64.b64encode(web_font(source, committed, shown)).decode()
+                data = base64.b64encode(web_font(source, committed, characters)).decode()
                 return f'url("data:font/woff2;base64,{data}") format("woff2")'
             return f'url("{_data_uri(source)}"){match.group(3) or ""}'
 
