@@ -22,6 +22,7 @@ import os
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -189,13 +190,20 @@ def _exclusive(output: Path) -> Iterator[None]:
 
 @contextmanager
 def staged_output(
-    output: Path, *, source: Path, theme: Path, keep_previous: bool = False
+    output: Path,
+    *,
+    source: Path,
+    theme: Path,
+    keep_previous: bool = False,
+    remove_previous_later: bool = False,
 ) -> Iterator[Path]:
     """Yield a staging folder; on success it replaces `output`, on failure it goes.
 
     With `keep_previous` the staging folder starts as a copy of the current output made of
     hard links (fast, no extra space): whoever writes into it must replace files, never
-    write into them, or the previous output would change with them.
+    write into them, or the previous output would change with them. With
+    `remove_previous_later` the replaced output is removed in a background thread (serve:
+    the page reloads meanwhile); what a stopped process leaves, the next build removes.
     """
     output = prepare_output(output, source, theme)
     with _exclusive(output):
@@ -204,20 +212,34 @@ def staged_output(
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output.parent))
         try:
             if keep_previous and output.is_dir():
-                shutil.copytree(output, staging, copy_function=os.link, dirs_exist_ok=True)
+                _link_tree(output, staging)
             yield staging
             _write_marker(staging)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        _swap_in(staging, output)
+        _swap_in(staging, output, remove_previous_later)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Make `target` (which exists) a copy of the folder tree `source` in hard links.
+
+    shutil.copytree(copy_function=os.link) does the same with a stat and a copystat more
+    per entry: half the time of a rebuild's staging on a 10,000-file output.
+    """
+    for folder, folders, files in os.walk(source):
+        inside = os.path.join(target, os.path.relpath(folder, source))
+        for name in folders:
+            os.mkdir(os.path.join(inside, name))
+        for name in files:
+            os.link(os.path.join(folder, name), os.path.join(inside, name), follow_symlinks=False)
 
 
 def _write_marker(folder: Path) -> None:
     write_artifact(folder / MARKER, MARKER_TEXT)  # the old one is linked to the previous output
 
 
-def _swap_in(staging: Path, output: Path) -> None:
+def _swap_in(staging: Path, output: Path, remove_later: bool = False) -> None:
     """Each step below is one rename; `_restore_retired` undoes a kill between them."""
     if not output.exists():
         staging.rename(output)
@@ -240,7 +262,12 @@ def _swap_in(staging: Path, output: Path) -> None:
         ) from error
     trash = output.parent / (TRASH_PREFIX + retired.name.removeprefix(RETIRED_PREFIX))
     retired.rename(trash)  # from here on a kill must not bring the old output back
-    shutil.rmtree(trash, ignore_errors=True)
+    if remove_later:
+        threading.Thread(
+            target=shutil.rmtree, args=(trash, True), name="klantspiegel-remove", daemon=True
+        ).start()
+    else:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def _restore_retired(folder: Path) -> None:

@@ -105,7 +105,11 @@ def build(
         plan = _plan(portfolio, code, options)
     previous = manifest.artifacts if manifest else {}
     with staged_output(
-        output, source=source, theme=theme_dir, keep_previous=bool(previous)
+        output,
+        source=source,
+        theme=theme_dir,
+        keep_previous=bool(previous),
+        remove_previous_later=options.pages_first,  # serve: the page reloads meanwhile
     ) as staging:
         job = RenderJob(plan, portfolio, options, staging, previous)
         outcome = render_plan(job, options.jobs or os.cpu_count() or 1, progress)

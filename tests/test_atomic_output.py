@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from klantspiegel import output as output_module
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.cli import main
 from klantspiegel.output import MARKER, prepare_output
+from klantspiegel.pipeline import build
 from klantspiegel.templating import THEME_DIR
 
 # Each point patches one stage of the pipeline, in a child process, to kill the process
@@ -210,11 +212,11 @@ def interrupt_swap(monkeypatch, what: str, at: int) -> None:
 
         return call
 
-    def swap(staging: Path, output: Path) -> None:
+    def swap(staging: Path, output: Path, *how: bool) -> None:
         with monkeypatch.context() as during:
             during.setattr(Path, "rename", counted("rename", real_rename))
             during.setattr(output_module.shutil, "rmtree", counted("rmtree", real_rmtree))
-            real_swap(staging, output)
+            real_swap(staging, output, *how)
 
     monkeypatch.setattr(output_module, "_swap_in", swap)
 
@@ -262,7 +264,7 @@ from pathlib import Path
 import klantspiegel.output as output
 real_swap, real_rename = output._swap_in, Path.rename
 
-def swap(staging, out):
+def swap(staging, out, *how):
     renames = []
     def rename(self, target):
         renames.append(self)
@@ -270,7 +272,7 @@ def swap(staging, out):
             os.kill(os.getpid(), signal.SIGKILL)
         return real_rename(self, target)
     Path.rename = rename
-    real_swap(staging, out)
+    real_swap(staging, out, *how)
 
 output._swap_in = swap
 from klantspiegel.cli import main
@@ -349,3 +351,20 @@ def test_a_swap_the_file_system_refuses_leaves_the_old_output_and_says_so(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".klantspiegel-")] == [
         ".klantspiegel-cache"
     ]
+
+
+def test_serve_removes_the_replaced_output_after_the_build_not_during_it(small_portfolio, tmp_path):
+    output = tmp_path / "built" / "output"
+    options = BuildOptions(pdf=False, jobs=1, pages_first=True)
+    build(small_portfolio.root, output, options)
+    (small_portfolio.root / "postbedrijf/2026/findings/centrale-lijn.md").write_text(
+        (small_portfolio.root / "postbedrijf/2026/findings/centrale-lijn.md").read_text()
+        + "\nNog een zin.\n"
+    )
+    build(small_portfolio.root, output, options)
+    removing = [t for t in threading.enumerate() if t.name == "klantspiegel-remove"]
+    for thread in removing:
+        thread.join(60)
+    assert "Nog een zin" in (output / "site/postbedrijf/findings/centrale-lijn.html").read_text()
+    beside = sorted(p.name for p in output.parent.iterdir())
+    assert removing and beside == [".klantspiegel-cache", "output"]
