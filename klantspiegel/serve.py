@@ -8,6 +8,7 @@ page shows the build's problems until a build succeeds again.
 from __future__ import annotations
 
 import ipaddress
+import json
 import mimetypes
 import queue
 import signal
@@ -28,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
+from klantspiegel import layout
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.exit_codes import ExitCode
 from klantspiegel.layout import PDF_DIR, SITE_DIR
@@ -90,6 +92,7 @@ class Preview:
                 self._site_waiting -= 1
             site_options = replace(self._options, pages_first=True, only=organisation)
             started = time.perf_counter()
+            shown_problems = bool(self.problems)
             self.problems, summary, outcome = self._build(site_options)
             seconds = time.perf_counter() - started
             self._builds += 1
@@ -100,7 +103,8 @@ class Preview:
                 print(f"build failed{because}: {summary}, shown in the browser", flush=True)
             else:
                 print(f"{what} in {seconds:.1f} s{because}{summary}", flush=True)
-            self._tell_listeners(Event("reload", self.version))
+            # every page showed the problems, or shows them now: every page reloads
+            self._tell_listeners(self._reload(None if shown_problems else outcome))
             # with problems every page shows them, and the rest waits for a good build
             unfinished = not self.problems and outcome is not None and outcome.unfinished
             if self._options.pdf:
@@ -132,7 +136,7 @@ class Preview:
                     # the portfolio's pages, after an edit inside one organisation
                     self._builds += 1
                     self.version = f"{self._started}-{self._builds}"
-                    self._tell_listeners(Event("reload", self.version))
+                    self._tell_listeners(self._reload(outcome))
                 if not self._options.pdf:
                     continue
                 with self._listeners_lock:
@@ -141,6 +145,12 @@ class Preview:
                     self._set_pdf_state(PdfState("failed", "\n".join(problems)))
                 elif not newer:
                     self._set_pdf_state(PdfState())
+
+    def _reload(self, outcome: BuildResult | None) -> Event:
+        """Tell open pages a build finished: the pages it rendered reload, the others keep
+        their place (every page reloads after a failed build, or with the site's assets)."""
+        pages = None if outcome is None else changed_pages(outcome.rendered)
+        return Event("reload", json.dumps({"version": self.version, "pages": pages}))
 
     def _build(self, options: BuildOptions) -> tuple[list[str], str, BuildResult | None]:
         """Run the build; return the problems to show (none when it succeeded), a summary, and
@@ -298,6 +308,19 @@ class SourceFilter(watchfiles.DefaultFilter):
         if any(part.startswith(OWN_FOLDERS) for part in Path(path).parts):
             return False
         return super().__call__(change, path)
+
+
+MAX_LISTED_PAGES = 1000  # an event naming more changed pages than this reloads every page
+
+
+def changed_pages(rendered: Iterable[str]) -> list[str] | None:
+    """The addresses of the site's pages among rendered artifacts; None for "every page"
+    (the site's assets changed, or too many pages to list)."""
+    prefix = SITE_DIR + "/"
+    site = [a.removeprefix(prefix) for a in rendered if a.startswith(prefix)]
+    if layout.ASSETS_DIR in site or sum(1 for a in site if a.endswith(".html")) > MAX_LISTED_PAGES:
+        return None
+    return sorted("/" + a for a in site if a.endswith(".html"))
 
 
 def watch_and_rebuild(

@@ -8,6 +8,7 @@ byte for byte a clean build's.
 
 from __future__ import annotations
 
+import json
 import queue
 import threading
 from dataclasses import replace
@@ -19,7 +20,7 @@ from test_incremental import assert_same_as_clean_build, snapshot, three_organis
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.pipeline import build
 from klantspiegel.problems import Problem
-from klantspiegel.serve import Preview, edited_organisation
+from klantspiegel.serve import MAX_LISTED_PAGES, Preview, changed_pages, edited_organisation
 from klantspiegel.source import parse_yaml
 
 SITE_ONLY = BuildOptions(pdf=False, jobs=1)
@@ -139,3 +140,38 @@ def test_a_yaml_text_parsed_again_gives_a_fresh_copy_and_the_same_problems(tmp_p
         problems: list[Problem] = []
         assert parse_yaml("title: [unclosed\n", path, problems) is None
         assert len(problems) == 1 and problems[0].path == path and problems[0].line == 2
+
+
+def reload_pages(listener: queue.SimpleQueue) -> list[str] | None:
+    event = listener.get(timeout=EVENT_TIMEOUT)
+    assert event is not None and event.name == "reload"
+    return json.loads(event.data)["pages"]
+
+
+def test_every_page_reloads_after_a_failed_build_and_after_its_fix(built):
+    writer, output = built
+    preview = Preview(writer.root, output, SITE_ONLY)
+    preview.rebuild()
+    listener, _ = preview.listen()
+    add_a_line(writer.root, "spoorweg")
+    preview.rebuild("loket.md", organisation="spoorweg")
+    pages = reload_pages(listener)
+    assert pages and "/spoorweg/findings/loket.html" in pages
+    assert not any(page.startswith("/postbedrijf/") for page in pages)
+
+    finding = writer.root / "spoorweg/2026/findings/loket.md"
+    working = finding.read_text()
+    finding.write_text(working.replace("score: 4", "score: [4"))
+    preview.rebuild("loket.md", organisation="spoorweg")
+    assert preview.problems and reload_pages(listener) is None  # each page shows them
+    finding.write_text(working)
+    preview.rebuild("loket.md", organisation="spoorweg")
+    assert not preview.problems and reload_pages(listener) is None
+
+
+def test_the_changed_pages_are_the_sites_pages_unless_its_assets_changed():
+    rendered = ["site/index.html", "site/pagefind", "clients/a/index.html", "site/a/x.html"]
+    assert changed_pages(rendered) == ["/a/x.html", "/index.html"]
+    assert changed_pages([*rendered, "site/assets"]) is None
+    many = [f"site/a/{n}.html" for n in range(MAX_LISTED_PAGES + 1)]
+    assert changed_pages(many) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import http.client
+import json
 import re
 import signal
 import socket
@@ -270,6 +271,14 @@ def test_an_edited_finding_is_served_and_open_pages_are_told_to_reload(served, e
     wait_for(lambda: "The edited body" in served.get(FINDING_PAGE)[1], "the edit served", served)
 
 
+def test_a_reload_names_the_pages_the_build_rendered(served, events):
+    events.next_event()
+    edit(served.finding, "The body of the finding", "The edited body of the finding")
+    name, data = events.next_event()
+    pages = json.loads(data)["pages"]
+    assert name == "reload" and FINDING_PAGE in pages and "/method.html" not in pages
+
+
 def test_a_yaml_error_shows_the_error_page_until_it_is_fixed(served, events):
     events.next_event()
     original = served.finding.read_text(encoding="utf-8")
@@ -395,3 +404,23 @@ def test_an_open_page_reloads_by_itself_after_an_edit_and_after_a_fix(served, br
         assert unexpected == [], "\n".join(unexpected)
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_an_open_page_the_build_did_not_render_keeps_its_place(served, browser):
+    from playwright.sync_api import expect
+
+    edited, unchanged = browser.new_page(), browser.new_page()
+    try:
+        edited.goto(f"http://{served.host}:{served.port}{FINDING_PAGE}")
+        unchanged.goto(f"http://{served.host}:{served.port}/method.html")
+        unchanged.evaluate("window.scrollTo(0, 400); window.loadedOnce = true")
+        edit(served.finding, "The body of the finding", "Only this page changed")
+        expect(edited.locator("main")).to_contain_text(
+            "Only this page changed", timeout=TIMEOUT * 1000
+        )
+        edited.wait_for_timeout(1000)  # both pages heard the same event
+        assert unchanged.evaluate("window.loadedOnce === true")
+    finally:
+        edited.close()
+        unchanged.close()

@@ -1,13 +1,14 @@
 // Live reload for `python build.py serve`. The server adds this script to pages as it sends
-// them; it is never part of a build. It reloads the page when a build has finished, and when
-// the server comes back with a build this page has not shown (after a restart, or a reload
-// missed while the connection was down). With `serve --pdf` the site is rebuilt first and the
+// them; it is never part of a build. It reloads the page when a build has rendered it again
+// (or every page: after a failed build, or new assets), and when the server comes back with
+// a build this page has not shown (after a restart, or a reload missed while the connection
+// was down). With `serve --pdf` the site is rebuilt first and the
 // PDFs after it: a notice, in the page's language (on the script's tag), says so meanwhile.
 "use strict";
 
 (() => {
   const script = document.currentScript;
-  const shown = script ? script.dataset.version : "";
+  let shown = script ? script.dataset.version : "";
   const texts = script ? script.dataset : {};
   let notice = null;
 
@@ -34,12 +35,24 @@
     }
   }
 
+  function here() {
+    const path = decodeURIComponent(window.location.pathname);
+    return path.endsWith("/") ? `${path}index.html` : path;
+  }
+
   function connect() {
     const events = new EventSource("/__klantspiegel/events");
     events.addEventListener("hello", (event) => {
       if (shown && event.data !== shown) window.location.reload();
     });
-    events.addEventListener("reload", () => window.location.reload());
+    events.addEventListener("reload", (event) => {
+      const { version, pages } = JSON.parse(event.data);
+      if (!pages || pages.includes(here())) {
+        window.location.reload();
+      } else {
+        shown = version; // unchanged by that build: it shows it as well as the last
+      }
+    });
     events.addEventListener("pdf", (event) => showPdfState(event.data));
     events.addEventListener("error", () => {
       // The browser retries by itself unless it gave up; then we try again, gently.
