@@ -99,3 +99,33 @@ def test_the_same_report_rendered_twice_gives_the_same_bytes(tmp_path):
     render_pdf(inputs, tmp_path / "first.pdf")
     render_pdf(inputs, tmp_path / "second.pdf")
     assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
+
+
+def test_a_long_report_with_references_near_page_ten_is_laid_out_once(tmp_path, monkeypatch):
+    """Its stories cite findings on pages 9 and 10, a guess one digit off: each reference
+    ends its line, padded to one width, so no guess makes the report be laid out again."""
+    import sys
+
+    import weasyprint
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from synthetic import generate
+
+    root = generate(tmp_path / "audits", organisations=5, findings=30, anecdotes=8, seed=1)
+    portfolio, problems = load_portfolio(root)
+    assert portfolio is not None, problems
+    organisation = next(o for o in portfolio.organisations if o.slug == "organisatie-000")
+    report = build_report(organisation, portfolio, latest_scores(portfolio), audience="client")
+    layouts = []
+    real_render = weasyprint.HTML.render
+
+    def counted(self, *args, **kwargs):
+        layouts.append(1)
+        return real_render(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", counted)
+    pages = render_pdf(PdfInputs.of(report, portfolio, THEME_DIR), tmp_path / "report.pdf")
+    assert pages > 50 and len(layouts) == 1
+    shown = linked_numbers(tmp_path / "report.pdf")
+    wrong = [(page, number, target) for page, number, target in shown if int(number) != target]
+    assert shown and wrong == []
