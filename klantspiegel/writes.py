@@ -50,3 +50,24 @@ def copy_artifact(source: Path, target: Path) -> Path:
     with source.open("rb") as original, artifact_writer(target) as handle:
         shutil.copyfileobj(original, handle)
     return target
+
+
+def link_artifact(source: Path, target: Path) -> Path:
+    """Give the output file `source` the second name `target`; a copy where a link cannot be.
+
+    For an artifact the build writes twice with the same bytes (a bundle's fonts, its PDF):
+    the bytes reach the disk once. Safe because no output file is ever written into, only
+    replaced: replacing one name leaves the other with its bytes.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f"{_TEMPORARY}{secrets.token_hex(6)}-{target.name}")
+    try:
+        os.link(source, temporary)
+    except OSError:  # another file system, a link limit, a file system without links
+        return copy_artifact(source, target)
+    try:
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target

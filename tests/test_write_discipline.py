@@ -31,6 +31,7 @@ WRITTEN = {
     "page": "site/index.html",
     "asset": "site/assets/css/theme.css",
     "copied asset": "site/assets/css/site.css",
+    "bundle asset linked to the site's": f"clients/{ORG}/assets/css/site.css",
     "export": "exports/scores.json",
     "PDF": f"pdf/{ORG}.pdf",
     "PDF copied into the bundle": f"clients/{ORG}/{ORG}.pdf",
@@ -78,3 +79,35 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_partial_one(tmp_path):
         raise RuntimeError("killed")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+@pytest.mark.parametrize(
+    ("bundle_file", "site_file"),
+    [
+        (f"clients/{ORG}/assets/css/site.css", "site/assets/css/site.css"),
+        (f"clients/{ORG}/assets/fonts/Inter-Regular.otf", "site/assets/fonts/Inter-Regular.otf"),
+        (f"clients/{ORG}/assets/css/theme.css", "site/assets/css/theme.css"),
+        (f"clients/{ORG}/{ORG}.pdf", f"pdf/{ORG}.pdf"),
+    ],
+)
+def test_what_a_bundle_shares_with_the_site_is_written_once_and_linked(
+    rebuilt, bundle_file, site_file
+):
+    output, _, _ = rebuilt
+    assert os.path.samefile(output / bundle_file, output / site_file)
+
+
+def test_where_no_link_can_be_made_the_file_is_copied(tmp_path, monkeypatch):
+    from klantspiegel.writes import link_artifact
+
+    source, target = tmp_path / "site.css", tmp_path / "bundle" / "site.css"
+    source.write_bytes(b"body {}")
+
+    def no_links(*_args, **_kwargs):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    link_artifact(source, target)
+    assert target.read_bytes() == b"body {}"
+    assert not os.path.samefile(source, target)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["site.css"]
