@@ -460,7 +460,7 @@ def _render_exports(job: RenderJob) -> RenderOutcome:
 
 def _assets(job: RenderJob, out_dir: Path, site: SitePlan) -> list[Path]:
     """The theme's and portfolio's assets: copied once per build, linked everywhere else
-    (51 copies of the fonts were 56 of the 136 MB a clean build wrote)."""
+    (51 copies of the fonts were 55 of the 176 MB a clean site build wrote)."""
     target = out_dir / ASSETS_DIR
     written = _WRITTEN_ASSETS.get(site.assets_key)
     if written is not None:
