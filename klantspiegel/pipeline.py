@@ -58,6 +58,7 @@ class BuildResult:
     delivered: list[str] = field(default_factory=list)  # organisations sent encrypted
     without_password: list[str] = field(default_factory=list)  # when passwords are in use
     unfinished: bool = False  # with `pages_first`: something was left for the next build
+    removed: list[str] = field(default_factory=list)  # the previous build's artifacts now gone
 
 
 def check(
@@ -118,7 +119,10 @@ def build(
         )
         outcome.artifacts.update(delivery.artifacts)
         forget(cache_dir)  # from here until the new manifest, the output is not what it claims
-    result = _result(portfolio, warnings, outcome, delivery, passwords)
+    result = replace(
+        _result(portfolio, warnings, outcome, delivery, passwords),
+        removed=sorted(set(previous) - set(outcome.artifacts)),
+    )
     if cache:
         Manifest(inputs, outcome.artifacts, _summary(result)).save(cache_dir)
         markdown.save()

@@ -147,9 +147,10 @@ class Preview:
                     self._set_pdf_state(PdfState())
 
     def _reload(self, outcome: BuildResult | None) -> Event:
-        """Tell open pages a build finished: the pages it rendered reload, the others keep
-        their place (every page reloads after a failed build, or with the site's assets)."""
-        pages = None if outcome is None else changed_pages(outcome.rendered)
+        """Tell open pages a build finished: the pages it rendered or removed reload, the
+        others keep their place (every page reloads after a failed build, or with the site's
+        assets)."""
+        pages = None if outcome is None else changed_pages(outcome.rendered + outcome.removed)
         return Event("reload", json.dumps({"version": self.version, "pages": pages}))
 
     def _build(self, options: BuildOptions) -> tuple[list[str], str, BuildResult | None]:

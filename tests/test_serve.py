@@ -279,6 +279,19 @@ def test_a_reload_names_the_pages_the_build_rendered(served, events):
     assert name == "reload" and FINDING_PAGE in pages and "/method.html" not in pages
 
 
+def test_a_reload_names_a_page_the_build_removed_so_it_shows_it_is_gone(
+    small_portfolio, served, events
+):
+    events.next_event()
+    added = small_portfolio.finding("postbedrijf", "tweede-lijn")
+    page = "/postbedrijf/findings/tweede-lijn.html"
+    assert events.next_event()[0] == "reload"
+    wait_for(lambda: served.get(page)[0] == 200, "the new finding served", served)
+    added.unlink()
+    name, data = events.next_event()
+    assert name == "reload" and page in json.loads(data)["pages"]
+
+
 def test_a_yaml_error_shows_the_error_page_until_it_is_fixed(served, events):
     events.next_event()
     original = served.finding.read_text(encoding="utf-8")
