@@ -32,7 +32,7 @@ from klantspiegel.i18n import language_of
 from klantspiegel.layout import ASSETS_DIR, CLIENTS_DIR, EXPORTS_DIR, PDF_DIR, SITE_DIR
 from klantspiegel.limits import time_limit
 from klantspiegel.model import Portfolio
-from klantspiegel.pdf import render_pdf
+from klantspiegel.pdf import render_pdf, report_ua_stylesheet
 from klantspiegel.plan import BuildPlan, OrganisationPlan, SitePlan
 from klantspiegel.problems import ContentError, Problem
 from klantspiegel.single_file import render_single_file
@@ -185,7 +185,7 @@ def _run_tasks(
             _report(job, progress, task, done, total)
         return
     if any(kind == "pdf" for kind, _ in tasks):
-        import weasyprint  # noqa: F401  (once, before the fork, not once in every worker)
+        report_ua_stylesheet()  # WeasyPrint imported and this parsed once, before the fork
     # Forked workers inherit the job as the initializer's argument: nothing is pickled. What
     # the build holds stays out of the garbage collector's reach while they run, so its
     # passes in a worker do not copy the pages they share with the build.
