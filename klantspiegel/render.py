@@ -15,8 +15,8 @@ import ctypes
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -199,12 +199,18 @@ def _run_tasks(
             initargs=(job,),
         ) as pool,
     ):
-        pending = {pool.submit(_run_worker_task, task): task for task in tasks}
-        if pages_left == 0:
-            pending[pool.submit(_run_worker_task, SEARCH_TASK)] = SEARCH_TASK
-        while pending:
-            future = next(as_completed(pending))
-            task = pending.pop(future)
+        waiting = list(tasks) + ([SEARCH_TASK] if pages_left == 0 else [])
+        running: dict[Future[RenderOutcome | str | Problem], Task] = {}
+
+        def start_what_may_start() -> None:
+            while len(running) < jobs and (task := _next_task(waiting, running.values())):
+                waiting.remove(task)
+                running[pool.submit(_run_worker_task, task)] = task
+
+        start_what_may_start()
+        while running:
+            future = next(iter(wait(running, return_when=FIRST_COMPLETED).done))
+            task = running.pop(future)
             done += 1
             try:
                 yield future.result()
@@ -214,7 +220,23 @@ def _run_tasks(
             if task[0] == "pages":
                 pages_left -= 1
                 if pages_left == 0:
-                    pending[pool.submit(_run_worker_task, SEARCH_TASK)] = SEARCH_TASK
+                    waiting.append(SEARCH_TASK)
+            start_what_may_start()
+
+
+def _next_task(waiting: list[Task], running: Iterable[Task]) -> Task | None:
+    """The first waiting task that may start beside the running ones (None: wait).
+
+    The site's search index and a PDF never run side by side: Pagefind indexing the consultant
+    site (about 220 MB) beside a PDF child (about 200 MB) was the build's peak, above the two
+    PDF children that `--jobs 2` runs anyway.
+    """
+    running_kinds = {kind for kind, _ in running}
+    kept_apart = {"pdf": "search", "search": "pdf"}
+    for task in waiting:
+        if kept_apart.get(task[0]) not in running_kinds:
+            return task
+    return None
 
 
 def _busy(job: RenderJob, tasks: list[Task]) -> set[Task]:
