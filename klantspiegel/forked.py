@@ -1,9 +1,13 @@
-"""Run one piece of work in a child process forked for it, and take its result back.
+"""Run pieces of work each in a child process forked for it, and take their results back.
 
-Rendering a PDF leaves a pool worker some megabytes larger each time (WeasyPrint and the
-libraries below it keep what they allocated), so a worker that renders twenty-five PDFs
+Rendering a PDF leaves a process some megabytes larger each time (WeasyPrint and the
+libraries below it keep what they allocated), so a process that renders twenty-five PDFs
 ends hundreds of megabytes above where it started. A child forked for each PDF takes all
-of it away when it ends, and the worker stays the size it was.
+of it away when it ends, and the build stays the size it was.
+
+A fork copies no thread but the one that forks, so a lock another thread held stays locked
+in the child: fork where no other thread holds a lock the work needs (the build's progress
+bar only writes to the terminal, which a child does not).
 """
 
 from __future__ import annotations
@@ -11,11 +15,14 @@ from __future__ import annotations
 import ctypes
 import os
 import pickle
+import selectors
 import signal
 import sys
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
+from typing import Any, TypeVar
 
+K = TypeVar("K")
 T = TypeVar("T")
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -25,25 +32,73 @@ class ChildDied(RuntimeError):
 
 
 def run_forked(work: Callable[[], T]) -> T:
-    """work() run in a forked child: its return value, or the exception it raised.
+    """work() run in a forked child: its return value, or the exception it raised."""
+    ((_, result),) = run_each_forked([(None, work)], at_once=1)
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
-    Only from a process with one thread (a pool worker): a fork copies no other thread, so
-    a lock one of them held would stay locked in the child.
+
+def run_each_forked(
+    works: Iterable[tuple[K, Callable[[], T]]], at_once: int
+) -> Iterator[tuple[K, T | BaseException]]:
+    """Run each work in a child forked for it, at most `at_once` side by side; yield each
+    one's key with its return value, or the exception it raised (ChildDied when the child
+    ended without a result), in the order they end.
+
+    A child's pipe is read while it runs, so a result larger than the pipe's buffer does
+    not keep it waiting. Children still running when the caller stops are killed.
     """
+    waiting = iter(works)
+    running: dict[int, tuple[K, int, bytearray]] = {}  # by the pipe's read end
+    with selectors.DefaultSelector() as selector:
+
+        def start_next() -> bool:
+            for key, work in waiting:
+                read_end, pid = _fork(work)
+                running[read_end] = (key, pid, bytearray())
+                selector.register(read_end, selectors.EVENT_READ)
+                return True
+            return False
+
+        try:
+            while len(running) < at_once and start_next():
+                pass
+            while running:
+                for ready, _ in selector.select():
+                    chunk = os.read(ready.fd, 1 << 16)
+                    if chunk:
+                        running[ready.fd][2].extend(chunk)
+                        continue
+                    selector.unregister(ready.fd)
+                    os.close(ready.fd)
+                    key, pid, data = running.pop(ready.fd)
+                    _, status = os.waitpid(pid, 0)
+                    start_next()
+                    yield key, _result(bytes(data), status)
+        finally:
+            for read_end, (_, pid, _) in running.items():
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                os.close(read_end)
+
+
+def _fork(work: Callable[[], object]) -> tuple[int, int]:
+    """(the read end of its result's pipe, its pid) of a child running work."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(read_end)
         _exit_with(work, write_end)
     os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
+    return read_end, pid
+
+
+def _result(data: bytes, status: int) -> Any:
     if not data:
-        raise ChildDied(f"the process rendering it ended without a result ({_how(status)})")
-    kind, value = pickle.loads(data)  # from our own child, so trusted
-    if kind == "error":
-        raise value
+        return ChildDied(f"the process rendering it ended without a result ({_how(status)})")
+    _, value = pickle.loads(data)  # from our own child, so trusted
     return value
 
 

@@ -5,8 +5,9 @@ is unchanged keeps its files; every other one is removed and rendered again. Fil
 written in place (that would write through the link into the previous output): they are
 unlinked first.
 
-Each organisation (its pages, its client bundle and its PDF) is one job in a process pool.
-The workers are forked after the plan is made, so they share it without pickling.
+Each organisation's pages and client bundle are one job in a process pool; then each PDF is
+rendered in a child forked for it. Both are forked after the plan is made, so they share it
+without pickling.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ import ctypes
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache, partial
+from itertools import chain
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from typing import Any
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.cache import files_under
 from klantspiegel.exports import write_exports
-from klantspiegel.forked import die_with_parent, run_forked
+from klantspiegel.forked import die_with_parent, run_each_forked
 from klantspiegel.i18n import language_of
 from klantspiegel.layout import ASSETS_DIR, CLIENTS_DIR, EXPORTS_DIR, PDF_DIR, SITE_DIR
 from klantspiegel.limits import time_limit
@@ -151,13 +153,15 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
 
 
 Task = tuple[str, str]  # (what: pages | pdf | exports | search, organisation slug or "")
+Result = RenderOutcome | str | Problem  # a failure's message, a template error's problem
 SEARCH_TASK: Task = ("search", "")
 
 
 def _run_tasks(
     job: RenderJob, tasks: list[Task], jobs: int, progress: Progress | None
-) -> Iterator[RenderOutcome | str | Problem]:
+) -> Iterator[Result]:
     """Run the tasks, and the site's search index after the last pages task; yield results.
+    In parallel: the pages and exports in a pool, then each PDF in a child of its own.
 
     Tasks with nothing to render only keep files: they run here, at once. So does the rest
     when it is a single task (one organisation edited): a pool would only add its start and
@@ -172,7 +176,6 @@ def _run_tasks(
             yield _run_task(job, task)
             _report(job, progress, task, done, total)
     tasks = [t for t in tasks if t in busy]
-    pages_left = sum(1 for kind, _ in tasks if kind == "pages")
     if jobs <= 1 or len(tasks) <= 1:
         ordered = (
             [t for t in tasks if t[0] == "pages"]
@@ -185,58 +188,64 @@ def _run_tasks(
             _report(job, progress, task, done, total)
         return
     if any(kind == "pdf" for kind, _ in tasks):
-        report_ua_stylesheet()  # WeasyPrint imported and this parsed once, before the fork
-    # Forked workers inherit the job as the initializer's argument: nothing is pickled. What
-    # the build holds stays out of the garbage collector's reach while they run, so its
-    # passes in a worker do not copy the pages they share with the build.
+        report_ua_stylesheet()  # WeasyPrint imported and this parsed once, before the forks
+    # Forked processes inherit the job: nothing is pickled. What the build holds stays out of
+    # the garbage collector's reach while they run, so its passes in a child do not copy the
+    # pages they share with the build.
     gc.freeze()
-    with (
-        _unfrozen_after(),
-        ProcessPoolExecutor(
-            max_workers=jobs,
-            mp_context=get_context("fork"),
-            initializer=_start_worker,
-            initargs=(job,),
-        ) as pool,
-    ):
-        waiting = list(tasks) + ([SEARCH_TASK] if pages_left == 0 else [])
-        running: dict[Future[RenderOutcome | str | Problem], Task] = {}
-
-        def start_what_may_start() -> None:
-            while len(running) < jobs and (task := _next_task(waiting, running.values())):
-                waiting.remove(task)
-                running[pool.submit(_run_worker_task, task)] = task
-
-        start_what_may_start()
-        while running:
-            future = next(iter(wait(running, return_when=FIRST_COMPLETED).done))
-            task = running.pop(future)
+    with _unfrozen_after():
+        pdfs = [t for t in tasks if t[0] == "pdf"]
+        others = [t for t in tasks if t[0] != "pdf"]
+        for task, result in chain(_in_pool(job, others, jobs), _each_forked(job, pdfs, jobs)):
             done += 1
-            try:
-                yield future.result()
-            except Exception as error:  # a worker that died: say which task it ran
-                yield f"{_task_name(job, task)}: {type(error).__name__}: {error}"
+            yield result
             _report(job, progress, task, done, total)
+
+
+def _in_pool(job: RenderJob, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Result]]:
+    """Run the tasks in a pool of forked workers, and the search index after the last pages
+    task; yield each with its result as it ends."""
+    if not tasks:
+        yield SEARCH_TASK, _run_task(job, SEARCH_TASK)
+        return
+    pages_left = sum(1 for kind, _ in tasks if kind == "pages")
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=get_context("fork"),
+        initializer=_start_worker,
+        initargs=(job,),
+    ) as pool:
+        pending = {pool.submit(_run_worker_task, task): task for task in tasks}
+        if pages_left == 0:
+            pending[pool.submit(_run_worker_task, SEARCH_TASK)] = SEARCH_TASK
+        while pending:
+            future = next(as_completed(pending))
+            task = pending.pop(future)
+            try:
+                yield task, future.result()
+            except Exception as error:  # a worker that died: say which task it ran
+                yield task, f"{_task_name(job, task)}: {type(error).__name__}: {error}"
             if task[0] == "pages":
                 pages_left -= 1
                 if pages_left == 0:
-                    waiting.append(SEARCH_TASK)
-            start_what_may_start()
+                    pending[pool.submit(_run_worker_task, SEARCH_TASK)] = SEARCH_TASK
 
 
-def _next_task(waiting: list[Task], running: Iterable[Task]) -> Task | None:
-    """The first waiting task that may start beside the running ones (None: wait).
+def _each_forked(job: RenderJob, pdfs: list[Task], jobs: int) -> Iterator[tuple[Task, Result]]:
+    """Run each PDF task in a child forked from the build for it, `jobs` at once, once the
+    pool has gone; yield each with its result as it ends.
 
-    The site's search index and a PDF never run side by side: Pagefind indexing the consultant
-    site (about 220 MB) beside a PDF child (about 200 MB) was the build's peak, above the two
-    PDF children that `--jobs 2` runs anyway.
+    The child takes all WeasyPrint allocated away when it ends. No pool worker waits beside
+    the children (29 MB of its own each), and the search index (Pagefind, about 220 MB) is
+    built before them: two PDF children side by side are the build's memory peak.
     """
-    running_kinds = {kind for kind, _ in running}
-    kept_apart = {"pdf": "search", "search": "pdf"}
-    for task in waiting:
-        if kept_apart.get(task[0]) not in running_kinds:
-            return task
-    return None
+    _release_free_memory()
+    children = ((task, partial(_run_task, job, task)) for task in pdfs)
+    for task, result in run_each_forked(children, at_once=jobs):
+        if isinstance(result, BaseException):  # a child that died
+            yield task, f"{_task_name(job, task)}: {type(result).__name__}: {result}"
+        else:
+            yield task, result
 
 
 def _busy(job: RenderJob, tasks: list[Task]) -> set[Task]:
@@ -280,9 +289,9 @@ def _start_worker(job: RenderJob) -> None:
     die_with_parent()
 
 
-def _run_worker_task(task: Task) -> RenderOutcome | str | Problem:
+def _run_worker_task(task: Task) -> Result:
     """Run one task in a pool worker, with the job the worker started with; then give what
-    it freed back to the system, so the next PDF starts from the worker's base, not its peak."""
+    it freed back to the system, so the worker stays near its base, not its peak."""
     assert _WORKER_JOB is not None
     try:
         return _run_task(_WORKER_JOB, task)
@@ -306,7 +315,7 @@ def _unfrozen_after() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _run_task(job: RenderJob, task: Task) -> RenderOutcome | str | Problem:
+def _run_task(job: RenderJob, task: Task) -> Result:
     """Run one task; a failure becomes a message naming its organisation,
     a template error a problem at the template's file and line."""
     kind, slug = task
@@ -405,8 +414,7 @@ def _render_pdf(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome
             raise TemplateFailed(problem) from None
 
     def render() -> list[Path]:
-        # in a pool worker, in a child of its own: what WeasyPrint keeps goes when it ends
-        pages.append(run_forked(render_in_time) if _WORKER_JOB else render_in_time())
+        pages.append(render_in_time())
         return [target]
 
     outcome = _artifact(job, f"{PDF_DIR}/{organisation.slug}.pdf", key, render)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from klantspiegel.forked import ChildDied, run_forked
+from klantspiegel.forked import ChildDied, run_each_forked, run_forked
 from klantspiegel.render import PdfTimeout
 
 
@@ -72,3 +75,84 @@ def test_what_the_child_keeps_is_not_left_in_the_parent() -> None:
     assert run_forked(keep_200_megabytes) == 200 << 20
     assert KEPT == []
     assert private_bytes() - before < 50 << 20
+
+
+def stamped(name: str, log: Path, seconds: float) -> Callable[[], str]:
+    """Work that logs its start and end to log, one line each, and sleeps between."""
+
+    def work() -> str:
+        for event in ("start", "end"):
+            if event == "end":
+                time.sleep(seconds)
+            with open(log, "a") as file:
+                file.write(f"{event} {name}\n")
+        return name
+
+    return work
+
+
+def most_at_once(log: Path) -> int:
+    running = most = 0
+    for line in log.read_text().splitlines():
+        running += 1 if line.startswith("start") else -1
+        most = max(most, running)
+    return most
+
+
+def test_each_work_comes_back_with_its_key_and_at_most_so_many_run_side_by_side(tmp_path):
+    log = tmp_path / "log"
+    works = [(n, stamped(f"w{n}", log, 0.2)) for n in range(5)]
+
+    results = dict(run_each_forked(works, at_once=2))
+
+    assert results == {n: f"w{n}" for n in range(5)}
+    assert most_at_once(log) == 2
+
+
+def test_results_come_in_the_order_the_children_end(tmp_path):
+    log = tmp_path / "log"
+    works = [("slow", stamped("slow", log, 0.6)), ("fast", stamped("fast", log, 0.05))]
+
+    assert [key for key, _ in run_each_forked(works, at_once=2)] == ["fast", "slow"]
+
+
+def test_a_result_larger_than_a_pipe_holds_comes_back_whole():
+    big = [("big", lambda: "x" * (1 << 20)), ("small", lambda: "y")]
+
+    results = dict(run_each_forked(big, at_once=2))
+
+    assert results == {"big": "x" * (1 << 20), "small": "y"}
+
+
+def test_a_failed_or_killed_child_is_its_exception_and_the_others_go_on():
+    def fails() -> None:
+        raise ValueError("no such page")
+
+    works = [
+        ("fails", fails),
+        ("killed", lambda: os.kill(os.getpid(), signal.SIGKILL)),
+        ("fine", lambda: "done"),
+    ]
+
+    results = dict(run_each_forked(works, at_once=2))
+
+    assert isinstance(results["fails"], ValueError) and str(results["fails"]) == "no such page"
+    assert isinstance(results["killed"], ChildDied) and "SIGKILL" in str(results["killed"])
+    assert results["fine"] == "done"
+
+
+def test_children_still_running_when_the_caller_stops_are_ended(tmp_path):
+    pid_file = tmp_path / "slow.pid"
+
+    def slow() -> None:
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(30)
+
+    results = run_each_forked([("slow", slow), ("fast", lambda: time.sleep(0.3))], at_once=2)
+
+    key, _ = next(results)
+    results.close()
+
+    assert key == "fast"
+    with pytest.raises(ProcessLookupError):  # killed, and waited for
+        os.kill(int(pid_file.read_text()), 0)

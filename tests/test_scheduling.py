@@ -1,5 +1,7 @@
-"""Which of a build's tasks may run side by side in the pool: the site's search index never
-beside a PDF, the two largest things a build runs (Pagefind about 220 MB, a PDF about 200 MB)."""
+"""Where a build's tasks run: pages, exports and the search index in the pool; then each PDF
+in a child forked from the build for it, at most --jobs at once. So no pool worker waits
+beside the PDFs, and the search index (Pagefind, about 220 MB) never runs beside a PDF
+(about 200 MB each): two PDFs side by side are the build's memory peak."""
 
 from __future__ import annotations
 
@@ -8,69 +10,80 @@ import os
 import time
 from pathlib import Path
 
+import pytest
 from conftest import PortfolioWriter
 
 import klantspiegel.render
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.pipeline import build
-from klantspiegel.render import SEARCH_TASK, _next_task
-
-PAGES_A, PDF_A, PAGES_B, PDF_B = ("pages", "a"), ("pdf", "a"), ("pages", "b"), ("pdf", "b")
-EXPORTS = ("exports", "")
 
 
-def test_the_first_waiting_task_starts_when_nothing_keeps_it_waiting():
-    assert _next_task([PAGES_B, PDF_B], [PDF_A]) == PAGES_B
-    assert _next_task([PDF_B, PAGES_B], [PAGES_A]) == PDF_B
-    assert _next_task([SEARCH_TASK, PDF_B], [EXPORTS]) == SEARCH_TASK
-    assert _next_task([PDF_B], []) == PDF_B
+def logging_tasks_to(log: Path, run_task):
+    """run_task that appends (kind, start, end, pid, parent pid) of each task to log."""
 
-
-def test_the_search_index_waits_while_a_pdf_is_rendered_and_lets_other_tasks_pass():
-    assert _next_task([SEARCH_TASK], [PDF_A]) is None
-    assert _next_task([SEARCH_TASK, EXPORTS], [PDF_A]) == EXPORTS
-    assert _next_task([SEARCH_TASK, PDF_B], [PDF_A]) == PDF_B
-
-
-def test_a_pdf_waits_while_the_search_index_is_built():
-    assert _next_task([PDF_B], [SEARCH_TASK]) is None
-    assert _next_task([PDF_B, PAGES_B], [SEARCH_TASK]) == PAGES_B
-
-
-def test_nothing_waits_when_nothing_runs():
-    assert _next_task([SEARCH_TASK, PDF_B], []) == SEARCH_TASK
-    assert _next_task([], []) is None
-
-
-def test_in_a_build_with_two_workers_the_search_index_and_the_pdfs_never_overlap(
-    tmp_path, monkeypatch
-):
-    w = PortfolioWriter(tmp_path / "audits")
-    for slug in ("noord", "zuid", "oost"):
-        w.organisation(slug, name=f"Bedrijf {slug.title()}")
-        w.audit(slug)
-        w.finding(slug, "centrale-lijn")
-    log = tmp_path / "tasks.jsonl"
-    run_task = klantspiegel.render._run_task
-
-    def timed(job, task):  # in the forked workers: each appends whole lines to one file
+    def logged(job, task):  # in forked processes: each appends whole lines to one file
         start = time.monotonic()
         try:
             return run_task(job, task)
         finally:
-            line = json.dumps([task[0], start, time.monotonic()]) + "\n"
+            line = json.dumps([task[0], start, time.monotonic(), os.getpid(), os.getppid()])
             descriptor = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-            os.write(descriptor, line.encode())
+            os.write(descriptor, f"{line}\n".encode())
             os.close(descriptor)
 
-    monkeypatch.setattr(klantspiegel.render, "_run_task", timed)
+    return logged
 
-    build(w.root, tmp_path / "output", BuildOptions(pdf=True, jobs=2))
 
-    spans = [json.loads(line) for line in log.read_text().splitlines()]
-    search = [(start, end) for kind, start, end in spans if kind == "search"]
-    pdfs = [(start, end) for kind, start, end in spans if kind == "pdf"]
+@pytest.fixture(scope="module")
+def three_organisations_built_with_two_jobs(tmp_path_factory):
+    """The output of a two-job build of three organisations with PDFs, and its tasks."""
+    root = tmp_path_factory.mktemp("scheduling")
+    w = PortfolioWriter(root / "audits")
+    for slug in ("noord", "zuid", "oost"):
+        w.organisation(slug, name=f"Bedrijf {slug.title()}")
+        w.audit(slug)
+        w.finding(slug, "centrale-lijn")
+    log = root / "tasks.jsonl"
+    with pytest.MonkeyPatch.context() as patch:
+        logged = logging_tasks_to(log, klantspiegel.render._run_task)
+        patch.setattr(klantspiegel.render, "_run_task", logged)
+        build(w.root, root / "output", BuildOptions(pdf=True, jobs=2))
+    return root / "output", [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def test_the_search_index_and_the_pdfs_never_overlap(three_organisations_built_with_two_jobs):
+    output, tasks = three_organisations_built_with_two_jobs
+    search = [(start, end) for kind, start, end, *_ in tasks if kind == "search"]
+    pdfs = [(start, end) for kind, start, end, *_ in tasks if kind == "pdf"]
+
     assert len(search) == 1 and len(pdfs) == 3
     ((search_start, search_end),) = search
     assert all(end <= search_start or start >= search_end for start, end in pdfs)
-    assert Path(tmp_path / "output/pdf/noord.pdf").is_file()
+    assert sorted(p.name for p in (output / "pdf").iterdir()) == [
+        "noord.pdf",
+        "oost.pdf",
+        "zuid.pdf",
+    ]
+
+
+def test_each_pdf_is_rendered_in_a_child_of_the_build_of_its_own(
+    three_organisations_built_with_two_jobs,
+):
+    _, tasks = three_organisations_built_with_two_jobs
+    pdf_processes = [(pid, parent) for kind, _, _, pid, parent in tasks if kind == "pdf"]
+    page_workers = {pid for kind, _, _, pid, _ in tasks if kind == "pages"}
+
+    assert {parent for _, parent in pdf_processes} == {os.getpid()}
+    assert len({pid for pid, _ in pdf_processes}) == 3
+    assert not page_workers & {pid for pid, _ in pdf_processes}
+
+
+def test_at_most_jobs_pdfs_are_rendered_side_by_side(three_organisations_built_with_two_jobs):
+    _, tasks = three_organisations_built_with_two_jobs
+    events = sorted(
+        [(start, 1) for kind, start, *_ in tasks if kind == "pdf"]
+        + [(end, -1) for kind, _, end, *_ in tasks if kind == "pdf"]
+    )
+    running = [sum(step for _, step in events[: n + 1]) for n in range(len(events))]
+
+    assert max(running) == 2
