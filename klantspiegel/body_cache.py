@@ -1,4 +1,4 @@
-"""What the loader asks of a store of rendered Markdown bodies; `cache.MarkdownCache` is one.
+"""What the loader asks of a store of rendered Markdown bodies; `cache.JsonCache` is one.
 
 The loader sits below the build: it states here the little it needs from a cache instead of
 importing the build cache, so loading works, and is tested, without one (see the import

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, fields, is_dataclass
 from importlib import metadata
 from pathlib import Path
@@ -22,13 +23,17 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
+from markupsafe import Markup
 from pydantic import BaseModel
 
+from klantspiegel.charts import Chart
+from klantspiegel.report_charts import ReportCharts
 from klantspiegel.walk import read_regular, walk
 
 CACHE_DIR = ".klantspiegel-cache"
 MANIFEST = "manifest.json"
 MARKDOWN_CACHE = "markdown.json"
+CHART_CACHE = "charts.json"
 TEMPLATE_REFERENCES = "template-references.json"
 FORMAT = 1  # bump when the manifest's meaning changes
 PACKAGE_DIR = Path(__file__).parent
@@ -268,17 +273,18 @@ def forget(folder: Path) -> None:
     (folder / MANIFEST).unlink(missing_ok=True)
 
 
-class MarkdownCache:
-    """Rendered Markdown bodies from earlier builds, keyed by text and file.
+class JsonCache:
+    """Values computed by earlier builds, in a JSON file: rendered Markdown bodies (keyed by
+    text and file) and, in their own file, charts (`ChartCache`).
 
     Rendering Markdown is the slowest part of loading. Each body is stored with the fingerprint
     (kind, link target, bytes) of every file its images and links resolved to, and reused only
     while each of those is unchanged: a cached body never skips a check a clean build makes.
-    Keys include the code's digest: a body rendered and checked by other code is not reused.
+    Keys include the code's digest: a value computed and checked by other code is not reused.
     """
 
-    def __init__(self, folder: Path | None):
-        self.path = folder / MARKDOWN_CACHE if folder else None
+    def __init__(self, folder: Path | None, file_name: str = MARKDOWN_CACHE):
+        self.path = folder / file_name if folder else None
         self.code = code_digest() if folder else ""
         self.entries: dict[str, Any] = {}
         self.used: dict[str, Any] = {}
@@ -316,3 +322,73 @@ class MarkdownCache:
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps(self.used), encoding="utf-8")
         temporary.replace(self.path)
+
+
+class ChartCache:
+    """The charts of each report from earlier builds, keyed by what they were drawn from.
+
+    Drawing the SVG charts of every report is the largest part of planning a build, and an
+    edit changes one organisation's numbers: the others' charts come from here. The key is
+    the fingerprint of every input `report_charts.build_charts` draws from, under the code's
+    digest (see JsonCache, which stores them).
+    """
+
+    def __init__(self, folder: Path | None, fingerprints: Fingerprints):
+        self.store = JsonCache(folder, CHART_CACHE)
+        self.fingerprints = fingerprints  # the build's: the plan's keys hash the same values
+
+    def charts(self, inputs: tuple[Any, ...], draw: Callable[[], ReportCharts]) -> ReportCharts:
+        key = self.fingerprints.of(inputs)
+        stored = self.store.get(key, _no_files)
+        if stored is not None:
+            with suppress(KeyError, TypeError, ValueError):  # damaged: drawn again
+                return _charts_from_json(stored)
+        drawn = draw()
+        self.store.put(key, _charts_to_json(drawn), (), _no_files)
+        return drawn
+
+    def save(self) -> None:
+        self.store.save()
+
+
+def _no_files(path: Path) -> str:
+    raise AssertionError(f"charts depend on no file, not {path}")
+
+
+def _charts_to_json(drawn: ReportCharts) -> dict[str, Any]:
+    parts = {f.name: getattr(drawn, f.name) for f in fields(drawn)}
+    parts["journeys"] = {slug: _chart_to_json(c) for slug, c in drawn.journeys.items()}
+    return {
+        name: _chart_to_json(value) if isinstance(value, Chart) else value
+        for name, value in parts.items()
+    }
+
+
+def _chart_to_json(chart: Chart) -> dict[str, Any]:
+    return {f.name: getattr(chart, f.name) for f in fields(chart)}
+
+
+def _charts_from_json(stored: dict[str, Any]) -> ReportCharts:
+    def maybe(name: str) -> Chart | None:
+        return None if stored[name] is None else _chart_from_json(stored[name])
+
+    return ReportCharts(
+        gauge=_chart_from_json(stored["gauge"]),
+        radar=maybe("radar"),
+        bars=_chart_from_json(stored["bars"]),
+        matrix=maybe("matrix"),
+        trend=maybe("trend"),
+        journeys={slug: _chart_from_json(c) for slug, c in stored["journeys"].items()},
+    )
+
+
+def _chart_from_json(stored: dict[str, Any]) -> Chart:
+    narrow = stored["narrow"]
+    return Chart(
+        svg=Markup(stored["svg"]),
+        title=stored["title"],
+        description=stored["description"],
+        table_head=tuple(stored["table_head"]),
+        table_rows=tuple(tuple(row) for row in stored["table_rows"]),
+        narrow=None if narrow is None else Markup(narrow),
+    )

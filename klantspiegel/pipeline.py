@@ -17,8 +17,10 @@ from klantspiegel.build_options import BuildOptions
 from klantspiegel.cache import (
     CACHE_DIR,
     TEMPLATES_REFERRED,
+    ChartCache,
+    Fingerprints,
+    JsonCache,
     Manifest,
-    MarkdownCache,
     cache_folder,
     code_digest,
     digest,
@@ -61,9 +63,7 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)  # the previous build's artifacts now gone
 
 
-def check(
-    source: Path, markdown_cache: MarkdownCache | None = None
-) -> tuple[Portfolio, list[Problem]]:
+def check(source: Path, markdown_cache: JsonCache | None = None) -> tuple[Portfolio, list[Problem]]:
     """Load and validate; raise ContentError with every problem when there is an error."""
     portfolio, problems = load_portfolio(source, markdown_cache)
     if portfolio is None:
@@ -98,12 +98,12 @@ def build(
     if manifest and not passwords and manifest.inputs == inputs and manifest.intact(output):
         return _unchanged(manifest, time.perf_counter() - started)
 
-    markdown = MarkdownCache(cache_dir if cache else None)
+    markdown = JsonCache(cache_dir if cache else None)
     if cache:
         TEMPLATES_REFERRED.load(cache_dir)
     portfolio, warnings = _load(source, markdown, options.only, passwords)
     with template_errors_as_problems():  # a broken template override is a file:line problem
-        plan = _plan(portfolio, code, options)
+        plan = _plan(portfolio, code, options, cache_dir if cache else None)
     previous = manifest.artifacts if manifest else {}
     with staged_output(
         output,
@@ -152,7 +152,7 @@ def _inputs_digest(source: Path, code: str, options: BuildOptions, passwords: Pa
 
 
 def _load(
-    source: Path, markdown: MarkdownCache, only: str | None, passwords: Passwords
+    source: Path, markdown: JsonCache, only: str | None, passwords: Passwords
 ) -> tuple[Portfolio, list[Problem]]:
     """The validated portfolio and its warnings, once --only and the passwords name only
     organisations it has."""
@@ -164,17 +164,25 @@ def _load(
     return portfolio, warnings
 
 
-def _plan(portfolio: Portfolio, code: str, options: BuildOptions) -> BuildPlan:
+def _plan(
+    portfolio: Portfolio, code: str, options: BuildOptions, cache_dir: Path | None
+) -> BuildPlan:
     """Every organisation's reports (the consultant's and the client's), and the plan of
-    every artifact made from them, with its key."""
+    every artifact made from them, with its key.
+
+    The charts come from the chart cache in `cache_dir` where earlier builds drew them from
+    the same numbers. It is saved here, so what it holds (7 MB of SVG for 50 organisations)
+    is let go before the PDFs' children are forked.
+    """
+    charts = ChartCache(cache_dir, Fingerprints())
     peers = latest_scores(portfolio)
     reported = [
         o
         for position, o in enumerate(portfolio.organisations)
         if not options.portfolio_deferred or options.renders(o.slug, position)
     ]
-    reports = {o.slug: build_reports(o, portfolio, peers) for o in reported}
-    return plan_build(
+    reports = {o.slug: build_reports(o, portfolio, peers, charts) for o in reported}
+    plan = plan_build(
         portfolio,
         {slug: pair[0] for slug, pair in reports.items()},
         {slug: pair[1] for slug, pair in reports.items()},
@@ -182,7 +190,10 @@ def _plan(portfolio: Portfolio, code: str, options: BuildOptions) -> BuildPlan:
         code,
         pdf=options.pdf,
         pdf_variant=options.pdf_variant,
+        values=charts.fingerprints,
     )
+    charts.save()
+    return plan
 
 
 def _result(

@@ -95,9 +95,11 @@ def plan_build(
     *,
     pdf: bool,
     pdf_variant: str = DEFAULT_PDF_VARIANT,
+    values: Fingerprints | None = None,
 ) -> BuildPlan:
-    """Every artifact of the build with its key; computing keys renders nothing."""
-    keyer = _Keyer(portfolio, theme_dir, code)
+    """Every artifact of the build with its key; computing keys renders nothing. `values`
+    holds fingerprints this build computed before (of the values the reports share)."""
+    keyer = _Keyer(portfolio, theme_dir, code, values or Fingerprints())
     all_pages = site_pages(portfolio, consultant_reports, pdf=pdf)
     by_organisation: dict[str, list[tuple[Page, str]]] = {slug: [] for slug in client_reports}
     portfolio_pages = []
@@ -170,11 +172,11 @@ def _artifact_keys(plan: BuildPlan) -> dict[str, str]:
 class _Keyer:
     """Computes keys; the fingerprints of shared values are computed once per build."""
 
-    def __init__(self, portfolio: Portfolio, theme_dir: Path, code: str):
+    def __init__(self, portfolio: Portfolio, theme_dir: Path, code: str, values: Fingerprints):
         self.portfolio = portfolio
         self.theme_dir = theme_dir
         self.code = code
-        self.values = Fingerprints()
+        self.values = values
         locales = {
             portfolio.config.report_locale,
             *(o.report_locale for o in portfolio.organisations),

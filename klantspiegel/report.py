@@ -38,7 +38,7 @@ from klantspiegel.presentation import (
     report_notes,
     shown_change,
 )
-from klantspiegel.report_charts import ReportCharts, build_charts
+from klantspiegel.report_charts import ChartMemo, ReportCharts, build_charts
 from klantspiegel.scoring import (
     AuditScore,
     Benchmark,
@@ -156,6 +156,7 @@ def build_report(
     peers: Mapping[str, tuple[str, AuditScore]],
     audience: Audience,
     audit_slug: str | None = None,
+    charts: ChartMemo | None = None,
 ) -> OrganisationReport:
     """Assemble the report of one audit of an organisation (the latest by default) for one
     audience; the latest audit's report holds the reports of the audits before it in `earlier`.
@@ -164,7 +165,8 @@ def build_report(
     (and in the PDF, bundle and exports made from it) is computed without a trace of a draft;
     an earlier draft audit has no report for a client. An earlier audit's report compares with
     the audit before it, its history stops at it, and it has no sector benchmark: the peers'
-    scores are those of their latest audits, not of that time.
+    scores are those of their latest audits, not of that time. `charts` holds charts drawn
+    by earlier builds.
     """
     if audience == "client":
         organisation = client_view(organisation)
@@ -174,11 +176,11 @@ def build_report(
     benchmark = (
         sector_benchmark(organisation.slug, organisation.sector_key, peers) if latest else None
     )
-    report = _audit_report(organisation, audits, audience, portfolio, benchmark)
+    report = _audit_report(organisation, audits, audience, portfolio, benchmark, charts)
     if not latest:
         return report
     earlier = tuple(
-        build_report(organisation, portfolio, peers, audience, a.slug) for a in audits[:-1]
+        build_report(organisation, portfolio, peers, audience, a.slug, charts) for a in audits[:-1]
     )
     return replace(report, earlier=earlier)
 
@@ -189,6 +191,7 @@ def _audit_report(
     audience: Audience,
     portfolio: Portfolio,
     benchmark: Benchmark | None,
+    charts: ChartMemo | None,
 ) -> OrganisationReport:
     """The report of the last of `audits`, compared with the one before it; without the
     reports of earlier audits."""
@@ -207,7 +210,7 @@ def _audit_report(
     nps, previous_nps = _survey_nps(audit), _survey_nps(previous)
     accent = portfolio.config.accent_colour
     report_charts = build_charts(
-        t, organisation, rows, score, actions, history, anecdotes, model, accent
+        t, organisation, rows, score, actions, history, anecdotes, model, accent, charts
     )
     return OrganisationReport(
         organisation=organisation,
@@ -303,13 +306,14 @@ def build_reports(
     organisation: Organisation,
     portfolio: Portfolio,
     peers: Mapping[str, tuple[str, AuditScore]],
+    charts: ChartMemo | None = None,
 ) -> tuple[OrganisationReport, OrganisationReport]:
     """The consultant's and the client's report; computed once when there is nothing to hide."""
-    consultant = build_report(organisation, portfolio, peers, audience="consultant")
+    consultant = build_report(organisation, portfolio, peers, "consultant", charts=charts)
     if client_view(organisation) is organisation:  # no draft, no internal note
         earlier = tuple(replace(r, audience="client") for r in consultant.earlier)
         return consultant, replace(consultant, audience="client", earlier=earlier)
-    return consultant, build_report(organisation, portfolio, peers, audience="client")
+    return consultant, build_report(organisation, portfolio, peers, "client", charts=charts)
 
 
 def _survey_nps(audit: Audit | None) -> NpsResult | None:

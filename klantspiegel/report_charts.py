@@ -6,9 +6,10 @@ by `report.build_report`, and each chart's part has its own function, named afte
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol
 
 from babel.lists import format_list
 
@@ -35,6 +36,14 @@ class ReportCharts:
     journeys: Mapping[str, charts.Chart]
 
 
+class ChartMemo(Protocol):
+    """What the report asks of a store of charts drawn by earlier builds (`cache.ChartCache`)."""
+
+    def charts(self, inputs: tuple[Any, ...], draw: Callable[[], ReportCharts]) -> ReportCharts:
+        """The charts stored for these inputs, or draw() (and remember them)."""
+        ...
+
+
 def build_charts(
     t: Translator,
     organisation: Organisation,
@@ -45,8 +54,14 @@ def build_charts(
     anecdotes: tuple[Anecdote, ...],
     model: ScoringModel,
     accent: str = charts.ACCENT,
+    memo: ChartMemo | None = None,
 ) -> ReportCharts:
-    """Every chart of the report, in its language and the portfolio's accent colour."""
+    """Every chart of the report, in its language and the portfolio's accent colour; from
+    `memo` when earlier builds drew them from the same numbers."""
+    if memo is not None:
+        drawn_from = (rows, score, actions, history, anecdotes, model, accent)
+        draw = partial(build_charts, t, organisation, *drawn_from)
+        return memo.charts((t.locale, organisation.report_language, *drawn_from), draw)
     language = organisation.report_language
     labels = [r.dimension.label[language] for r in rows]
     return ReportCharts(

@@ -226,12 +226,12 @@ def test_a_change_seen_only_through_a_dependency_is_rebuilt_like_a_clean_build(
 def test_a_markdown_body_cached_by_other_code_is_not_reused(tmp_path, monkeypatch):
     import klantspiegel.cache as cache_module
 
-    stored = cache_module.MarkdownCache(tmp_path)
+    stored = cache_module.JsonCache(tmp_path)
     stored.put("body", "<p>checked by this code</p>", [], str)
     stored.save()
-    assert cache_module.MarkdownCache(tmp_path).get("body", str) == "<p>checked by this code</p>"
+    assert cache_module.JsonCache(tmp_path).get("body", str) == "<p>checked by this code</p>"
     monkeypatch.setattr(cache_module, "code_digest", lambda: "a newer sanitiser")
-    assert cache_module.MarkdownCache(tmp_path).get("body", str) is None
+    assert cache_module.JsonCache(tmp_path).get("body", str) is None
 
 
 def is_single_file(artifact: str) -> bool:

@@ -1,0 +1,126 @@
+"""The charts of each report are kept between builds, keyed by what they are drawn from: an
+edit draws only the charts whose numbers or labels changed, and the output is a clean build's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pdf_portfolio import write_pdf_portfolio
+from test_incremental import assert_same_as_clean_build, three_organisations
+
+import klantspiegel.charts
+from klantspiegel.build_options import BuildOptions
+from klantspiegel.cache import CHART_CACHE, ChartCache, Fingerprints, cache_folder
+from klantspiegel.load import load_portfolio
+from klantspiegel.pipeline import build
+from klantspiegel.report import build_reports, latest_scores
+from klantspiegel.report_charts import ReportCharts
+
+
+@pytest.fixture
+def drawn(monkeypatch) -> list[str]:
+    """The id of every chart drawn from here on."""
+    ids: list[str] = []
+    responsive = klantspiegel.charts.responsive
+
+    def counted(draw, chart_id, /, **arguments):
+        ids.append(chart_id)
+        return responsive(draw, chart_id, **arguments)
+
+    monkeypatch.setattr(klantspiegel.charts, "responsive", counted)
+    return ids
+
+
+def reports_charts(root: Path, charts: ChartCache | None) -> list[ReportCharts]:
+    portfolio, problems = load_portfolio(root)
+    assert portfolio is not None, problems
+    peers = latest_scores(portfolio)
+    return [
+        report.charts
+        for o in portfolio.organisations
+        for report in build_reports(o, portfolio, peers, charts)
+    ]
+
+
+def test_charts_read_back_from_the_cache_file_are_the_charts_drawn(tmp_path, drawn):
+    root = write_pdf_portfolio(tmp_path / "audits").root  # every kind of chart
+    first = ChartCache(tmp_path / "cache", Fingerprints())
+    fresh = reports_charts(root, first)
+    first.save()
+    drawn.clear()
+
+    kept = reports_charts(root, ChartCache(tmp_path / "cache", Fingerprints()))
+
+    assert drawn == []
+    assert repr(kept) == repr(fresh)  # Markup stays Markup, tuples stay tuples
+    assert all(any(getattr(c, kind) for c in fresh) for kind in ("radar", "matrix", "trend"))
+    assert json.loads((tmp_path / "cache" / CHART_CACHE).read_text())
+
+
+def report_charts_drawn(ids: list[str]) -> list[str]:
+    """The charts of organisations' reports (not the portfolio's dimension pages)."""
+    return [i for i in ids if not i.startswith("chart-dimension-")]
+
+
+def test_an_edit_draws_only_the_charts_of_the_organisation_it_changed(tmp_path, drawn):
+    writer = three_organisations(tmp_path / "audits")
+    output = tmp_path / "output"
+    build(writer.root, output, BuildOptions(pdf=False))
+    per_organisation = report_charts_drawn(drawn)[: len(report_charts_drawn(drawn)) // 3]
+    drawn.clear()
+
+    writer.finding("spoorweg", "loket", dimension="mandaat", score=4, kind="strength")
+    finding = writer.root / "spoorweg" / "2026" / "findings" / "loket.md"
+    finding.write_text(finding.read_text(encoding="utf-8") + "\nWat de balie zei.\n")
+    build(writer.root, output, BuildOptions(pdf=False))
+
+    assert sorted(report_charts_drawn(drawn)) == sorted(per_organisation)
+    assert_same_as_clean_build(writer.root, output, tmp_path)
+
+
+def test_a_changed_label_or_accent_colour_draws_every_chart_again(tmp_path, drawn):
+    writer = three_organisations(tmp_path / "audits")
+    output = tmp_path / "output"
+    build(writer.root, output, BuildOptions(pdf=False))
+    first = len(drawn)
+    drawn.clear()
+
+    portfolio_file = writer.root / "portfolio.yaml"
+    portfolio_file.write_text(
+        portfolio_file.read_text(encoding="utf-8") + "accent_colour: '#2e5d7a'\n",
+        encoding="utf-8",
+    )
+    build(writer.root, output, BuildOptions(pdf=False))
+
+    assert len(drawn) == first
+    assert_same_as_clean_build(writer.root, output, tmp_path)
+
+
+def test_a_build_without_the_cache_draws_every_chart(tmp_path, drawn):
+    writer = three_organisations(tmp_path / "audits")
+    output = tmp_path / "output"
+    build(writer.root, output, BuildOptions(pdf=False))
+    first = len(drawn)
+    drawn.clear()
+
+    build(writer.root, output, BuildOptions(pdf=False, cache=False))
+
+    assert len(drawn) == first
+    assert (cache_folder(output) / CHART_CACHE).is_file()
+
+
+def test_charts_drawn_by_other_code_are_not_reused(tmp_path, drawn, monkeypatch):
+    import klantspiegel.cache as cache_module
+
+    writer = three_organisations(tmp_path / "audits")
+    stored = ChartCache(tmp_path / "cache", Fingerprints())
+    reports_charts(writer.root, stored)
+    stored.save()
+    drawn.clear()
+
+    monkeypatch.setattr(cache_module, "code_digest", lambda: "a newer chart")
+    reports_charts(writer.root, ChartCache(tmp_path / "cache", Fingerprints()))
+
+    assert drawn
