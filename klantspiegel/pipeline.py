@@ -98,10 +98,9 @@ def build(
     if manifest and not passwords and manifest.inputs == inputs and manifest.intact(output):
         return _unchanged(manifest, time.perf_counter() - started)
 
-    markdown = JsonCache(cache_dir if cache else None)
     if cache:
         TEMPLATES_REFERRED.load(cache_dir)
-    portfolio, warnings = _load(source, markdown, options.only, passwords)
+    portfolio, warnings = _load(source, cache_dir if cache else None, options.only, passwords)
     with template_errors_as_problems():  # a broken template override is a file:line problem
         plan = _plan(portfolio, code, options, cache_dir if cache else None)
     previous = manifest.artifacts if manifest else {}
@@ -125,7 +124,6 @@ def build(
     )
     if cache:
         Manifest(inputs, outcome.artifacts, _summary(result)).save(cache_dir)
-        markdown.save()
         TEMPLATES_REFERRED.save(cache_dir)
     return replace(result, seconds=time.perf_counter() - started)
 
@@ -152,11 +150,17 @@ def _inputs_digest(source: Path, code: str, options: BuildOptions, passwords: Pa
 
 
 def _load(
-    source: Path, markdown: JsonCache, only: str | None, passwords: Passwords
+    source: Path, cache_dir: Path | None, only: str | None, passwords: Passwords
 ) -> tuple[Portfolio, list[Problem]]:
     """The validated portfolio and its warnings, once --only and the passwords name only
-    organisations it has."""
+    organisations it has.
+
+    Bodies come from the Markdown cache in `cache_dir` where earlier builds rendered them. It
+    is saved here, so what it holds is let go before the PDFs' children are forked.
+    """
+    markdown = JsonCache(cache_dir)
     portfolio, warnings = check(source, markdown)
+    markdown.save()
     if only is not None and only not in {o.slug for o in portfolio.organisations}:
         known = ", ".join(o.slug for o in portfolio.organisations)
         raise UnknownOrganisation(f"no organisation '{only}' in the portfolio (known: {known})")

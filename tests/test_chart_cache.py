@@ -12,7 +12,7 @@ from test_incremental import assert_same_as_clean_build, three_organisations
 
 import klantspiegel.charts
 from klantspiegel.build_options import BuildOptions
-from klantspiegel.cache import CHART_CACHE, ChartCache, Fingerprints, cache_folder
+from klantspiegel.cache import CHART_CACHE, MARKDOWN_CACHE, ChartCache, Fingerprints, cache_folder
 from klantspiegel.load import load_portfolio
 from klantspiegel.pipeline import build
 from klantspiegel.report import build_reports, latest_scores
@@ -124,3 +124,25 @@ def test_charts_drawn_by_other_code_are_not_reused(tmp_path, drawn, monkeypatch)
     reports_charts(writer.root, ChartCache(tmp_path / "cache", Fingerprints()))
 
     assert drawn
+
+
+def test_the_chart_and_markdown_caches_are_written_before_anything_is_rendered(
+    tmp_path, monkeypatch
+):
+    """So the build lets go of what they hold before it forks the PDFs' children."""
+    import klantspiegel.pipeline
+
+    writer = three_organisations(tmp_path / "audits")
+    output = tmp_path / "output"
+    render_plan = klantspiegel.pipeline.render_plan
+    on_disk_at_render: list[str] = []
+
+    def checked(job, jobs, progress=None):
+        folder = cache_folder(output)
+        on_disk_at_render.extend(sorted(p.name for p in folder.glob("*.json")))
+        return render_plan(job, jobs, progress)
+
+    monkeypatch.setattr(klantspiegel.pipeline, "render_plan", checked)
+    build(writer.root, output, BuildOptions(pdf=False))
+
+    assert on_disk_at_render == [CHART_CACHE, MARKDOWN_CACHE]
