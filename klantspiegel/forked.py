@@ -39,6 +39,20 @@ def run_forked(work: Callable[[], T]) -> T:
     return result
 
 
+def start_forked(work: Callable[[], T]) -> Callable[[], T | BaseException]:
+    """Fork a child running work now; the function returned waits for it, and gives its return
+    value or the exception it raised (ChildDied when it ended without a result)."""
+    read_end, pid = _fork(work)
+
+    def result() -> T | BaseException:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        return _result(data, status)
+
+    return result
+
+
 def run_each_forked(
     works: Iterable[tuple[K, Callable[[], T]]], at_once: int
 ) -> Iterator[tuple[K, T | BaseException]]:

@@ -29,7 +29,7 @@ from typing import Any
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.cache import files_under
 from klantspiegel.exports import write_exports
-from klantspiegel.forked import die_with_parent, run_each_forked
+from klantspiegel.forked import die_with_parent, run_each_forked, start_forked
 from klantspiegel.i18n import language_of
 from klantspiegel.layout import ASSETS_DIR, CLIENTS_DIR, EXPORTS_DIR, PDF_DIR, SITE_DIR
 from klantspiegel.limits import time_limit
@@ -164,8 +164,9 @@ def _run_tasks(
     In parallel: the pages and exports in a pool, then each PDF in a child of its own.
 
     Tasks with nothing to render only keep files: they run here, at once. So does the rest
-    when it is a single task (one organisation edited): a pool would only add its start and
-    compile the templates again in each worker.
+    when it is a single task, or when one organisation was edited: a pool would only add its
+    start and compile the templates again in each worker, so its PDF renders in a child
+    while its pages render here.
     """
     busy = _busy(job, tasks)
     total = len(tasks) + 1
@@ -176,30 +177,50 @@ def _run_tasks(
             yield _run_task(job, task)
             _report(job, progress, task, done, total)
     tasks = [t for t in tasks if t in busy]
+    pdfs = [t for t in tasks if t[0] == "pdf"]
+    others = [t for t in tasks if t[0] != "pdf"]
     if jobs <= 1 or len(tasks) <= 1:
-        ordered = (
-            [t for t in tasks if t[0] == "pages"]
-            + [SEARCH_TASK]
-            + [t for t in tasks if t[0] != "pages"]
-        )
-        for task in ordered:
+        for task in _in_order(tasks):
             done += 1
             yield _run_task(job, task)
             _report(job, progress, task, done, total)
         return
-    if any(kind == "pdf" for kind, _ in tasks):
+    one_edited = len(pdfs) == 1 and len(others) <= jobs
+    if pdfs and not one_edited:
         report_ua_stylesheet()  # WeasyPrint imported and this parsed once, before the forks
     # Forked processes inherit the job: nothing is pickled. What the build holds stays out of
     # the garbage collector's reach while they run, so its passes in a child do not copy the
     # pages they share with the build.
     gc.freeze()
     with _unfrozen_after():
-        pdfs = [t for t in tasks if t[0] == "pdf"]
-        others = [t for t in tasks if t[0] != "pdf"]
-        for task, result in chain(_in_pool(job, others, jobs), _each_forked(job, pdfs, jobs)):
+        if one_edited:
+            results = _beside_one_pdf(job, others, pdfs[0])
+        else:
+            results = chain(_in_pool(job, others, jobs), _each_forked(job, pdfs, jobs))
+        for task, result in results:
             done += 1
             yield result
             _report(job, progress, task, done, total)
+
+
+def _in_order(tasks: list[Task]) -> list[Task]:
+    """The tasks as one process runs them: pages, the search index, the rest."""
+    pages = [t for t in tasks if t[0] == "pages"]
+    return pages + [SEARCH_TASK] + [t for t in tasks if t[0] != "pages"]
+
+
+def _beside_one_pdf(job: RenderJob, tasks: list[Task], pdf: Task) -> Iterator[tuple[Task, Result]]:
+    """The PDF in a child forked for it at once, while the build runs the other tasks and
+    the search index itself: two processes at work, as in a pool of two, with no pool to
+    start, and one large process (the PDF child or Pagefind) beside the other at most."""
+    result = start_forked(partial(_run_task, job, pdf))
+    for task in _in_order(tasks):
+        yield task, _run_task(job, task)
+    outcome = result()
+    if isinstance(outcome, BaseException):  # a child that died
+        yield pdf, f"{_task_name(job, pdf)}: {type(outcome).__name__}: {outcome}"
+    else:
+        yield pdf, outcome
 
 
 def _in_pool(job: RenderJob, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Result]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from klantspiegel.forked import ChildDied, run_each_forked, run_forked
+from klantspiegel.forked import ChildDied, run_each_forked, run_forked, start_forked
 from klantspiegel.render import PdfTimeout
 
 
@@ -156,3 +156,25 @@ def test_children_still_running_when_the_caller_stops_are_ended(tmp_path):
     assert key == "fast"
     with pytest.raises(ProcessLookupError):  # killed, and waited for
         os.kill(int(pid_file.read_text()), 0)
+
+
+def test_a_child_started_at_once_works_while_the_caller_does_and_gives_its_result_after():
+    started = time.monotonic()
+    result = start_forked(lambda: (time.sleep(0.5), os.getpid())[1])
+    returned_after = time.monotonic() - started
+    time.sleep(0.5)  # the caller's own work, meanwhile
+
+    child = result()
+
+    assert returned_after < 0.4
+    assert time.monotonic() - started < 0.9  # the two half seconds overlapped
+    assert child != os.getpid()
+
+
+def test_a_child_started_at_once_that_fails_gives_its_exception():
+    def fails() -> None:
+        raise ValueError("no such page")
+
+    outcome = start_forked(fails)()
+
+    assert isinstance(outcome, ValueError) and str(outcome) == "no such page"

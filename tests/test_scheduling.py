@@ -87,3 +87,32 @@ def test_at_most_jobs_pdfs_are_rendered_side_by_side(three_organisations_built_w
     running = [sum(step for _, step in events[: n + 1]) for n in range(len(events))]
 
     assert max(running) == 2
+
+
+def test_after_an_edit_of_one_organisation_its_pdf_renders_beside_its_pages(tmp_path):
+    """No pool: the build renders the pages itself while a child renders the PDF."""
+    w = PortfolioWriter(tmp_path / "audits")
+    for slug in ("noord", "zuid"):
+        w.organisation(slug, name=f"Bedrijf {slug.title()}")
+        w.audit(slug)
+        w.finding(slug, "centrale-lijn")
+    build(w.root, tmp_path / "output", BuildOptions(pdf=True, jobs=2))
+    finding = w.root / "zuid" / "2026" / "findings" / "centrale-lijn.md"
+    finding.write_text(finding.read_text(encoding="utf-8") + "\nWat de balie zei.\n")
+    log = tmp_path / "tasks.jsonl"
+
+    with pytest.MonkeyPatch.context() as patch:
+        logged = logging_tasks_to(log, klantspiegel.render._run_task)
+        patch.setattr(klantspiegel.render, "_run_task", logged)
+        result = build(w.root, tmp_path / "output", BuildOptions(pdf=True, jobs=2))
+
+    tasks = {
+        kind: (start, end, pid, parent)
+        for kind, start, end, pid, parent in map(json.loads, log.read_text().splitlines())
+        if kind in ("pages", "pdf")
+    }
+    pages_start, pages_end, pages_pid, _ = tasks["pages"]
+    pdf_start, pdf_end, _, pdf_parent = tasks["pdf"]
+    assert pages_pid == os.getpid() and pdf_parent == os.getpid()
+    assert pdf_start < pages_end and pages_start < pdf_end  # side by side
+    assert "pdf/zuid.pdf" in result.rendered and "pdf/noord.pdf" not in result.rendered
