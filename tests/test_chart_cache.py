@@ -80,32 +80,35 @@ def test_an_edit_draws_only_the_charts_of_the_organisation_it_changed(tmp_path, 
     assert_same_as_clean_build(writer.root, output, tmp_path)
 
 
-def test_a_changed_label_or_accent_colour_draws_every_chart_again(tmp_path, drawn):
+@pytest.fixture
+def built_once(tmp_path, drawn) -> tuple[Path, Path, int]:
+    """Three organisations built once: their source, the output and how many charts it drew."""
     writer = three_organisations(tmp_path / "audits")
     output = tmp_path / "output"
     build(writer.root, output, BuildOptions(pdf=False))
     first = len(drawn)
     drawn.clear()
+    return writer.root, output, first
 
-    portfolio_file = writer.root / "portfolio.yaml"
+
+def test_a_new_accent_colour_draws_every_chart_again(tmp_path, drawn, built_once):
+    root, output, first = built_once
+    portfolio_file = root / "portfolio.yaml"
     portfolio_file.write_text(
         portfolio_file.read_text(encoding="utf-8") + "accent_colour: '#2e5d7a'\n",
         encoding="utf-8",
     )
-    build(writer.root, output, BuildOptions(pdf=False))
+
+    build(root, output, BuildOptions(pdf=False))
 
     assert len(drawn) == first
-    assert_same_as_clean_build(writer.root, output, tmp_path)
+    assert_same_as_clean_build(root, output, tmp_path)
 
 
-def test_a_build_without_the_cache_draws_every_chart(tmp_path, drawn):
-    writer = three_organisations(tmp_path / "audits")
-    output = tmp_path / "output"
-    build(writer.root, output, BuildOptions(pdf=False))
-    first = len(drawn)
-    drawn.clear()
+def test_a_build_without_the_cache_draws_every_chart(drawn, built_once):
+    root, output, first = built_once
 
-    build(writer.root, output, BuildOptions(pdf=False, cache=False))
+    build(root, output, BuildOptions(pdf=False, cache=False))
 
     assert len(drawn) == first
     assert (cache_folder(output) / CHART_CACHE).is_file()
