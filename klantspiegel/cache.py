@@ -347,7 +347,11 @@ class ChartCache:
         self.store.put(key, _charts_to_json(drawn), (), _no_files)
         return drawn
 
-    def save(self) -> None:
+    def save(self, partial: bool = False) -> None:
+        """Keep the charts this build used; a partial build (`--only`, serve's first pass)
+        keeps the other organisations' too, as it drew none of theirs."""
+        if partial:
+            self.store.used = {**self.store.entries, **self.store.used}
         self.store.save()
 
 

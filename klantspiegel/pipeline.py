@@ -196,7 +196,7 @@ def _plan(
         pdf_variant=options.pdf_variant,
         values=charts.fingerprints,
     )
-    charts.save()
+    charts.save(partial=options.portfolio_deferred)
     return plan
 
 

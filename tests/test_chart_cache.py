@@ -149,3 +149,21 @@ def test_the_chart_and_markdown_caches_are_written_before_anything_is_rendered(
     build(writer.root, output, BuildOptions(pdf=False))
 
     assert on_disk_at_render == [CHART_CACHE, MARKDOWN_CACHE]
+
+
+def test_a_first_pass_of_one_organisation_keeps_the_others_charts_for_the_next_build(
+    drawn, built_once
+):
+    """serve after a save: the edited organisation's pages first, then the rest."""
+    root, output, _ = built_once
+    finding = root / "spoorweg" / "2026" / "findings" / "loket.md"
+    finding.write_text(finding.read_text(encoding="utf-8") + "\nWat de balie zei.\n")
+    first_pass = BuildOptions(pdf=False, pages_first=True, only="spoorweg")
+
+    build(root, output, first_pass)
+    drawn_first = report_charts_drawn(drawn)
+    drawn.clear()
+    build(root, output, BuildOptions(pdf=False))
+
+    assert drawn_first
+    assert report_charts_drawn(drawn) == []
