@@ -19,7 +19,7 @@ import selectors
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
 K = TypeVar("K")
@@ -31,26 +31,27 @@ class ChildDied(RuntimeError):
     """The child ended without a result (killed, or out of memory)."""
 
 
-def run_forked(work: Callable[[], T]) -> T:
-    """work() run in a forked child: its return value, or the exception it raised."""
-    ((_, result),) = run_each_forked([(None, work)], at_once=1)
-    if isinstance(result, BaseException):
-        raise result
-    return result
-
-
-def start_forked(work: Callable[[], T]) -> Callable[[], T | BaseException]:
-    """Fork a child running work now; the function returned waits for it, and gives its return
-    value or the exception it raised (ChildDied when it ended without a result)."""
+@contextmanager
+def start_forked(work: Callable[[], T]) -> Iterator[Callable[[], T | BaseException]]:
+    """Fork a child running work now. The function given waits for it, and gives its return
+    value or the exception it raised (ChildDied when it ended without a result); a child not
+    waited for when the block is left (an interrupted caller) is killed, and reaped."""
     read_end, pid = _fork(work)
+    waited = False
 
     def result() -> T | BaseException:
+        nonlocal waited
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(pid, 0)
+        waited = True
         return _result(data, status)
 
-    return result
+    try:
+        yield result
+    finally:
+        if not waited:
+            _end(pid, read_end)
 
 
 def run_each_forked(
@@ -92,10 +93,15 @@ def run_each_forked(
                     yield key, _result(bytes(data), status)
         finally:
             for read_end, (_, pid, _) in running.items():
-                with suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                os.close(read_end)
+                _end(pid, read_end)
+
+
+def _end(pid: int, read_end: int) -> None:
+    """Kill a child still running, reap it, and close its pipe."""
+    with suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    os.close(read_end)
 
 
 def _fork(work: Callable[[], object]) -> tuple[int, int]:

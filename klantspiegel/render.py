@@ -213,14 +213,11 @@ def _beside_one_pdf(job: RenderJob, tasks: list[Task], pdf: Task) -> Iterator[tu
     """The PDF in a child forked for it at once, while the build runs the other tasks and
     the search index itself: two processes at work, as in a pool of two, with no pool to
     start, and one large process (the PDF child or Pagefind) beside the other at most."""
-    result = start_forked(partial(_run_task, job, pdf))
-    for task in _in_order(tasks):
-        yield task, _run_task(job, task)
-    outcome = result()
-    if isinstance(outcome, BaseException):  # a child that died
-        yield pdf, f"{_task_name(job, pdf)}: {type(outcome).__name__}: {outcome}"
-    else:
-        yield pdf, outcome
+    with start_forked(partial(_run_task, job, pdf)) as result:
+        for task in _in_order(tasks):
+            yield task, _run_task(job, task)
+        outcome = result()
+    yield pdf, _failed(job, pdf, outcome) if isinstance(outcome, BaseException) else outcome
 
 
 def _in_pool(job: RenderJob, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Result]]:
@@ -244,8 +241,8 @@ def _in_pool(job: RenderJob, tasks: list[Task], jobs: int) -> Iterator[tuple[Tas
             task = pending.pop(future)
             try:
                 yield task, future.result()
-            except Exception as error:  # a worker that died: say which task it ran
-                yield task, f"{_task_name(job, task)}: {type(error).__name__}: {error}"
+            except Exception as error:  # a worker that died
+                yield task, _failed(job, task, error)
             if task[0] == "pages":
                 pages_left -= 1
                 if pages_left == 0:
@@ -263,10 +260,13 @@ def _each_forked(job: RenderJob, pdfs: list[Task], jobs: int) -> Iterator[tuple[
     _release_free_memory()
     children = ((task, partial(_run_task, job, task)) for task in pdfs)
     for task, result in run_each_forked(children, at_once=jobs):
-        if isinstance(result, BaseException):  # a child that died
-            yield task, f"{_task_name(job, task)}: {type(result).__name__}: {result}"
-        else:
-            yield task, result
+        yield task, _failed(job, task, result) if isinstance(result, BaseException) else result
+
+
+def _failed(job: RenderJob, task: Task, error: BaseException) -> str:
+    """The message of a task whose process died (its own errors come back as results):
+    which task it ran, and how it ended."""
+    return f"{_task_name(job, task)}: {type(error).__name__}: {error}"
 
 
 def _busy(job: RenderJob, tasks: list[Task]) -> set[Task]:

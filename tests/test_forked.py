@@ -8,10 +8,11 @@ import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
-from klantspiegel.forked import ChildDied, run_each_forked, run_forked, start_forked
+from klantspiegel.forked import ChildDied, run_each_forked, start_forked
 from klantspiegel.render import PdfTimeout
 
 
@@ -33,33 +34,45 @@ def private_bytes() -> int:
         )
 
 
+def forked_result(work: Callable[[], object]) -> object:
+    """What one work run in a child of its own gives back."""
+    ((_, result),) = run_each_forked([("only", work)], at_once=1)
+    return result
+
+
 def test_the_result_comes_back() -> None:
-    assert run_forked(lambda: {"pages": 12, "child": os.getpid()})["pages"] == 12
+    assert forked_result(lambda: {"pages": 12, "child": os.getpid()}) == {
+        "pages": 12,
+        "child": ANY,
+    }
 
 
 def test_the_work_runs_in_another_process() -> None:
-    assert run_forked(os.getpid) != os.getpid()
+    assert forked_result(os.getpid) != os.getpid()
 
 
 def test_an_exception_comes_back_as_itself() -> None:
     def late() -> None:
         raise PdfTimeout("took longer than 300 s")
 
-    with pytest.raises(PdfTimeout, match="took longer than 300 s"):
-        run_forked(late)
+    result = forked_result(late)
+
+    assert isinstance(result, PdfTimeout) and str(result) == "took longer than 300 s"
 
 
 def test_an_exception_that_cannot_travel_comes_back_by_name_and_text() -> None:
     def fails() -> None:
         raise NotPicklable(object())
 
-    with pytest.raises(RuntimeError, match="NotPicklable: a handle"):
-        run_forked(fails)
+    result = forked_result(fails)
+
+    assert isinstance(result, RuntimeError) and str(result) == "NotPicklable: a handle"
 
 
 def test_a_child_killed_on_the_way_is_an_error_that_says_so() -> None:
-    with pytest.raises(ChildDied, match="killed by SIGKILL"):
-        run_forked(lambda: os.kill(os.getpid(), signal.SIGKILL))
+    result = forked_result(lambda: os.kill(os.getpid(), signal.SIGKILL))
+
+    assert isinstance(result, ChildDied) and "killed by SIGKILL" in str(result)
 
 
 KEPT: list[bytes] = []  # what a library keeps after its work is done
@@ -72,7 +85,7 @@ def keep_200_megabytes() -> int:
 
 def test_what_the_child_keeps_is_not_left_in_the_parent() -> None:
     before = private_bytes()
-    assert run_forked(keep_200_megabytes) == 200 << 20
+    assert forked_result(keep_200_megabytes) == 200 << 20
     assert KEPT == []
     assert private_bytes() - before < 50 << 20
 
@@ -160,11 +173,10 @@ def test_children_still_running_when_the_caller_stops_are_ended(tmp_path):
 
 def test_a_child_started_at_once_works_while_the_caller_does_and_gives_its_result_after():
     started = time.monotonic()
-    result = start_forked(lambda: (time.sleep(0.5), os.getpid())[1])
-    returned_after = time.monotonic() - started
-    time.sleep(0.5)  # the caller's own work, meanwhile
-
-    child = result()
+    with start_forked(lambda: (time.sleep(0.5), os.getpid())[1]) as result:
+        returned_after = time.monotonic() - started
+        time.sleep(0.5)  # the caller's own work, meanwhile
+        child = result()
 
     assert returned_after < 0.4
     assert time.monotonic() - started < 0.9  # the two half seconds overlapped
@@ -175,6 +187,23 @@ def test_a_child_started_at_once_that_fails_gives_its_exception():
     def fails() -> None:
         raise ValueError("no such page")
 
-    outcome = start_forked(fails)()
+    with start_forked(fails) as result:
+        outcome = result()
 
     assert isinstance(outcome, ValueError) and str(outcome) == "no such page"
+
+
+def test_a_child_started_at_once_is_ended_when_the_caller_is_interrupted(tmp_path):
+    pid_file = tmp_path / "slow.pid"
+
+    def slow() -> None:
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(30)
+
+    with pytest.raises(KeyboardInterrupt), start_forked(slow):
+        while not pid_file.exists() or not pid_file.read_text():
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    with pytest.raises(ProcessLookupError):  # killed, and waited for: no zombie left
+        os.kill(int(pid_file.read_text()), 0)
