@@ -111,7 +111,7 @@ def build(
         keep_previous=bool(previous),
         remove_previous_later=options.pages_first,  # serve: the page reloads meanwhile
     ) as staging:
-        job = RenderJob(plan, portfolio, options, staging, previous)
+        job = RenderJob(plan, portfolio, options, staging, previous, output if previous else None)
         outcome = render_plan(job, options.jobs or os.cpu_count() or 1, progress)
         delivery = write_deliveries(
             staging, [(o.slug, o.name, o.bundle.folder) for o in plan.organisations], passwords

@@ -101,6 +101,7 @@ class RenderJob:
     options: BuildOptions
     staging: Path
     previous: Mapping[str, tuple[str, list[str]]]  # the previous build's manifest
+    previous_output: Path | None = None  # where that build's output is, while this one runs
 
 
 _WORKER_JOB: RenderJob | None = None  # a pool worker's job, set once as the worker starts
@@ -409,8 +410,10 @@ def _render_search(
             paths = [page.path for page, _ in site.pages]
             found = entries() if entries else search_entries(out_dir, paths)
             return [write_inline_search_index(out_dir, found)]
-        build_search_index(out_dir, language_of(site.locale))
-        return files_under(out_dir / site.search_index)
+        reuse = None
+        if job.previous_output and _search_id(site) in job.previous:
+            reuse = job.previous_output / _search_id(site)
+        return build_search_index(out_dir, language_of(site.locale), reuse)
 
     return _artifact(job, _search_id(site), site.search_key, index)
 

@@ -71,3 +71,29 @@ def link_artifact(source: Path, target: Path) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return target
+
+
+def place_files(source: Path, target: Path, reuse: Path | None = None) -> list[Path]:
+    """Put every file below the folder `source` at the same place below `target`; returns the
+    files placed. One that `reuse` (an earlier output of the same folder) has with the same
+    bytes becomes a link to it: no new file, and no bytes written.
+    """
+    placed = []
+    for found in sorted(source.rglob("*")):
+        if not found.is_file():
+            continue
+        relative = found.relative_to(source)
+        data = found.read_bytes()
+        earlier = reuse / relative if reuse else None
+        if earlier and _holds(earlier, data):
+            placed.append(link_artifact(earlier, target / relative))
+        else:
+            placed.append(write_artifact(target / relative, data))
+    return placed
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False

@@ -4,6 +4,7 @@ and it renders what the change touches and nothing else."""
 from __future__ import annotations
 
 import base64
+import os
 import shutil
 from pathlib import Path
 
@@ -129,6 +130,29 @@ def test_editing_a_finding_renders_its_organisation_and_the_portfolio_pages_only
     assert "site/dimensions/klachten.html" not in result.rendered
     assert not [a for a in result.rendered if "spoorweg" in a or "waterbedrijf" in a]
     assert "site/assets" not in result.rendered and "site/method.html" not in result.rendered
+    assert_same_as_clean_build(writer.root, output, tmp_path)
+
+
+def test_an_edit_links_the_search_index_files_it_leaves_as_they_were(built, tmp_path):
+    writer, output = built
+    kept = tmp_path / "kept"  # more names for the previous index's files: none is freed
+    shutil.copytree(output / "site" / "pagefind", kept, copy_function=os.link)
+    writer.finding("postbedrijf", "loket", dimension="mandaat", title="Het loket is dicht")
+
+    result = build(writer.root, output, BuildOptions(pdf=False))
+
+    index = output / "site" / "pagefind"
+    files = sorted(p.relative_to(index) for p in index.rglob("*") if p.is_file())
+    same = [
+        f
+        for f in files
+        if (kept / f).is_file() and (kept / f).read_bytes() == (index / f).read_bytes()
+    ]
+    new = [f for f in files if f not in same]
+    assert "site/pagefind" in result.rendered
+    assert new and len(same) > len(new)  # the edited page's fragment, and the index
+    assert all(os.path.samefile(index / f, kept / f) for f in same)
+    assert not any((kept / f).exists() and os.path.samefile(index / f, kept / f) for f in new)
     assert_same_as_clean_build(writer.root, output, tmp_path)
 
 

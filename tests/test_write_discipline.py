@@ -111,3 +111,42 @@ def test_where_no_link_can_be_made_the_file_is_copied(tmp_path, monkeypatch):
     assert target.read_bytes() == b"body {}"
     assert not os.path.samefile(source, target)
     assert sorted(p.name for p in target.parent.iterdir()) == ["site.css"]
+
+
+def test_placed_files_are_links_where_an_earlier_folder_has_the_same_bytes(tmp_path):
+    from klantspiegel.writes import place_files
+
+    new, earlier, target = tmp_path / "new", tmp_path / "earlier", tmp_path / "target"
+    for folder, files in (
+        (new, {"same.txt": b"kept", "changed.txt": b"new", "sub/added.txt": b"added"}),
+        (earlier, {"same.txt": b"kept", "changed.txt": b"old", "gone.txt": b"gone"}),
+    ):
+        for name, data in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(data)
+
+    placed = place_files(new, target, earlier)
+
+    assert [p.relative_to(target).as_posix() for p in placed] == [
+        "changed.txt",
+        "same.txt",
+        "sub/added.txt",
+    ]
+    assert os.path.samefile(target / "same.txt", earlier / "same.txt")
+    assert not os.path.samefile(target / "changed.txt", earlier / "changed.txt")
+    assert (target / "changed.txt").read_bytes() == b"new"
+    assert (earlier / "changed.txt").read_bytes() == b"old"  # the earlier file is left alone
+    assert (target / "sub" / "added.txt").read_bytes() == b"added"
+    assert not (target / "gone.txt").exists()
+
+
+def test_placed_files_without_an_earlier_folder_are_written(tmp_path):
+    from klantspiegel.writes import place_files
+
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "a.txt").write_bytes(b"a")
+
+    place_files(tmp_path / "new", tmp_path / "target")
+
+    assert (tmp_path / "target" / "a.txt").read_bytes() == b"a"
+    assert (tmp_path / "new" / "a.txt").stat().st_nlink == 1  # a copy, not a link to scratch
