@@ -347,6 +347,16 @@ class ChartCache:
         self.store.put(key, _charts_to_json(drawn), (), _no_files)
         return drawn
 
+    def chart(self, inputs: tuple[Any, ...], draw: Callable[[], Chart]) -> Chart:
+        key = self.fingerprints.of(("chart", *inputs))
+        stored = self.store.get(key, _no_files)
+        if stored is not None:
+            with suppress(KeyError, TypeError, ValueError):  # damaged: drawn again
+                return _chart_from_json(stored)
+        drawn = draw()
+        self.store.put(key, _chart_to_json(drawn), (), _no_files)
+        return drawn
+
     def save(self, partial: bool = False) -> None:
         """Keep the charts this build used; a partial build (`--only`, serve's first pass)
         keeps the other organisations' too, as it drew none of theirs."""

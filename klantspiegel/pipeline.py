@@ -195,6 +195,7 @@ def _plan(
         pdf=options.pdf,
         pdf_variant=options.pdf_variant,
         values=charts.fingerprints,
+        charts_drawn=charts,
     )
     charts.save(partial=options.portfolio_deferred)
     return plan

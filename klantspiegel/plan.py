@@ -22,6 +22,7 @@ from klantspiegel.layout import ASSETS_DIR, CLIENTS_DIR, EXPORTS_DIR, PDF_DIR, S
 from klantspiegel.model import Portfolio
 from klantspiegel.pdf import DEFAULT_PDF_VARIANT, PdfInputs
 from klantspiegel.report import OrganisationReport
+from klantspiegel.report_charts import ChartMemo
 from klantspiegel.single_file import TEMPLATE as SINGLE_FILE_TEMPLATE
 from klantspiegel.site import (
     INLINE_SEARCH_FILE,
@@ -96,11 +97,13 @@ def plan_build(
     pdf: bool,
     pdf_variant: str = DEFAULT_PDF_VARIANT,
     values: Fingerprints | None = None,
+    charts_drawn: ChartMemo | None = None,
 ) -> BuildPlan:
     """Every artifact of the build with its key; computing keys renders nothing. `values`
-    holds fingerprints this build computed before (of the values the reports share)."""
+    holds fingerprints this build computed before (of the values the reports share);
+    `charts_drawn`, the charts earlier builds drew."""
     keyer = _Keyer(portfolio, theme_dir, code, values or Fingerprints())
-    all_pages = site_pages(portfolio, consultant_reports, pdf=pdf)
+    all_pages = site_pages(portfolio, consultant_reports, pdf=pdf, charts_drawn=charts_drawn)
     by_organisation: dict[str, list[tuple[Page, str]]] = {slug: [] for slug in client_reports}
     portfolio_pages = []
     site_shared = keyer.shared(client=False)

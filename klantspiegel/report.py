@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Literal
 
 from klantspiegel import charts
@@ -358,8 +358,13 @@ class DimensionOverview:
 
 
 def dimension_overview(
-    dimension: Dimension, reports: Mapping[str, OrganisationReport], locale: str
+    dimension: Dimension,
+    reports: Mapping[str, OrganisationReport],
+    locale: str,
+    charts_drawn: ChartMemo | None = None,
 ) -> DimensionOverview:
+    """With `charts_drawn`, the chart comes from there when an earlier build drew it from the
+    same scores and names."""
     t = Translator(locale)
     _ = t.gettext
     entries = tuple(
@@ -371,10 +376,13 @@ def dimension_overview(
         )
         for report in reports.values()
     )
-    chart = charts.responsive(
+    chart_id = f"chart-dimension-{dimension.key}"
+    rows = [charts.BarRow(e.name, e.row.score.score) for e in entries]
+    draw = partial(
+        charts.responsive,
         charts.bars,
-        f"chart-dimension-{dimension.key}",
-        rows=[charts.BarRow(e.name, e.row.score.score) for e in entries],
+        chart_id,
+        rows=rows,
         title=_("{dimension}: score per organisation").format(dimension=dimension.label[locale]),
         description=_("Latest audit of each organisation, on a scale of 1 to 5."),
         not_assessed=_("Not assessed"),
@@ -382,4 +390,7 @@ def dimension_overview(
         value_format=t.number,
         label_heading=_("Organisation"),
     )
-    return DimensionOverview(dimension, entries, chart)
+    if charts_drawn is None:
+        return DimensionOverview(dimension, entries, draw())
+    drawn_from = (chart_id, rows, locale, dimension.label[locale])
+    return DimensionOverview(dimension, entries, charts_drawn.chart(drawn_from, draw))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from babel.lists import format_list
 
 from klantspiegel import charts, charts_detail
+from klantspiegel.charts import Chart
 from klantspiegel.i18n import VALUE_LABELS, Translator
 from klantspiegel.model import Anecdote, Finding, Organisation, ScoringModel
 from klantspiegel.scoring import AuditScore
@@ -41,6 +42,10 @@ class ChartMemo(Protocol):
 
     def charts(self, inputs: tuple[Any, ...], draw: Callable[[], ReportCharts]) -> ReportCharts:
         """The charts stored for these inputs, or draw() (and remember them)."""
+        ...
+
+    def chart(self, inputs: tuple[Any, ...], draw: Callable[[], Chart]) -> Chart:
+        """One chart stored for these inputs, or draw() (and remember it)."""
         ...
 
 

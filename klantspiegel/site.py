@@ -36,6 +36,7 @@ from klantspiegel.layout import PDF_DIR
 from klantspiegel.model import Portfolio
 from klantspiegel.presentation import contents, site_sections
 from klantspiegel.report import OrganisationReport, dimension_overview
+from klantspiegel.report_charts import ChartMemo
 from klantspiegel.search_text import indexed_text
 from klantspiegel.templating import environment
 from klantspiegel.walk import entry, walk
@@ -81,10 +82,12 @@ def site_pages(
     client: bool = False,
     *,
     pdf: bool = False,
+    charts_drawn: ChartMemo | None = None,
 ) -> list[Page]:
     """Every page of the site. A client's site has only its own organisation's pages.
 
     With `pdf` the build writes each organisation's PDF, and its report page links to it.
+    The dimension pages' charts come from `charts_drawn` where earlier builds drew them.
     """
     pages = []
     home_locale = portfolio.config.report_locale
@@ -113,7 +116,7 @@ def site_pages(
             )
         )
         for dimension in portfolio.scoring_model.dimensions:
-            overview = dimension_overview(dimension, reports, home_locale)
+            overview = dimension_overview(dimension, reports, home_locale, charts_drawn)
             pages.append(
                 Page(
                     f"dimensions/{dimension.key}.html",

@@ -81,17 +81,17 @@ def test_an_edit_draws_only_the_charts_of_the_organisation_it_changed(tmp_path, 
 
 
 @pytest.fixture
-def built_once(tmp_path, drawn) -> tuple[Path, Path, int]:
-    """Three organisations built once: their source, the output and how many charts it drew."""
+def built_once(tmp_path, drawn) -> tuple[Path, Path, list[str]]:
+    """Three organisations built once: their source, the output and the charts it drew."""
     writer = three_organisations(tmp_path / "audits")
     output = tmp_path / "output"
     build(writer.root, output, BuildOptions(pdf=False))
-    first = len(drawn)
+    first = sorted(drawn)
     drawn.clear()
     return writer.root, output, first
 
 
-def test_a_new_accent_colour_draws_every_chart_again(tmp_path, drawn, built_once):
+def test_a_new_accent_colour_draws_every_reports_chart_again(tmp_path, drawn, built_once):
     root, output, first = built_once
     portfolio_file = root / "portfolio.yaml"
     portfolio_file.write_text(
@@ -101,7 +101,34 @@ def test_a_new_accent_colour_draws_every_chart_again(tmp_path, drawn, built_once
 
     build(root, output, BuildOptions(pdf=False))
 
-    assert len(drawn) == first
+    assert sorted(drawn) == report_charts_drawn(first)  # the dimension pages' use no accent
+    assert_same_as_clean_build(root, output, tmp_path)
+
+
+def dimension_charts_drawn(ids: list[str]) -> list[str]:
+    return sorted(i for i in ids if i.startswith("chart-dimension-"))
+
+
+def test_an_edit_of_a_findings_text_draws_no_dimension_chart(tmp_path, drawn, built_once):
+    root, output, _ = built_once
+    finding = root / "spoorweg" / "2026" / "findings" / "loket.md"
+    finding.write_text(finding.read_text(encoding="utf-8") + "\nWat de balie zei.\n")
+
+    build(root, output, BuildOptions(pdf=False))
+
+    assert report_charts_drawn(drawn)  # the organisation's own charts: their text changed
+    assert dimension_charts_drawn(drawn) == []
+    assert_same_as_clean_build(root, output, tmp_path)
+
+
+def test_a_changed_score_draws_the_chart_of_its_dimension_only(tmp_path, drawn, built_once):
+    root, output, _ = built_once
+    finding = root / "spoorweg" / "2026" / "findings" / "loket.md"
+    finding.write_text(finding.read_text(encoding="utf-8").replace("score: 4", "score: 2"))
+
+    build(root, output, BuildOptions(pdf=False))
+
+    assert dimension_charts_drawn(drawn) == ["chart-dimension-mandaat"]
     assert_same_as_clean_build(root, output, tmp_path)
 
 
@@ -110,7 +137,7 @@ def test_a_build_without_the_cache_draws_every_chart(drawn, built_once):
 
     build(root, output, BuildOptions(pdf=False, cache=False))
 
-    assert len(drawn) == first
+    assert sorted(drawn) == first
     assert (cache_folder(output) / CHART_CACHE).is_file()
 
 
