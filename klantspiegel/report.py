@@ -362,9 +362,11 @@ def dimension_overview(
     reports: Mapping[str, OrganisationReport],
     locale: str,
     charts_drawn: ChartMemo | None = None,
+    accent: str = charts.ACCENT,
 ) -> DimensionOverview:
-    """With `charts_drawn`, the chart comes from there when an earlier build drew it from the
-    same scores and names."""
+    """The chart is drawn in `accent` (the portfolio's, as every report's charts are); with
+    `charts_drawn`, it comes from there when an earlier build drew it from the same scores
+    and names."""
     t = Translator(locale)
     _ = t.gettext
     entries = tuple(
@@ -389,8 +391,9 @@ def dimension_overview(
         benchmark_label=_("Sector peers (median)"),
         value_format=t.number,
         label_heading=_("Organisation"),
+        accent=accent,
     )
     if charts_drawn is None:
         return DimensionOverview(dimension, entries, draw())
-    drawn_from = (chart_id, rows, locale, dimension.label[locale])
+    drawn_from = (chart_id, rows, locale, dimension.label[locale], accent)
     return DimensionOverview(dimension, entries, charts_drawn.chart(drawn_from, draw))

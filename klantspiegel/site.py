@@ -116,7 +116,9 @@ def site_pages(
             )
         )
         for dimension in portfolio.scoring_model.dimensions:
-            overview = dimension_overview(dimension, reports, home_locale, charts_drawn)
+            overview = dimension_overview(
+                dimension, reports, home_locale, charts_drawn, portfolio.config.accent_colour
+            )
             pages.append(
                 Page(
                     f"dimensions/{dimension.key}.html",

@@ -649,6 +649,30 @@ def test_report_charts_use_the_portfolios_accent_colour(small_portfolio):
         assert "#aa3377" in chart.svg and charts.ACCENT not in chart.svg
 
 
+def test_the_dimension_pages_charts_use_the_portfolios_accent_colour_too(small_portfolio):
+    from klantspiegel.load import load_portfolio
+    from klantspiegel.report import build_report, latest_scores
+    from klantspiegel.site import site_pages
+
+    small_portfolio.write(
+        "portfolio.yaml", "consultancy: Test\nlanguage: nl\naccent_colour: '#aa3377'\n"
+    )
+    portfolio, problems = load_portfolio(small_portfolio.root)
+    assert portfolio is not None, problems
+    peers = latest_scores(portfolio)
+    reports = {
+        o.slug: build_report(o, portfolio, peers, audience="consultant")
+        for o in portfolio.organisations
+    }
+    dimension_pages = [p for p in site_pages(portfolio, reports) if p.path.startswith("dim")]
+
+    with_bars = [p for p in dimension_pages if any(e.row.score.score for e in p.context["entries"])]
+
+    assert len(dimension_pages) == len(portfolio.scoring_model.dimensions) > len(with_bars) > 0
+    assert all("#aa3377" in page.context["chart"].svg for page in with_bars)
+    assert not any(charts.ACCENT in page.context["chart"].svg for page in dimension_pages)
+
+
 def test_report_bars_hold_the_assessed_dimensions_highest_first(small_portfolio):
     from klantspiegel.load import load_portfolio
     from klantspiegel.report import build_report, latest_scores
