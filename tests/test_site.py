@@ -123,6 +123,68 @@ def test_the_search_index_covers_findings_and_stories(site):
     assert len(fragments) == 4
 
 
+def whole_site_index(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The index Pagefind makes when it reads every page of the site (the bytes of each file)."""
+    import subprocess
+
+    import pagefind_bin
+
+    index = tmp_path / "whole-site-index"
+    language = ["--force-language", "nl", "--silent"]
+    command = [pagefind_bin.get_executable(), "--site", site, "--output-path", index, *language]
+    subprocess.run(command, check=True)
+    return files_in(index)
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_the_search_index_is_the_one_pagefind_makes_reading_every_page(site, tmp_path):
+    assert files_in(site / "pagefind") == whole_site_index(site, tmp_path)
+
+
+def test_a_page_a_portfolio_template_marks_for_search_is_indexed_too(small_portfolio, tmp_path):
+    small_portfolio.write(
+        "templates/site/404.html",
+        "<!DOCTYPE html><html lang='nl'><title>Weg</title>"
+        "<main data-pagefind-body><h1>Pagina weg</h1><p>Deze pagina bestaat niet meer.</p></main>",
+    )
+    site = build_site(small_portfolio.root, tmp_path)
+
+    assert len(list((site / "pagefind/fragment").glob("*.pf_fragment"))) == 3 + 1  # + the 404
+    assert files_in(site / "pagefind") == whole_site_index(site, tmp_path)
+
+
+def test_pagefind_reads_the_folders_of_marked_pages_with_any_organisation(tmp_path):
+    from klantspiegel.site import indexed_pages_glob
+
+    pages = {
+        "index.html": "<main>portfolio</main>",
+        "pagefind/fragment.html": "<main data-pagefind-body>its own output</main>",
+        "noord/index.html": "<main>organisation</main>",
+        "noord/findings/a.html": "<main data-pagefind-body>finding</main>",
+        "zuid/findings/b.html": "<main data-pagefind-body>finding</main>",
+        "zuid/audits/2025/findings/c.html": "<main data-pagefind-body>earlier</main>",
+        "zuid/audits/2025/findings/d.html": "<p>forwarded</p>",
+    }
+    for path, html in pages.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(html)
+
+    assert indexed_pages_glob(tmp_path) == "{*/audits/2025/findings/*.html,*/findings/*.html}"
+
+
+def test_without_a_marked_page_pagefind_reads_every_page(tmp_path):
+    from klantspiegel.site import indexed_pages_glob
+
+    (tmp_path / "index.html").write_text("<main>no marker</main>")
+
+    assert indexed_pages_glob(tmp_path) is None
+
+
 def test_pages_are_in_the_language_of_their_organisation(portfolio_writer, tmp_path):
     w = portfolio_writer
     w.organisation("english", name="English Ltd", language="en")
