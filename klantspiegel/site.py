@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Collection, Iterable, Mapping
@@ -50,6 +51,9 @@ INLINE_SEARCH_GLOBAL = "KLANTSPIEGEL_SEARCH"
 # Assets no HTML page uses (patterns): WeasyPrint reads the print stylesheet from the theme
 # itself, the single-file report the font subsets (web_fonts.py).
 UNUSED_ASSETS = frozenset({"css/pdf.css", "fonts/*.subset.woff2"})
+
+
+SHARED_MEMORY = "/dev/shm"  # a file system in memory, on Linux
 
 
 class SearchIndexError(RuntimeError):
@@ -375,13 +379,16 @@ def build_search_index(site_dir: Path, language: str, reuse: Path | None = None)
 
     One language for the whole index, so a search from any page finds every report.
 
-    Pagefind writes into a scratch folder, in memory where the machine has one, and its files
+    Pagefind writes into a scratch folder (in memory where there is room: `scratch_root`); its files
     are placed from there one by one. Left to write into the site, it creates its 2,000 files
     from many threads at once, and on ext4, after the previous build's files were removed,
     that cost 1.2 to 1.9 s more wall time of 50 organisations' 2.7 to 4.9 s, almost all of
     it in the kernel.
     """
-    with tempfile.TemporaryDirectory(prefix="klantspiegel-search-", dir=_scratch_root()) as scratch:
+    scratch_folder = tempfile.TemporaryDirectory(
+        prefix="klantspiegel-search-", dir=scratch_root(site_dir)
+    )
+    with scratch_folder as scratch:
         command = [
             str(pagefind_bin.get_executable()),  # not `python -m pagefind`: its start costs more
             "--site",
@@ -429,12 +436,14 @@ def _holds_marker(page: Path) -> bool:
     return b"data-pagefind-body" in page.read_bytes()
 
 
-def _scratch_root() -> str | None:
-    """A folder in memory for scratch files (Linux's /dev/shm), else the system's default."""
-    shared_memory = "/dev/shm"
-    if os.path.isdir(shared_memory) and os.access(shared_memory, os.W_OK | os.X_OK):
-        return shared_memory
-    return None
+def scratch_root(site_dir: Path) -> str | None:
+    """Where the search index is first written: in memory (Linux's /dev/shm) when that has
+    room for more than the site's pages (the index is a fraction of them), else the system's
+    default temporary folder. A container's /dev/shm may hold only 64 MB."""
+    if not (os.path.isdir(SHARED_MEMORY) and os.access(SHARED_MEMORY, os.W_OK | os.X_OK)):
+        return None
+    pages = sum(page.stat().st_size for page in site_dir.rglob("*.html"))
+    return SHARED_MEMORY if shutil.disk_usage(SHARED_MEMORY).free > pages else None
 
 
 @dataclass(frozen=True)

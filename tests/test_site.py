@@ -185,6 +185,40 @@ def test_without_a_marked_page_pagefind_reads_every_page(tmp_path):
     assert indexed_pages_glob(tmp_path) is None
 
 
+@pytest.mark.parametrize(
+    ("free_bytes", "where"), [(10_000, "in memory"), (500, "the default temporary folder")]
+)
+def test_the_search_index_is_written_in_memory_first_only_where_it_has_room(
+    tmp_path, monkeypatch, free_bytes, where
+):
+    import shutil
+    from collections import namedtuple
+
+    import klantspiegel.site as site_module
+
+    memory, site = tmp_path / "shm", tmp_path / "site"
+    memory.mkdir()
+    (site / "findings").mkdir(parents=True)
+    (site / "findings" / "a.html").write_bytes(b"x" * 1_000)  # the pages: 1,000 bytes
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(site_module, "SHARED_MEMORY", str(memory))
+    monkeypatch.setattr(shutil, "disk_usage", lambda _: usage(free_bytes, 0, free_bytes))
+
+    root = site_module.scratch_root(site)
+
+    assert root == (str(memory) if where == "in memory" else None)
+
+
+def test_without_a_folder_in_memory_the_search_index_is_written_to_the_default_one(
+    tmp_path, monkeypatch
+):
+    import klantspiegel.site as site_module
+
+    monkeypatch.setattr(site_module, "SHARED_MEMORY", str(tmp_path / "no such folder"))
+
+    assert site_module.scratch_root(tmp_path) is None
+
+
 def test_pages_are_in_the_language_of_their_organisation(portfolio_writer, tmp_path):
     w = portfolio_writer
     w.organisation("english", name="English Ltd", language="en")
