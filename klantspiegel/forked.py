@@ -35,23 +35,25 @@ class ChildDied(RuntimeError):
 def start_forked(work: Callable[[], T]) -> Iterator[Callable[[], T | BaseException]]:
     """Fork a child running work now. The function given waits for it, and gives its return
     value or the exception it raised (ChildDied when it ended without a result); a child not
-    waited for when the block is left (an interrupted caller) is killed, and reaped."""
+    reaped when the block is left (an interrupted caller, even while it waits) is killed, and
+    reaped."""
     read_end, pid = _fork(work)
-    waited = False
+    pipe = os.fdopen(read_end, "rb")
+    reaped = False
 
     def result() -> T | BaseException:
-        nonlocal waited
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
+        nonlocal reaped
+        data = pipe.read()
         _, status = os.waitpid(pid, 0)
-        waited = True
+        reaped = True
         return _result(data, status)
 
     try:
         yield result
     finally:
-        if not waited:
-            _end(pid, read_end)
+        pipe.close()
+        if not reaped:
+            _end(pid)
 
 
 def run_each_forked(
@@ -93,15 +95,16 @@ def run_each_forked(
                     yield key, _result(bytes(data), status)
         finally:
             for read_end, (_, pid, _) in running.items():
-                _end(pid, read_end)
+                os.close(read_end)
+                _end(pid)
 
 
-def _end(pid: int, read_end: int) -> None:
-    """Kill a child still running, reap it, and close its pipe."""
+def _end(pid: int) -> None:
+    """Kill a child that may still run, and reap it."""
     with suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    os.close(read_end)
+    with suppress(ChildProcessError):  # reaped already: interrupted as its wait returned
+        os.waitpid(pid, 0)
 
 
 def _fork(work: Callable[[], object]) -> tuple[int, int]:

@@ -207,3 +207,28 @@ def test_a_child_started_at_once_is_ended_when_the_caller_is_interrupted(tmp_pat
 
     with pytest.raises(ProcessLookupError):  # killed, and waited for: no zombie left
         os.kill(int(pid_file.read_text()), 0)
+
+
+def test_a_child_started_at_once_is_ended_when_the_caller_is_interrupted_while_waiting(
+    tmp_path,
+):
+    pid_file = tmp_path / "slow.pid"
+
+    def slow() -> None:
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(30)
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt), start_forked(slow) as result:
+            signal.setitimer(signal.ITIMER_REAL, 0.5)  # Ctrl-C, half a second into the wait
+            result()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+    with pytest.raises(ProcessLookupError):  # killed, and waited for: no zombie left
+        os.kill(int(pid_file.read_text()), 0)
