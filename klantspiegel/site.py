@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -413,7 +414,8 @@ def build_search_index(site_dir: Path, language: str, reuse: Path | None = None)
 def indexed_pages_glob(site_dir: Path) -> str | None:
     """A glob for Pagefind that matches every page holding `data-pagefind-body`, and few
     pages besides: the folder of each such page, its first part (the organisation) made a
-    wildcard. None when no page holds it (Pagefind then indexes every page).
+    wildcard. None when no page holds it (Pagefind then indexes every page), or when such a
+    folder's name holds a character a glob reads as a pattern (a theme's own folder).
 
     Pagefind reads every page its glob matches, and half the site's pages (organisation,
     dimension and forwarding pages) hold nothing it indexes: left out, a 50-organisation
@@ -427,13 +429,25 @@ def indexed_pages_glob(site_dir: Path) -> str | None:
             subfolders.remove(SEARCH_DIR)
         for name in sorted(files):
             if name.endswith(".html") and _holds_marker(Path(folder, name)):
+                if not all(_PLAIN_NAME.fullmatch(part) for part in parts):
+                    return None  # a name a glob would read as a pattern: read every page
                 patterns.add("/".join(("*", *parts[1:], "*.html")) if parts else "*.html")
                 break  # one marked page is enough for its folder
     return "{" + ",".join(sorted(patterns)) + "}" if patterns else None
 
 
+# A folder name that means itself in a glob (the site's own folders, and every slug).
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+")
+# The attribute in a tag (quoted values may hold `>`), in any case, as Pagefind reads it;
+# text that only mentions it is escaped (no `<` of its own), so it does not count.
+_MARKER = re.compile(
+    rb"""<[a-z](?:[^<>"']|"[^"]*"|'[^']*')*?\sdata-pagefind-body[\s=/>]""", re.IGNORECASE
+)
+
+
 def _holds_marker(page: Path) -> bool:
-    return b"data-pagefind-body" in page.read_bytes()
+    html = page.read_bytes()
+    return b"data-pagefind-body" in html.lower() and _MARKER.search(html) is not None
 
 
 def scratch_root(site_dir: Path) -> str | None:

@@ -177,6 +177,60 @@ def test_pagefind_reads_the_folders_of_marked_pages_with_any_organisation(tmp_pa
     assert indexed_pages_glob(tmp_path) == "{*/audits/2025/findings/*.html,*/findings/*.html}"
 
 
+def write_pages(root: Path, pages: dict[str, str]) -> Path:
+    for path, html in pages.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(html)
+    return root
+
+
+def test_a_marker_in_capitals_or_after_a_quoted_angle_bracket_still_marks_its_page(tmp_path):
+    from klantspiegel.site import indexed_pages_glob
+
+    site = write_pages(
+        tmp_path,
+        {
+            "noord/findings/a.html": "<MAIN DATA-PAGEFIND-BODY>finding</MAIN>",
+            "noord/stories/b.html": "<main title='a > b' data-pagefind-body>story</main>",
+            "noord/index.html": "<main>organisation</main>",
+        },
+    )
+
+    assert indexed_pages_glob(site) == "{*/findings/*.html,*/stories/*.html}"
+
+
+def test_a_page_that_only_mentions_the_marker_marks_nothing(tmp_path):
+    """Pagefind then indexes every page, so no glob may narrow what it reads."""
+    from klantspiegel.site import indexed_pages_glob
+
+    site = write_pages(
+        tmp_path,
+        {
+            "noord/findings/a.html": "<p>Zet data-pagefind-body op het artikel.</p>",
+            "noord/index.html": "<main>organisation</main>",
+        },
+    )
+
+    assert indexed_pages_glob(site) is None
+
+
+@pytest.mark.parametrize("folder", ["a,b", "c[1]", "d{e}", "f(g)", "h*", "ij?"])
+def test_a_marked_page_in_a_folder_a_glob_would_misread_makes_pagefind_read_everything(
+    tmp_path, folder
+):
+    from klantspiegel.site import indexed_pages_glob
+
+    site = write_pages(
+        tmp_path,
+        {
+            "noord/findings/a.html": "<main data-pagefind-body>finding</main>",
+            f"assets/{folder}/page.html": "<main data-pagefind-body>a theme's page</main>",
+        },
+    )
+
+    assert indexed_pages_glob(site) is None
+
+
 def test_without_a_marked_page_pagefind_reads_every_page(tmp_path):
     from klantspiegel.site import indexed_pages_glob
 
