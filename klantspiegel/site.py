@@ -55,6 +55,7 @@ UNUSED_ASSETS = frozenset({"css/pdf.css", "fonts/*.subset.woff2"})
 
 
 SHARED_MEMORY = "/dev/shm"  # a file system in memory, on Linux
+SCRATCH_PREFIX = "klantspiegel-search-"  # then the building process's id
 
 
 class SearchIndexError(RuntimeError):
@@ -375,40 +376,72 @@ def logo_name(portfolio: Portfolio) -> str | None:
 
 def build_search_index(site_dir: Path, language: str, reuse: Path | None = None) -> list[Path]:
     """Index the finding and story pages with Pagefind, into site_dir/pagefind/; returns the
-    files written. `reuse` is the previous build's index: its files with the same bytes are
-    linked, not written (a fragment's name is its content's hash, so an edit changes few).
+    files placed there. `reuse` is the previous build's index: its files with the same bytes
+    are linked, not written (a fragment's name is its content's hash, so an edit changes few).
 
     One language for the whole index, so a search from any page finds every report.
 
-    Pagefind writes into a scratch folder (in memory where there is room: `scratch_root`); its files
-    are placed from there one by one. Left to write into the site, it creates its 2,000 files
-    from many threads at once, and on ext4, after the previous build's files were removed,
-    that cost 1.2 to 1.9 s more wall time of 50 organisations' 2.7 to 4.9 s, almost all of
-    it in the kernel.
+    Pagefind writes into a scratch folder (in memory where there is room: `scratch_root`),
+    and its files are placed from there one by one. Left to write into the site, it creates
+    its 2,000 files from many threads at once, and on ext4, after the previous build's files
+    were removed, that cost 1.2 to 1.9 s more wall time of 50 organisations' 2.7 to 4.9 s,
+    almost all of it in the kernel.
     """
-    scratch_folder = tempfile.TemporaryDirectory(
-        prefix="klantspiegel-search-", dir=scratch_root(site_dir)
-    )
-    with scratch_folder as scratch:
-        command = [
-            str(pagefind_bin.get_executable()),  # not `python -m pagefind`: its start costs more
-            "--site",
-            str(site_dir),
-            "--output-path",
-            scratch,
-            "--force-language",
-            language,
-            "--silent",
-        ]
-        glob = indexed_pages_glob(site_dir)
-        if glob:
-            command += ["--glob", glob]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    command = [
+        str(pagefind_bin.get_executable()),  # not `python -m pagefind`: its start costs more
+        "--site",
+        str(site_dir),
+        "--force-language",
+        language,
+        "--silent",
+    ]
+    glob = indexed_pages_glob(site_dir)
+    if glob:
+        command += ["--glob", glob]
+    in_memory = scratch_root(site_dir)
+    try:
+        return _index_in_scratch(command, in_memory, site_dir, reuse)
+    except SearchIndexError:
+        if in_memory is None:
+            raise
+        # the memory filled up meanwhile (other builds on the machine): once more on disk
+        return _index_in_scratch(command, None, site_dir, reuse)
+
+
+def _index_in_scratch(
+    command: list[str], root: str | None, site_dir: Path, reuse: Path | None
+) -> list[Path]:
+    if root is not None:
+        _remove_abandoned_scratch(Path(root))
+    prefix = f"{SCRATCH_PREFIX}{os.getpid()}-"
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=root) as scratch:
+        result = subprocess.run(
+            [*command, "--output-path", scratch], capture_output=True, text=True, check=False
+        )
         if result.returncode != 0:
             raise SearchIndexError(
                 f"pagefind failed on {site_dir}: {result.stderr.strip() or result.stdout}"
             )
         return place_files(Path(scratch), site_dir / SEARCH_DIR, reuse)
+
+
+def _remove_abandoned_scratch(root: Path) -> None:
+    """Remove the scratch folders of builds that were killed (their process is gone): in
+    memory, they would hold it until the machine restarts."""
+    for folder in root.glob(SCRATCH_PREFIX + "*"):
+        pid = folder.name.removeprefix(SCRATCH_PREFIX).partition("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def indexed_pages_glob(site_dir: Path) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 
 from klantspiegel.catalogs import message_ids, missing_translations
 from klantspiegel.cli import main
+
+TEXT = {"capture_output": True, "text": True, "check": True}
 
 
 def build_site(root: Path, tmp_path: Path) -> Path:
@@ -271,6 +274,62 @@ def test_without_a_folder_in_memory_the_search_index_is_written_to_the_default_o
     monkeypatch.setattr(site_module, "SHARED_MEMORY", str(tmp_path / "no such folder"))
 
     assert site_module.scratch_root(tmp_path) is None
+
+
+@pytest.fixture
+def marked_site(tmp_path) -> Path:
+    return write_pages(
+        tmp_path / "site",
+        {"noord/findings/a.html": "<html lang='nl'><main data-pagefind-body>Balie</main></html>"},
+    )
+
+
+def test_the_scratch_of_a_killed_build_is_removed_by_the_next_and_a_living_ones_kept(
+    tmp_path, monkeypatch, marked_site
+):
+    import subprocess
+    import sys
+
+    import klantspiegel.site as site_module
+
+    memory = tmp_path / "shm"
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], **TEXT)
+    killed = memory / f"{site_module.SCRATCH_PREFIX}{ended.stdout.strip()}-x1"
+    living = memory / f"{site_module.SCRATCH_PREFIX}{os.getppid()}-x2"
+    for folder in (killed, living):
+        (folder / "fragment").mkdir(parents=True)
+    monkeypatch.setattr(site_module, "SHARED_MEMORY", str(memory))
+
+    site_module.build_search_index(marked_site, "nl")
+
+    assert (marked_site / "pagefind/pagefind.js").is_file()
+    assert sorted(p.name for p in memory.iterdir()) == [living.name]
+
+
+def test_an_index_that_fails_in_memory_is_made_again_on_disk(tmp_path, monkeypatch, marked_site):
+    import subprocess
+
+    import klantspiegel.site as site_module
+
+    memory = tmp_path / "shm"
+    memory.mkdir()
+    monkeypatch.setattr(site_module, "SHARED_MEMORY", str(memory))
+    real_run = subprocess.run
+    output_paths: list[str] = []
+
+    def full_memory(command, **kwargs):
+        output_paths.append(command[command.index("--output-path") + 1])
+        if output_paths[-1].startswith(str(memory)):
+            return subprocess.CompletedProcess(command, 1, "", "No space left on device")
+        return real_run(command, **kwargs)
+
+    monkeypatch.setattr(site_module.subprocess, "run", full_memory)
+
+    site_module.build_search_index(marked_site, "nl")
+
+    assert len(output_paths) == 2 and not output_paths[1].startswith(str(memory))
+    assert (marked_site / "pagefind/pagefind.js").is_file()
+    assert list(memory.iterdir()) == []
 
 
 def test_pages_are_in_the_language_of_their_organisation(portfolio_writer, tmp_path):
