@@ -19,7 +19,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, fields, is_dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import jinja2.meta
@@ -324,6 +324,9 @@ class JsonCache:
         temporary.replace(self.path)
 
 
+D = TypeVar("D")  # what a cache keeps: a report's charts, or one chart
+
+
 class ChartCache:
     """The charts of each report from earlier builds, keyed by what they were drawn from.
 
@@ -338,23 +341,25 @@ class ChartCache:
         self.fingerprints = fingerprints  # the build's: the plan's keys hash the same values
 
     def charts(self, inputs: tuple[Any, ...], draw: Callable[[], ReportCharts]) -> ReportCharts:
+        return self._kept(inputs, draw, _charts_to_json, _charts_from_json)
+
+    def chart(self, inputs: tuple[Any, ...], draw: Callable[[], Chart]) -> Chart:
+        return self._kept(("chart", *inputs), draw, _chart_to_json, _chart_from_json)
+
+    def _kept(
+        self,
+        inputs: tuple[Any, ...],
+        draw: Callable[[], D],
+        to_json: Callable[[D], dict[str, Any]],
+        from_json: Callable[[dict[str, Any]], D],
+    ) -> D:
         key = self.fingerprints.of(inputs)
         stored = self.store.get(key, _no_files)
         if stored is not None:
             with suppress(KeyError, TypeError, ValueError):  # damaged: drawn again
-                return _charts_from_json(stored)
+                return from_json(stored)
         drawn = draw()
-        self.store.put(key, _charts_to_json(drawn), (), _no_files)
-        return drawn
-
-    def chart(self, inputs: tuple[Any, ...], draw: Callable[[], Chart]) -> Chart:
-        key = self.fingerprints.of(("chart", *inputs))
-        stored = self.store.get(key, _no_files)
-        if stored is not None:
-            with suppress(KeyError, TypeError, ValueError):  # damaged: drawn again
-                return _chart_from_json(stored)
-        drawn = draw()
-        self.store.put(key, _chart_to_json(drawn), (), _no_files)
+        self.store.put(key, to_json(drawn), (), _no_files)
         return drawn
 
     def save(self, partial: bool = False) -> None:

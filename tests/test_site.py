@@ -161,25 +161,6 @@ def test_a_page_a_portfolio_template_marks_for_search_is_indexed_too(small_portf
     assert files_in(site / "pagefind") == whole_site_index(site, tmp_path)
 
 
-def test_pagefind_reads_the_folders_of_marked_pages_with_any_organisation(tmp_path):
-    from klantspiegel.site import indexed_pages_glob
-
-    pages = {
-        "index.html": "<main>portfolio</main>",
-        "pagefind/fragment.html": "<main data-pagefind-body>its own output</main>",
-        "noord/index.html": "<main>organisation</main>",
-        "noord/findings/a.html": "<main data-pagefind-body>finding</main>",
-        "zuid/findings/b.html": "<main data-pagefind-body>finding</main>",
-        "zuid/audits/2025/findings/c.html": "<main data-pagefind-body>earlier</main>",
-        "zuid/audits/2025/findings/d.html": "<p>forwarded</p>",
-    }
-    for path, html in pages.items():
-        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / path).write_text(html)
-
-    assert indexed_pages_glob(tmp_path) == "{*/audits/2025/findings/*.html,*/findings/*.html}"
-
-
 def write_pages(root: Path, pages: dict[str, str]) -> Path:
     for path, html in pages.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
@@ -187,34 +168,44 @@ def write_pages(root: Path, pages: dict[str, str]) -> Path:
     return root
 
 
-def test_a_marker_in_capitals_or_after_a_quoted_angle_bracket_still_marks_its_page(tmp_path):
-    from klantspiegel.site import indexed_pages_glob
-
-    site = write_pages(
-        tmp_path,
+GLOB_CASES = {
+    "any organisation's folders": (
+        {
+            "index.html": "<main>portfolio</main>",
+            "pagefind/fragment.html": "<main data-pagefind-body>its own output</main>",
+            "noord/index.html": "<main>organisation</main>",
+            "noord/findings/a.html": "<main data-pagefind-body>finding</main>",
+            "zuid/findings/b.html": "<main data-pagefind-body>finding</main>",
+            "zuid/audits/2025/findings/c.html": "<main data-pagefind-body>earlier</main>",
+            "zuid/audits/2025/findings/d.html": "<p>forwarded</p>",
+        },
+        "{*/audits/2025/findings/*.html,*/findings/*.html}",
+    ),
+    "a marker in capitals or after a quoted >": (
         {
             "noord/findings/a.html": "<MAIN DATA-PAGEFIND-BODY>finding</MAIN>",
             "noord/stories/b.html": "<main title='a > b' data-pagefind-body>story</main>",
             "noord/index.html": "<main>organisation</main>",
         },
-    )
-
-    assert indexed_pages_glob(site) == "{*/findings/*.html,*/stories/*.html}"
-
-
-def test_a_page_that_only_mentions_the_marker_marks_nothing(tmp_path):
-    """Pagefind then indexes every page, so no glob may narrow what it reads."""
-    from klantspiegel.site import indexed_pages_glob
-
-    site = write_pages(
-        tmp_path,
+        "{*/findings/*.html,*/stories/*.html}",
+    ),
+    # Pagefind then indexes every page, so no glob may narrow what it reads
+    "a page that only mentions the marker": (
         {
             "noord/findings/a.html": "<p>Zet data-pagefind-body op het artikel.</p>",
             "noord/index.html": "<main>organisation</main>",
         },
-    )
+        None,
+    ),
+    "no marked page": ({"index.html": "<main>no marker</main>"}, None),
+}
 
-    assert indexed_pages_glob(site) is None
+
+@pytest.mark.parametrize(("pages", "glob"), GLOB_CASES.values(), ids=GLOB_CASES.keys())
+def test_pagefind_reads_the_folders_of_marked_pages(tmp_path, pages, glob):
+    from klantspiegel.site import indexed_pages_glob
+
+    assert indexed_pages_glob(write_pages(tmp_path, pages)) == glob
 
 
 @pytest.mark.parametrize("folder", ["a,b", "c[1]", "d{e}", "f(g)", "h*", "ij?"])
@@ -232,14 +223,6 @@ def test_a_marked_page_in_a_folder_a_glob_would_misread_makes_pagefind_read_ever
     )
 
     assert indexed_pages_glob(site) is None
-
-
-def test_without_a_marked_page_pagefind_reads_every_page(tmp_path):
-    from klantspiegel.site import indexed_pages_glob
-
-    (tmp_path / "index.html").write_text("<main>no marker</main>")
-
-    assert indexed_pages_glob(tmp_path) is None
 
 
 @pytest.mark.parametrize(
