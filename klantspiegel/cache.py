@@ -328,12 +328,13 @@ D = TypeVar("D")  # what a cache keeps: a report's charts, or one chart
 
 
 class ChartCache:
-    """The charts of each report from earlier builds, keyed by what they were drawn from.
+    """The charts of each report, and of each dimension page, from earlier builds, keyed by
+    what they were drawn from.
 
     Drawing the SVG charts of every report is the largest part of planning a build, and an
     edit changes one organisation's numbers: the others' charts come from here. The key is
-    the fingerprint of every input `report_charts.build_charts` draws from, under the code's
-    digest (see JsonCache, which stores them).
+    the fingerprint of every input the chart is drawn from (`report_charts.build_charts`,
+    `report.dimension_overview`), under the code's digest (see JsonCache, which stores them).
     """
 
     def __init__(self, folder: Path | None, fingerprints: Fingerprints):
