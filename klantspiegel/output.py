@@ -22,7 +22,6 @@ import os
 import shutil
 import stat
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -159,15 +158,18 @@ def _home() -> Path:
         return Path("/")
 
 
-def prepare_output(output: Path, source: Path, theme: Path) -> Path:
-    """Check the location (UnsafeOutput), finish a swap a killed build left, return it resolved."""
+def prepare_output(output: Path, source: Path, theme: Path, keep_trash: bool = False) -> Path:
+    """Check the location (UnsafeOutput), finish a swap a killed build left, return it resolved.
+
+    Earlier builds' leftovers are removed, except with `keep_trash` their replaced outputs.
+    """
     check_output_location(output, source, theme)
     output = output.resolve()
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with _exclusive(output):
             _restore_retired(output.parent)
-            _remove_leftovers(output.parent)
+            _remove_leftovers(output.parent, keep_trash)
     except OSError as error:
         raise UnsafeOutput(
             f"--output {output}: cannot be written ({error.strerror or error}); "
@@ -202,13 +204,14 @@ def staged_output(
     With `keep_previous` the staging folder starts as a copy of the current output made of
     hard links (fast, no extra space): whoever writes into it must replace files, never
     write into them, or the previous output would change with them. With
-    `remove_previous_later` the replaced output is removed in a background thread (serve:
-    the page reloads meanwhile); what a stopped process leaves, the next build removes.
+    `remove_previous_later` the replaced output, and those earlier builds left, stay beside
+    it for the next build without that option to remove (serve: the page reloads first, and
+    the build that follows it removes them).
     """
-    output = prepare_output(output, source, theme)
+    output = prepare_output(output, source, theme, keep_trash=remove_previous_later)
     with _exclusive(output):
         _restore_retired(output.parent)
-        _remove_leftovers(output.parent)
+        _remove_leftovers(output.parent, keep_trash=remove_previous_later)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output.parent))
         try:
             if keep_previous and output.is_dir():
@@ -262,11 +265,7 @@ def _swap_in(staging: Path, output: Path, remove_later: bool = False) -> None:
         ) from error
     trash = output.parent / (TRASH_PREFIX + retired.name.removeprefix(RETIRED_PREFIX))
     retired.rename(trash)  # from here on a kill must not bring the old output back
-    if remove_later:
-        threading.Thread(
-            target=shutil.rmtree, args=(trash, True), name="klantspiegel-remove", daemon=True
-        ).start()
-    else:
+    if not remove_later:
         shutil.rmtree(trash, ignore_errors=True)
 
 
@@ -278,7 +277,17 @@ def _restore_retired(folder: Path) -> None:
                 old.rename(folder / old.name)
 
 
-def _remove_leftovers(folder: Path) -> None:
-    for prefix in (STAGING_PREFIX, RETIRED_PREFIX, TRASH_PREFIX):
+def _remove_leftovers(folder: Path, keep_trash: bool = False) -> None:
+    """Remove killed builds' staging folders and, unless `keep_trash`, replaced outputs.
+
+    Removing in a thread while the next build runs made that build slower, not faster: the
+    thread's unlinks take turns with the build for Python's interpreter lock.
+    """
+    prefixes = (
+        (STAGING_PREFIX, RETIRED_PREFIX)
+        if keep_trash
+        else (STAGING_PREFIX, RETIRED_PREFIX, TRASH_PREFIX)
+    )
+    for prefix in prefixes:
         for leftover in folder.glob(prefix + "*"):
             shutil.rmtree(leftover, ignore_errors=True)

@@ -87,7 +87,8 @@ def build(
     """
     started = time.perf_counter()
     theme_dir, cache = options.theme_dir, options.cache
-    prepare_output(output, source, theme_dir)  # refuses a bad output before touching it
+    # refuses a bad output before touching it
+    prepare_output(output, source, theme_dir, keep_trash=options.pages_first)
     cache_dir = cache_folder(output)
     code = code_digest()
     passwords = passwords or Passwords()
@@ -109,7 +110,7 @@ def build(
         source=source,
         theme=theme_dir,
         keep_previous=bool(previous),
-        remove_previous_later=options.pages_first,  # serve: the page reloads meanwhile
+        remove_previous_later=options.pages_first,  # serve: the build that follows removes it
     ) as staging:
         job = RenderJob(plan, portfolio, options, staging, previous, output if previous else None)
         outcome = render_plan(job, options.jobs or os.cpu_count() or 1, progress)

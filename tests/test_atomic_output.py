@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import re
 import shutil
 import subprocess
 import sys
@@ -353,18 +354,25 @@ def test_a_swap_the_file_system_refuses_leaves_the_old_output_and_says_so(
     ]
 
 
-def test_serve_removes_the_replaced_output_after_the_build_not_during_it(small_portfolio, tmp_path):
+def test_serve_leaves_replaced_outputs_to_the_full_build_that_follows(small_portfolio, tmp_path):
     output = tmp_path / "built" / "output"
-    options = BuildOptions(pdf=False, jobs=1, pages_first=True)
-    build(small_portfolio.root, output, options)
-    (small_portfolio.root / "postbedrijf/2026/findings/centrale-lijn.md").write_text(
-        (small_portfolio.root / "postbedrijf/2026/findings/centrale-lijn.md").read_text()
-        + "\nNog een zin.\n"
-    )
-    build(small_portfolio.root, output, options)
-    removing = [t for t in threading.enumerate() if t.name == "klantspiegel-remove"]
-    for thread in removing:
-        thread.join(60)
-    assert "Nog een zin" in (output / "site/postbedrijf/findings/centrale-lijn.html").read_text()
-    beside = sorted(p.name for p in output.parent.iterdir())
-    assert removing and beside == [".klantspiegel-cache", "output"]
+    pages_first = BuildOptions(pdf=False, jobs=1, pages_first=True)
+    finding = small_portfolio.root / "postbedrijf/2026/findings/centrale-lijn.md"
+    build(small_portfolio.root, output, pages_first)
+
+    def beside() -> list[str]:  # the folders beside the output, trash without its random tail
+        return sorted(re.sub(r"trash-.*", "trash", p.name) for p in output.parent.iterdir())
+
+    for sentence in ("Nog een zin.", "En nog een."):  # saves back to back, as in serve
+        finding.write_text(finding.read_text() + f"\n{sentence}\n")
+        build(small_portfolio.root, output, pages_first)
+        assert sentence in (output / "site/postbedrijf/findings/centrale-lijn.html").read_text()
+    assert threading.active_count() == 1  # nothing removes them meanwhile
+    assert beside() == [
+        ".klantspiegel-cache",
+        ".klantspiegel-trash",
+        ".klantspiegel-trash",
+        "output",
+    ]
+    build(small_portfolio.root, output, BuildOptions(pdf=False, jobs=1))
+    assert beside() == [".klantspiegel-cache", "output"]
