@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from klantspiegel.charts import Chart
 from klantspiegel.report_charts import ReportCharts
-from klantspiegel.walk import read_regular, walk
+from klantspiegel.walk import tree_digest, walk
 
 CACHE_DIR = ".klantspiegel-cache"
 MANIFEST = "manifest.json"
@@ -57,38 +57,6 @@ def files_under(folder: Path, skip: Iterable[str] = ()) -> list[Path]:
     """Every regular file below folder, sorted; folders named in `skip` or starting with '.'
     left out, and nothing the walker refuses (links out, FIFOs, editor files)."""
     return sorted(e.path for e in walk(folder, folder.resolve(), skip) if e.is_file)
-
-
-def tree_digest(folder: Path, skip: Iterable[str] = (), root: Path | None = None) -> str:
-    """A hash of what every entry below folder is: its path, kind, link target and bytes.
-
-    Refused entries (a link out, a FIFO) are hashed by what they are, never read, so swapping
-    a file for a link changes the hash and the build looks again. `root` (default: `folder`)
-    is where links may lead: give the one its reader uses, so a link that is followed has
-    its target's bytes hashed, not only its name.
-    """
-    hasher = hashlib.sha256()
-
-    def add(data: str | bytes) -> None:
-        data = data.encode() if isinstance(data, str) else data
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-
-    for found in walk(folder, (root or folder).resolve(), skip):
-        if found.is_folder:
-            continue
-        add(found.path.relative_to(folder).as_posix())
-        add(f"{found.kind}\0{found.target}\0{found.problem}")
-        if found.is_file:
-            add(_read(found.path))
-    return hasher.hexdigest()
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return read_regular(path)
-    except OSError as error:  # vanished or unreadable: loading will say so, with the file
-        return f"unreadable {error.errno}".encode()
 
 
 def code_digest() -> str:

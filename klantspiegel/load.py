@@ -17,6 +17,7 @@ output can hold.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ from klantspiegel.validate import (
     fields_of,
     suggestion,
 )
-from klantspiegel.walk import NOT_ORGANISATIONS, Walker, listing
+from klantspiegel.walk import NOT_ORGANISATIONS, Walker, listing, tree_digest
 
 PORTFOLIO_FILE = "portfolio.yaml"
 ORGANISATION_FILE = "organisation.yaml"
@@ -87,14 +88,17 @@ MAX_NAME_BYTES = 255  # the longest file name common file systems (ext4, APFS, N
 
 
 def load_portfolio(
-    root: Path, markdown_cache: BodyCache | None = None
+    root: Path,
+    markdown_cache: BodyCache | None = None,
+    remembered: RememberedOrganisations | None = None,
 ) -> tuple[Portfolio | None, list[Problem]]:
     """Load and validate a whole portfolio; the portfolio is None when any error was found.
 
-    With a `markdown_cache`, bodies rendered by an earlier build are taken from it.
+    With a `markdown_cache`, bodies rendered by an earlier build are taken from it; with
+    `remembered`, whole organisations loaded earlier in this process.
     """
     root = root.resolve()
-    reader = _Reader(root, markdown_cache=markdown_cache)
+    reader = _Reader(root, markdown_cache=markdown_cache, remembered=remembered)
     portfolio = reader.portfolio()
     problems = reader.problems
     if portfolio is not None:
@@ -116,6 +120,46 @@ def load_settings(
     return config, model, reader.problems
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """One organisation folder as a reader loaded it, with what that load depended on."""
+
+    key: str  # the folder's entries and bytes, and what the reader knew of the portfolio
+    organisation: Organisation | None
+    problems: tuple[Problem, ...]
+    consulted: dict[Path, str]  # files outside the folder its texts named, with fingerprints
+    bodies: tuple[tuple[str, Any, frozenset[Path]], ...]  # body cache entries it used
+
+
+class RememberedOrganisations:
+    """Organisations loaded earlier in this process, for a process that builds after every
+    save (serve): a save changes one organisation, and the others are taken from here.
+
+    One is taken while its folder has the same entries and bytes, the portfolio's settings
+    that loading reads are the same, and every file outside the folder that its texts name
+    (an image in the portfolio's assets) has the same fingerprint. Its problems are reported
+    again and its Markdown bodies kept in the body cache, as a load would. Only the latest
+    portfolio is kept.
+    """
+
+    def __init__(self) -> None:
+        self._root: Path | None = None
+        self._loaded: dict[Path, _Loaded] = {}
+
+    def get(self, folder: Path, key: str, fingerprint: Callable[[Path], str]) -> _Loaded | None:
+        loaded = self._loaded.get(folder)
+        if loaded is None or loaded.key != key:
+            return None
+        if any(fingerprint(path) != known for path, known in loaded.consulted.items()):
+            return None
+        return loaded
+
+    def keep(self, root: Path, folder: Path, loaded: _Loaded) -> None:
+        if root != self._root:
+            self._root, self._loaded = root, {}
+        self._loaded[folder] = loaded
+
+
 @dataclass
 class _Reader:
     """Reads one portfolio, collecting every problem instead of stopping at the first."""
@@ -126,10 +170,14 @@ class _Reader:
     portfolio_locale: str = "nl-NL"  # of an organisation without language or locale
     dimension_keys: list[str] | None = None
     markdown_cache: BodyCache | None = None
+    remembered: RememberedOrganisations | None = None
     sectors: Sectors = field(default_factory=lambda: Sectors({}))
     config_document: Document | None = None
     model_document: Document | None = None
     walker: Walker = field(init=False)
+    # While an organisation is loaded to be remembered: what its load depended on
+    consulted: dict[Path, str] | None = None
+    bodies: list[tuple[str, Any, frozenset[Path]]] | None = None
 
     def __post_init__(self) -> None:
         self.walker = Walker(self.root, self.problems)
@@ -145,7 +193,7 @@ class _Reader:
         model = self.scoring_model(config.scoring_model if config else "default")
         self.dimension_keys = [d.key for d in model.dimensions] if model else None
         folders = self.content_folders(self.root, "organisation")
-        organisations = [self.organisation(f) for f in folders]
+        organisations = [self.organisation_or_remembered(f) for f in folders]
         self.templates()
         if config is None or model is None:
             return None
@@ -212,6 +260,35 @@ class _Reader:
         self.problems += model_problems
         self.model_document = document
         return None if model_problems else model
+
+    def organisation_or_remembered(self, folder: Path) -> Organisation | None:
+        """The organisation in `folder`, as loaded earlier in this process where nothing it
+        depends on changed (see RememberedOrganisations)."""
+        if self.remembered is None:
+            return self.organisation(folder)
+        known = repr(
+            (self.limit, self.portfolio_locale, self.sectors.declared, self.dimension_keys)
+        )
+        key = f"{known}\0{tree_digest(folder, root=self.root)}"
+        loaded = self.remembered.get(folder, key, self.walker.fingerprint)
+        if loaded is not None:
+            self.problems += loaded.problems
+            for body_key, value, depends_on in loaded.bodies:
+                if self.markdown_cache:
+                    self.markdown_cache.put(body_key, value, depends_on, self.walker.fingerprint)
+            return loaded.organisation
+        before = len(self.problems)
+        self.consulted, self.bodies = {}, []
+        try:
+            organisation = self.organisation(folder)
+            outside = {p: f for p, f in self.consulted.items() if not p.is_relative_to(folder)}
+            loaded = _Loaded(
+                key, organisation, tuple(self.problems[before:]), outside, tuple(self.bodies)
+            )
+        finally:
+            self.consulted = self.bodies = None
+        self.remembered.keep(self.root, folder, loaded)
+        return organisation
 
     def organisation(self, folder: Path) -> Organisation | None:
         path = folder / ORGANISATION_FILE
@@ -341,12 +418,15 @@ class _Reader:
             )
             return None
         cache_key = f"{self.root}\0{path}\0{document.body}"  # paths hold no NUL: unambiguous
-        cached = (
-            self.markdown_cache.get(cache_key, self.walker.fingerprint)
-            if self.markdown_cache
-            else None
-        )
+        depended_on: set[Path] = set()
+
+        def fingerprint(path: Path) -> str:
+            depended_on.add(path)
+            return self.fingerprint(path)
+
+        cached = self.markdown_cache.get(cache_key, fingerprint) if self.markdown_cache else None
         if cached is not None:
+            self.remember_body(cache_key, cached, depended_on)
             return Markup(cached[0]), tuple((url, Path(source)) for url, source in cached[1])
         media: dict[str, Path] = {}
         checked: set[Path] = set()  # every file the checks looked at: the cache depends on them
@@ -356,6 +436,8 @@ class _Reader:
             resolved = resolve(kind, url, path, self.root)
             if resolved.checked:
                 checked.add(resolved.checked)
+                if self.consulted is not None:  # a problem, too, is remembered with its file
+                    self.fingerprint(resolved.checked)
             if resolved.problem:
                 line = line_of(document.body, document.body_line, url)
                 self.error(path, line, "text", resolved.problem)
@@ -375,14 +457,22 @@ class _Reader:
             return None
         if len(self.problems) > before:
             return None
+        value = [str(rendered.html), [[u, str(m)] for u, m in sorted(media.items())]]
         if self.markdown_cache:
-            self.markdown_cache.put(
-                cache_key,
-                [str(rendered.html), [[u, str(m)] for u, m in sorted(media.items())]],
-                checked,
-                self.walker.fingerprint,
-            )
+            self.markdown_cache.put(cache_key, value, checked, self.walker.fingerprint)
+        self.remember_body(cache_key, value, checked)
         return rendered.html, tuple(sorted(media.items()))
+
+    def fingerprint(self, path: Path) -> str:
+        """The walker's fingerprint of `path`, noted when an organisation is to be remembered."""
+        found = self.walker.fingerprint(path)
+        if self.consulted is not None:
+            self.consulted[path] = found
+        return found
+
+    def remember_body(self, key: str, value: Any, depends_on: set[Path]) -> None:
+        if self.bodies is not None:
+            self.bodies.append((key, value, frozenset(depends_on)))
 
     def kpis(self, path: Path) -> list[Kpi]:
         if not self.walker.check(path).is_file:

@@ -28,7 +28,7 @@ from klantspiegel.cache import (
     tree_digest,
 )
 from klantspiegel.delivery import Delivery, Passwords, write_deliveries
-from klantspiegel.load import load_portfolio
+from klantspiegel.load import RememberedOrganisations, load_portfolio
 from klantspiegel.model import Portfolio
 from klantspiegel.output import prepare_output, staged_output
 from klantspiegel.plan import BuildPlan, plan_build
@@ -63,9 +63,13 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)  # the previous build's artifacts now gone
 
 
-def check(source: Path, markdown_cache: JsonCache | None = None) -> tuple[Portfolio, list[Problem]]:
+def check(
+    source: Path,
+    markdown_cache: JsonCache | None = None,
+    remembered: RememberedOrganisations | None = None,
+) -> tuple[Portfolio, list[Problem]]:
     """Load and validate; raise ContentError with every problem when there is an error."""
-    portfolio, problems = load_portfolio(source, markdown_cache)
+    portfolio, problems = load_portfolio(source, markdown_cache, remembered)
     if portfolio is None:
         raise ContentError(problems)
     return portfolio, problems
@@ -78,12 +82,15 @@ def build(
     *,
     progress: Progress | None = None,
     passwords: Passwords | None = None,
+    remembered: RememberedOrganisations | None = None,
 ) -> BuildResult:
     """Build the portfolio at `source` into `output` (site/, pdf/, clients/, exports/).
 
     All or nothing: a failed build leaves the previous output as it was. With `options.cache`,
     only what changed since the previous build is rendered; the bytes are those of a clean
     build. With `passwords`, each organisation that has one also gets an encrypted delivery.
+    A process that builds again after each save (serve) gives the same `remembered` to each
+    build: organisations whose files did not change are not loaded again.
     """
     started = time.perf_counter()
     theme_dir, cache = options.theme_dir, options.cache
@@ -101,7 +108,9 @@ def build(
 
     if cache:
         TEMPLATES_REFERRED.load(cache_dir)
-    portfolio, warnings = _load(source, cache_dir if cache else None, options.only, passwords)
+    portfolio, warnings = _load(
+        source, cache_dir if cache else None, options.only, passwords, remembered
+    )
     with template_errors_as_problems():  # a broken template override is a file:line problem
         plan = _plan(portfolio, code, options, cache_dir if cache else None)
     previous = manifest.artifacts if manifest else {}
@@ -151,7 +160,11 @@ def _inputs_digest(source: Path, code: str, options: BuildOptions, passwords: Pa
 
 
 def _load(
-    source: Path, cache_dir: Path | None, only: str | None, passwords: Passwords
+    source: Path,
+    cache_dir: Path | None,
+    only: str | None,
+    passwords: Passwords,
+    remembered: RememberedOrganisations | None,
 ) -> tuple[Portfolio, list[Problem]]:
     """The validated portfolio and its warnings, once --only and the passwords name only
     organisations it has.
@@ -160,7 +173,7 @@ def _load(
     is saved here, so what it holds is let go before the PDFs' children are forked.
     """
     markdown = JsonCache(cache_dir)
-    portfolio, warnings = check(source, markdown)
+    portfolio, warnings = check(source, markdown, remembered if cache_dir else None)
     markdown.save()
     if only is not None and only not in {o.slug for o in portfolio.organisations}:
         known = ", ".join(o.slug for o in portfolio.organisations)

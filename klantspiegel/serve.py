@@ -33,7 +33,7 @@ from klantspiegel import layout
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.exit_codes import ExitCode
 from klantspiegel.layout import PDF_DIR, SITE_DIR
-from klantspiegel.load import ORGANISATION_FILE, TEMPLATES_DIR
+from klantspiegel.load import ORGANISATION_FILE, TEMPLATES_DIR, RememberedOrganisations
 from klantspiegel.pipeline import BuildResult, UnknownOrganisation, build
 from klantspiegel.problems import ContentError
 from klantspiegel.serve_pages import LIVE, Event, PdfState, error_page, file_under, with_live_script
@@ -70,6 +70,7 @@ class Preview:
         self._output = output
         self._options = options
         self._started = uuid.uuid4().hex[:8]
+        self._remembered = RememberedOrganisations()  # a save changes one organisation
         self._builds = 0
         self._build_lock = threading.Lock()
         self._finish_wanted = threading.Event()  # set by a pages build, cleared by the finish
@@ -158,9 +159,10 @@ class Preview:
         what it made (None when it failed)."""
         try:
             try:
-                result = build(self.source, self._output, options)
+                result = build(self.source, self._output, options, remembered=self._remembered)
             except UnknownOrganisation:  # a folder that does not load as one: build them all
-                result = build(self.source, self._output, replace(options, only=None))
+                everything = replace(options, only=None)
+                result = build(self.source, self._output, everything, remembered=self._remembered)
         except ContentError as error:
             errors = sum(1 for p in error.problems if p.severity == "error")
             return [p.format(self.source) for p in error.problems], f"{errors} error(s)", None

@@ -310,3 +310,35 @@ class Walker:
         if found.kind in ("refused", "junk") and found.path not in self._reported:
             self._reported.add(found.path)
             self.problems.append(found.as_problem())
+
+
+def tree_digest(folder: Path, skip: Iterable[str] = (), root: Path | None = None) -> str:
+    """A hash of what every entry below folder is: its path, kind, link target and bytes.
+
+    Refused entries (a link out, a FIFO) are hashed by what they are, never read, so swapping
+    a file for a link changes the hash and the build looks again. `root` (default: `folder`)
+    is where links may lead: give the one its reader uses, so a link that is followed has
+    its target's bytes hashed, not only its name.
+    """
+    hasher = hashlib.sha256()
+
+    def add(data: str | bytes) -> None:
+        data = data.encode() if isinstance(data, str) else data
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+
+    for found in walk(folder, (root or folder).resolve(), skip):
+        if found.is_folder:
+            continue
+        add(found.path.relative_to(folder).as_posix())
+        add(f"{found.kind}\0{found.target}\0{found.problem}")
+        if found.is_file:
+            add(_read(found.path))
+    return hasher.hexdigest()
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return read_regular(path)
+    except OSError as error:  # vanished or unreadable: loading will say so, with the file
+        return f"unreadable {error.errno}".encode()

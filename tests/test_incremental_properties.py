@@ -2,7 +2,9 @@
 
 Either both write the same bytes, or both refuse with the same problems. The edits include the
 ones a cache is most tempted to skip: an image swapped for a link to a file outside the
-portfolio, active content added to an SVG that was clean, a finding turned into a link.
+portfolio, active content added to an SVG that was clean, a finding turned into a link, an
+image outside the organisation's folder changed. The incremental builds remember loaded
+organisations between them, as serve does.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from hypothesis import strategies as st
 from test_incremental import snapshot
 
 from klantspiegel.build_options import BuildOptions
+from klantspiegel.load import RememberedOrganisations
 from klantspiegel.pipeline import build
 from klantspiegel.problems import ContentError
 from klantspiegel.render import RenderFailed
@@ -72,6 +75,12 @@ class Portfolio:
             )
             self.image(slug, "foto.png").write_bytes(png(200))
             self.image(slug, "schets.svg").write_text(CLEAN_SVG)
+        self.shared = self.root / "_gedeeld" / "logo.png"  # beside the organisations
+        self.shared.parent.mkdir()
+        self.shared.write_bytes(png(90))
+        self.finding(ORGANISATIONS[0]).write_text(
+            self.finding(ORGANISATIONS[0]).read_text() + "\n![logo](../../../_gedeeld/logo.png)\n"
+        )
 
     def finding(self, slug: str) -> Path:
         return self.root / slug / "2026" / "findings" / "centrale-lijn.md"
@@ -107,6 +116,14 @@ def _png_to_other_organisation_link(p: Portfolio, slug: str) -> None:
 
 def _png_back(p: Portfolio, slug: str) -> None:
     p.replace(p.image(slug, "foto.png"), lambda t: t.write_bytes(png(200)))
+
+
+def _shared_png_bytes(p: Portfolio, slug: str) -> None:
+    p.replace(p.shared, lambda t: t.write_bytes(png(len(slug))))
+
+
+def _shared_png_gone(p: Portfolio, slug: str) -> None:
+    p.shared.unlink(missing_ok=True)
 
 
 def _svg_active(p: Portfolio, slug: str) -> None:
@@ -156,6 +173,8 @@ EDITS = [
     _png_to_outside_link,
     _png_to_other_organisation_link,
     _png_back,
+    _shared_png_bytes,
+    _shared_png_gone,
     _svg_active,
     _svg_clean,
     _finding_to_outside_link,
@@ -166,10 +185,12 @@ EDITS = [
 ]
 
 
-def outcome(source: Path, output: Path, cache: bool) -> tuple[str, object]:
+def outcome(
+    source: Path, output: Path, cache: bool, remembered: RememberedOrganisations | None = None
+) -> tuple[str, object]:
     """('built', the output's bytes) or ('refused', the problems as lines)."""
     try:
-        build(source, output, BuildOptions(pdf=False, jobs=1, cache=cache))
+        build(source, output, BuildOptions(pdf=False, jobs=1, cache=cache), remembered=remembered)
     except ContentError as error:
         return "refused", sorted(p.format(source) for p in error.problems if p.severity == "error")
     except RenderFailed as error:
@@ -188,10 +209,11 @@ def test_incremental_and_clean_builds_agree_after_any_edits(edits):
     try:
         portfolio = Portfolio(base)
         output = base / "output"
-        assert outcome(portfolio.root, output, cache=True)[0] == "built"
+        remembered = RememberedOrganisations()
+        assert outcome(portfolio.root, output, cache=True, remembered=remembered)[0] == "built"
         for step, (edit, slug) in enumerate(edits):
             edit(portfolio, slug)
-            incremental = outcome(portfolio.root, output, cache=True)
+            incremental = outcome(portfolio.root, output, cache=True, remembered=remembered)
             clean = outcome(portfolio.root, base / f"clean-{step}" / "output", cache=False)
             assert incremental == clean, f"after {[e.__name__ for e, _ in edits[: step + 1]]}"
             assert not leaks(output, SECRET)

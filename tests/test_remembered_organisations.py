@@ -1,0 +1,110 @@
+"""serve loads the portfolio after every save; organisations whose files did not change are
+taken from the previous load, and the result is what a load from scratch gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import PortfolioWriter
+from test_incremental_properties import png
+
+from klantspiegel import load
+from klantspiegel.cache import JsonCache
+from klantspiegel.load import RememberedOrganisations, load_portfolio
+
+LOGO = "_gedeeld/logo.png"  # beside the organisations, named by a finding of postbedrijf
+
+
+@pytest.fixture
+def portfolio(portfolio_writer: PortfolioWriter) -> PortfolioWriter:
+    w = portfolio_writer
+    for slug in ("postbedrijf", "spoorweg"):
+        w.organisation(slug)
+        w.audit(slug)
+        w.anecdote(slug, "gemist-pakje")
+        w.finding(slug, "centrale-lijn", anecdotes="gemist-pakje")
+    finding = w.root / "postbedrijf/2026/findings/centrale-lijn.md"
+    finding.write_text(finding.read_text() + f"\n![logo](../../../{LOGO})\n")
+    (w.root / LOGO).parent.mkdir()
+    (w.root / LOGO).write_bytes(png(90))
+    w.write("spoorweg/2026/findings/#notitie.md#", "an editor's autosave: a warning\n")
+    return w
+
+
+@pytest.fixture
+def loaded_folders(monkeypatch) -> list[str]:
+    """The organisation folders read from disk, in order."""
+    names: list[str] = []
+    read = load._Reader.organisation
+
+    def organisation(reader, folder: Path):
+        names.append(folder.name)
+        return read(reader, folder)
+
+    monkeypatch.setattr(load._Reader, "organisation", organisation)
+    return names
+
+
+def test_a_second_load_reads_only_the_organisation_that_changed(portfolio, loaded_folders):
+    remembered = RememberedOrganisations()
+    load_portfolio(portfolio.root, remembered=remembered)
+    portfolio.finding("spoorweg", "loket", title="A new finding")
+    loaded_folders.clear()
+    load_portfolio(portfolio.root, remembered=remembered)
+    assert loaded_folders == ["spoorweg"]
+
+
+EDITS = {
+    "a finding's text": lambda w: w.finding("postbedrijf", "centrale-lijn", title="Changed"),
+    "a new file": lambda w: w.finding("postbedrijf", "loket", title="New"),
+    "a removed file": lambda w: (w.root / "postbedrijf/2026/anecdotes/gemist-pakje.md").unlink(),
+    "an image outside the folder, now no image": lambda w: (w.root / LOGO).write_text("<html>"),
+    "an image outside the folder gone": lambda w: (w.root / LOGO).unlink(),
+    "the portfolio's locale": lambda w: w.write(
+        "portfolio.yaml", "consultancy: Test Advies\nlanguage: nl\nlocale: nl-BE\n"
+    ),
+    "the portfolio's sectors": lambda w: w.write(
+        "portfolio.yaml",
+        "consultancy: Test Advies\nlanguage: nl\nsectors:\n  post:\n    nl: Post\n    en: Mail\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_after_any_edit_a_load_gives_what_a_load_from_scratch_gives(portfolio, edit):
+    remembered = RememberedOrganisations()
+    load_portfolio(portfolio.root, remembered=remembered)
+    edit(portfolio)
+    assert load_portfolio(portfolio.root, remembered=remembered) == load_portfolio(portfolio.root)
+
+
+def test_a_remembered_organisation_reports_its_warnings_again(portfolio, loaded_folders):
+    remembered = RememberedOrganisations()
+    _, first = load_portfolio(portfolio.root, remembered=remembered)
+    loaded_folders.clear()
+    _, again = load_portfolio(portfolio.root, remembered=remembered)
+    assert loaded_folders == [] and again == first
+    assert [p.path.name for p in again if p.severity == "warning"] == ["#notitie.md#"]
+
+
+def test_the_markdown_cache_keeps_the_bodies_of_remembered_organisations(portfolio, tmp_path):
+    remembered = RememberedOrganisations()
+    load_portfolio(portfolio.root, JsonCache(tmp_path / "cache"), remembered)
+    markdown = JsonCache(tmp_path / "cache")
+    load_portfolio(portfolio.root, markdown, remembered)
+    markdown.save()
+    assert len(JsonCache(tmp_path / "cache").entries) == 4  # two findings, two stories
+
+
+def test_only_the_latest_portfolio_is_remembered(portfolio, tmp_path, loaded_folders):
+    remembered = RememberedOrganisations()
+    other = PortfolioWriter(tmp_path / "other")
+    other.organisation("bank")
+    other.audit("bank")
+    other.finding("bank", "wachttijd")
+    load_portfolio(portfolio.root, remembered=remembered)
+    load_portfolio(other.root, remembered=remembered)
+    loaded_folders.clear()
+    load_portfolio(portfolio.root, remembered=remembered)
+    assert loaded_folders == ["postbedrijf", "spoorweg"]
