@@ -29,8 +29,9 @@ class BuildOptions:
     # (k, n): render every n-th organisation, starting at the k-th (1 <= k <= n), so n CI
     # jobs share a large portfolio; the portfolio pages are rendered by each
     shard: tuple[int, int] | None = None
-    # the pages only: the PDFs (which the pages link) and the site's search index are kept as
-    # the previous build made them, for a later build to finish (serve reloads pages first)
+    # the site's pages only: the PDFs (which the pages link), the client bundles and the
+    # site's search index are kept as the previous build made them, for a later build to
+    # finish (serve reloads pages first)
     pages_first: bool = False
 
     def __post_init__(self) -> None:

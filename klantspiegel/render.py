@@ -350,7 +350,8 @@ def _run_task(job: RenderJob, task: Task) -> Result:
         if kind == "pdf":
             return _render_pdf(job, organisation)
         outcome = _render_site_pages(job, job.plan.site, organisation.pages)
-        outcome.merge(_render_bundle(job, organisation))
+        if not _bundle_deferred(job, organisation):
+            outcome.merge(_render_bundle(job, organisation))
         return outcome
     except PdfTimeout:
         return (
@@ -529,8 +530,8 @@ def _assets(job: RenderJob, out_dir: Path, site: SitePlan) -> list[Path]:
 
 def _skipped(job: RenderJob) -> tuple[str, ...]:
     """The artifact id prefixes this build leaves as the previous build wrote them: with
-    --only or --shard, every other organisation's; with `pages_first`, each PDF, its bundle
-    copy and the site's search index, and with both, the portfolio's pages and exports."""
+    --only or --shard, every other organisation's; with `pages_first`, each PDF, client
+    bundle and the site's search index, and with both, the portfolio's pages and exports."""
     prefixes: list[str] = []
     # from the portfolio: a plan made for some organisations holds only theirs
     for position, o in enumerate(job.portfolio.organisations):
@@ -539,6 +540,7 @@ def _skipped(job: RenderJob) -> tuple[str, ...]:
             prefixes += [f"{SITE_DIR}/{o.slug}/", f"{bundle}/", f"{PDF_DIR}/{o.slug}.pdf"]
         elif job.options.pages_first and job.options.pdf:
             prefixes += [f"{PDF_DIR}/{o.slug}.pdf", f"{bundle}/{o.slug}.pdf"]
+    prefixes += [f"{o.bundle.folder}/" for o in job.plan.organisations if _bundle_deferred(job, o)]
     if _search_deferred(job):
         prefixes.append(_search_id(job.plan.site))
     if job.options.portfolio_deferred:
@@ -552,6 +554,12 @@ def _search_deferred(job: RenderJob) -> bool:
     """Whether the site's search index is left for a later build: with `pages_first`, when
     the previous build made one (a first build makes it, so search works from the start)."""
     return job.options.pages_first and _search_id(job.plan.site) in job.previous
+
+
+def _bundle_deferred(job: RenderJob, organisation: OrganisationPlan) -> bool:
+    """Whether a client bundle is left for a later build: with `pages_first`, when the
+    previous build made it (serve shows the site, never a bundle)."""
+    return job.options.pages_first and organisation.single_file in job.previous
 
 
 def _search_id(site: SitePlan) -> str:
