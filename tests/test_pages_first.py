@@ -2,8 +2,8 @@
 
 A pages-first build renders the site's pages; the search index, the client bundles and the
 PDFs are left as they were, and after an edit inside one organisation so are the portfolio's
-pages (which show every organisation) and the exports. The next full build finishes them, and then the output is
-byte for byte a clean build's.
+pages (which show every organisation) and the exports. The next full build finishes them,
+and then the output is byte for byte a clean build's.
 """
 
 from __future__ import annotations
