@@ -133,8 +133,9 @@ class Preview:
                     print(f"{what} failed: {problems[0]}", flush=True)
                 else:
                     print(f"{what} updated in {seconds:.1f} s", flush=True)
-                if outcome and any(a.endswith(".html") for a in outcome.rendered):
-                    # the portfolio's pages, after an edit inside one organisation
+                if outcome and changed_pages(outcome.rendered) != []:
+                    # the portfolio's pages, after an edit inside one organisation (not the
+                    # client bundles it finishes: serve shows none)
                     self._builds += 1
                     self.version = f"{self._started}-{self._builds}"
                     self._tell_listeners(self._reload(outcome))
