@@ -33,6 +33,7 @@ from klantspiegel.writes import write_artifact
 STAGING_PREFIX = ".klantspiegel-staging-"
 RETIRED_PREFIX = ".klantspiegel-retired-"  # an old output, kept until the new one is in
 TRASH_PREFIX = ".klantspiegel-trash-"  # an old output no longer needed: never put back
+RETIRED_PLACE = "place"  # in a retired folder of one folder's swap: its path from the output's
 MARKER = ".klantspiegel-output"
 OWN_PREFIX = ".klantspiegel-"  # staging, retired and trash folders, the cache: the build's own
 VERSION_CONTROL = {".git", ".hg", ".svn"}
@@ -198,6 +199,7 @@ def staged_output(
     theme: Path,
     keep_previous: bool = False,
     remove_previous_later: bool = False,
+    inside: str | None = None,
 ) -> Iterator[Path]:
     """Yield a staging folder; on success it replaces `output`, on failure it goes.
 
@@ -207,6 +209,10 @@ def staged_output(
     `remove_previous_later` the replaced output, and those earlier builds left, stay beside
     it for the next build without that option to remove (serve: the page reloads first, and
     the build that follows it removes them).
+
+    With `inside`, a folder of the output (`site/<organisation>`) that holds every change
+    the build makes, only that folder is staged and put in place of the output's: the rest
+    of the output stays where it is (a 10,000-file output takes 0.25 s to link).
     """
     output = prepare_output(output, source, theme, keep_trash=remove_previous_later)
     with _exclusive(output):
@@ -214,14 +220,18 @@ def staged_output(
         _remove_leftovers(output.parent, keep_trash=remove_previous_later)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output.parent))
         try:
-            if keep_previous and output.is_dir():
+            if inside is None and keep_previous and output.is_dir():
                 _link_tree(output, staging)
+            elif inside is not None and keep_previous and (output / inside).is_dir():
+                (staging / inside).mkdir(parents=True)
+                _link_tree(output / inside, staging / inside)
             yield staging
-            _write_marker(staging)
+            if inside is None:
+                _write_marker(staging)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        _swap_in(staging, output, remove_previous_later)
+        _swap_in(staging, output, remove_previous_later, inside or "")
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -242,36 +252,57 @@ def _write_marker(folder: Path) -> None:
     write_artifact(folder / MARKER, MARKER_TEXT)  # the old one is linked to the previous output
 
 
-def _swap_in(staging: Path, output: Path, remove_later: bool = False) -> None:
-    """Each step below is one rename; `_restore_retired` undoes a kill between them."""
-    if not output.exists():
-        staging.rename(output)
+def _swap_in(staging: Path, output: Path, remove_later: bool = False, inside: str = "") -> None:
+    """Put the staged output in place of `output` (with `inside`, only the staged folder of
+    that name in place of the output's). Each step below is one rename; `_restore_retired`
+    undoes a kill between them."""
+    new, old = staging / inside, output / inside
+    if not old.exists():
+        if new.exists():
+            new.rename(old)
+        if inside:
+            shutil.rmtree(staging, ignore_errors=True)
         return
     retired = Path(tempfile.mkdtemp(prefix=RETIRED_PREFIX, dir=output.parent))
+    aside = retired / output.name / inside
+    if inside:  # where to put it back, for a start after a kill between the renames
+        (retired / RETIRED_PLACE).write_text(f"{output.name}/{inside}", encoding="utf-8")
+        aside.parent.mkdir(parents=True)
     try:
-        output.rename(retired / output.name)
+        old.rename(aside)
         try:
-            staging.rename(output)
+            if new.exists():  # a folder emptied by the build is gone from the staging too
+                new.rename(old)
         except OSError:
-            (retired / output.name).rename(output)
+            aside.rename(old)
             raise
     except OSError as error:  # the output changed under the build: the old one stays
         shutil.rmtree(staging, ignore_errors=True)
-        if not any(retired.iterdir()):
-            retired.rmdir()
+        shutil.rmtree(retired, ignore_errors=True)  # all it may still hold is the place
         raise UnsafeOutput(
             f"--output {output}: could not be replaced "
             f"({error.strerror or error}); it was left as it was"
         ) from error
     trash = output.parent / (TRASH_PREFIX + retired.name.removeprefix(RETIRED_PREFIX))
     retired.rename(trash)  # from here on a kill must not bring the old output back
+    if inside:
+        shutil.rmtree(staging, ignore_errors=True)  # the folders that led to the new one
     if not remove_later:
         shutil.rmtree(trash, ignore_errors=True)
 
 
 def _restore_retired(folder: Path) -> None:
-    """Put back every retired output whose replacement never arrived (a kill mid-swap)."""
+    """Put back every retired output (or folder of one) whose replacement never arrived (a
+    kill mid-swap)."""
     for retired in sorted(folder.glob(RETIRED_PREFIX + "*")):
+        place = retired / RETIRED_PLACE
+        if place.is_file():
+            relative = Path(place.read_text(encoding="utf-8"))
+            ours = not relative.is_absolute() and ".." not in relative.parts
+            aside, back = retired / relative, folder / relative
+            if ours and os.path.lexists(aside) and not os.path.lexists(back):
+                aside.rename(back)
+            continue
         for old in list(retired.iterdir()) if retired.is_dir() else []:
             if not os.path.lexists(folder / old.name):
                 old.rename(folder / old.name)

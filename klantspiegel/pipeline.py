@@ -37,6 +37,7 @@ from klantspiegel.render import (
     Progress,
     RenderJob,
     RenderOutcome,
+    folder_of_changes,
     render_plan,
 )
 from klantspiegel.report import build_reports, latest_scores
@@ -114,15 +115,21 @@ def build(
     with template_errors_as_problems():  # a broken template override is a file:line problem
         plan = _plan(portfolio, code, options, cache_dir if cache else None)
     previous = manifest.artifacts if manifest else {}
+    planned = RenderJob(plan, portfolio, options, output, previous, output if previous else None)
+    # deliveries are written beside the bundles, outside any organisation's site folder
+    inside = folder_of_changes(planned) if previous and not passwords else None
     with staged_output(
         output,
         source=source,
         theme=theme_dir,
         keep_previous=bool(previous),
         remove_previous_later=options.pages_first,  # serve: the build that follows removes it
+        inside=inside,
     ) as staging:
-        job = RenderJob(plan, portfolio, options, staging, previous, output if previous else None)
+        job = replace(planned, staging=staging)
         outcome = render_plan(job, options.jobs or os.cpu_count() or 1, progress)
+        if inside:
+            _check_inside(outcome, inside)
         delivery = write_deliveries(
             staging, [(o.slug, o.name, o.bundle.folder) for o in plan.organisations], passwords
         )
@@ -136,6 +143,18 @@ def build(
         Manifest(inputs, outcome.artifacts, _summary(result)).save(cache_dir)
         TEMPLATES_REFERRED.save(cache_dir)
     return replace(result, seconds=time.perf_counter() - started)
+
+
+def _check_inside(outcome: RenderOutcome, folder: str) -> None:
+    """Fail the build (its output stays as it was) if it wrote outside the one folder staged."""
+    outside = [
+        name
+        for artifact in outcome.rendered
+        for name in outcome.artifacts.get(artifact, ("", []))[1]
+        if not name.startswith(f"{folder}/")
+    ]
+    if outside:
+        raise RuntimeError(f"the build wrote {outside[0]}, outside {folder}, the folder it staged")
 
 
 def _inputs_digest(source: Path, code: str, options: BuildOptions, passwords: Passwords) -> str:

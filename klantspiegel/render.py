@@ -556,6 +556,22 @@ def _search_deferred(job: RenderJob) -> bool:
     return job.options.pages_first and _search_id(job.plan.site) in job.previous
 
 
+def folder_of_changes(job: RenderJob) -> str | None:
+    """The organisation's site folder that holds every change this build makes, if one does:
+    after a save inside one organisation, a pages-first build (serve) renders its pages and
+    keeps the rest. Only that folder then needs staging (`output.staged_output`).
+
+    `job.staging` is not read: the job may be planned before its staging folder exists.
+    """
+    if not (job.options.pages_first and job.options.only):
+        return None
+    folder = f"{SITE_DIR}/{job.options.only}"
+    skipped = (*_skipped(job), f"{folder}/")
+    changing = {a for a, key in job.plan.keys.items() if job.previous.get(a, ("",))[0] != key}
+    gone = set(job.previous) - set(job.plan.keys)
+    return None if any(not a.startswith(skipped) for a in changing | gone) else folder
+
+
 def _bundle_deferred(job: RenderJob, organisation: OrganisationPlan) -> bool:
     """Whether a client bundle is left for a later build: with `pages_first`, when the
     previous build made it (serve shows the site, never a bundle)."""
