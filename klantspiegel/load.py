@@ -17,7 +17,7 @@ output can hold.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,14 +91,21 @@ def load_portfolio(
     root: Path,
     markdown_cache: BodyCache | None = None,
     remembered: RememberedOrganisations | None = None,
+    folder_digests: Mapping[Path, str] | None = None,
 ) -> tuple[Portfolio | None, list[Problem]]:
     """Load and validate a whole portfolio; the portfolio is None when any error was found.
 
     With a `markdown_cache`, bodies rendered by an earlier build are taken from it; with
-    `remembered`, whole organisations loaded earlier in this process.
+    `remembered`, whole organisations loaded earlier in this process. `folder_digests` are
+    the `tree_digest`s of the portfolio's folders, where the caller has just made them.
     """
     root = root.resolve()
-    reader = _Reader(root, markdown_cache=markdown_cache, remembered=remembered)
+    reader = _Reader(
+        root,
+        markdown_cache=markdown_cache,
+        remembered=remembered,
+        folder_digests=folder_digests or {},
+    )
     portfolio = reader.portfolio()
     problems = reader.problems
     if portfolio is not None:
@@ -171,6 +178,7 @@ class _Reader:
     dimension_keys: list[str] | None = None
     markdown_cache: BodyCache | None = None
     remembered: RememberedOrganisations | None = None
+    folder_digests: Mapping[Path, str] = field(default_factory=dict)
     sectors: Sectors = field(default_factory=lambda: Sectors({}))
     config_document: Document | None = None
     model_document: Document | None = None
@@ -269,7 +277,8 @@ class _Reader:
         known = repr(
             (self.limit, self.portfolio_locale, self.sectors.declared, self.dimension_keys)
         )
-        key = f"{known}\0{tree_digest(folder, root=self.root)}"
+        tree = self.folder_digests.get(folder) or tree_digest(folder, root=self.root)
+        key = f"{known}\0{tree}"
         loaded = self.remembered.get(folder, key, self.walker.fingerprint)
         if loaded is not None:
             self.problems += loaded.problems

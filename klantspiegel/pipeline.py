@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -68,9 +69,10 @@ def check(
     source: Path,
     markdown_cache: JsonCache | None = None,
     remembered: RememberedOrganisations | None = None,
+    folder_digests: Mapping[Path, str] | None = None,
 ) -> tuple[Portfolio, list[Problem]]:
     """Load and validate; raise ContentError with every problem when there is an error."""
-    portfolio, problems = load_portfolio(source, markdown_cache, remembered)
+    portfolio, problems = load_portfolio(source, markdown_cache, remembered, folder_digests)
     if portfolio is None:
         raise ContentError(problems)
     return portfolio, problems
@@ -100,7 +102,8 @@ def build(
     cache_dir = cache_folder(output)
     code = code_digest()
     passwords = passwords or Passwords()
-    inputs = _inputs_digest(source, code, options, passwords)
+    folders: dict[Path, str] = {}  # the digest of each folder in the portfolio
+    inputs = _inputs_digest(source, code, options, passwords, folders)
     manifest = Manifest.load(cache_dir) if cache and output.is_dir() else None
     # With passwords, never "up to date": the delivery is encrypted anew, as nothing records
     # which password made it.
@@ -110,7 +113,7 @@ def build(
     if cache:
         TEMPLATES_REFERRED.load(cache_dir)
     portfolio, warnings = _load(
-        source, cache_dir if cache else None, options.only, passwords, remembered
+        source, cache_dir if cache else None, options.only, passwords, remembered, folders
     )
     with template_errors_as_problems():  # a broken template override is a file:line problem
         plan = _plan(portfolio, code, options, cache_dir if cache else None)
@@ -157,11 +160,13 @@ def _check_inside(outcome: RenderOutcome, folder: str) -> None:
         raise RuntimeError(f"the build wrote {outside[0]}, outside {folder}, the folder it staged")
 
 
-def _inputs_digest(source: Path, code: str, options: BuildOptions, passwords: Passwords) -> str:
+def _inputs_digest(
+    source: Path, code: str, options: BuildOptions, passwords: Passwords, folders: dict[Path, str]
+) -> str:
     """The hash of everything a build reads: equal to the previous build's, nothing changed.
 
     Of the options, the ones that change what is made; jobs, the time limit and the cache
-    change only how.
+    change only how. The digest of each folder in the portfolio is kept in `folders`.
     """
     return digest(
         code,
@@ -171,7 +176,7 @@ def _inputs_digest(source: Path, code: str, options: BuildOptions, passwords: Pa
         str(options.shard),
         str(source.resolve()),
         str(options.theme_dir.resolve()),
-        tree_digest(source, skip=(CACHE_DIR,)),
+        tree_digest(source.resolve(), skip=(CACHE_DIR,), folders=folders),
         tree_digest(options.theme_dir),
         options.pdf_variant,
         str(bool(passwords)),
@@ -184,6 +189,7 @@ def _load(
     only: str | None,
     passwords: Passwords,
     remembered: RememberedOrganisations | None,
+    folder_digests: Mapping[Path, str],
 ) -> tuple[Portfolio, list[Problem]]:
     """The validated portfolio and its warnings, once --only and the passwords name only
     organisations it has.
@@ -192,7 +198,8 @@ def _load(
     is saved here, so what it holds is let go before the PDFs' children are forked.
     """
     markdown = JsonCache(cache_dir)
-    portfolio, warnings = check(source, markdown, remembered if cache_dir else None)
+    remembering = remembered if cache_dir else None
+    portfolio, warnings = check(source, markdown, remembering, folder_digests)
     markdown.save()
     if only is not None and only not in {o.slug for o in portfolio.organisations}:
         known = ", ".join(o.slug for o in portfolio.organisations)

@@ -312,14 +312,23 @@ class Walker:
             self.problems.append(found.as_problem())
 
 
-def tree_digest(folder: Path, skip: Iterable[str] = (), root: Path | None = None) -> str:
+def tree_digest(
+    folder: Path,
+    skip: Iterable[str] = (),
+    root: Path | None = None,
+    folders: dict[Path, str] | None = None,
+) -> str:
     """A hash of what every entry below folder is: its path, kind, link target and bytes.
 
     Refused entries (a link out, a FIFO) are hashed by what they are, never read, so swapping
     a file for a link changes the hash and the build looks again. `root` (default: `folder`)
     is where links may lead: give the one its reader uses, so a link that is followed has
-    its target's bytes hashed, not only its name.
+    its target's bytes hashed, not only its name. A folder is hashed by its own digest, so
+    with `folders` the digest of each folder directly in `folder` (as this function gives it
+    for that folder and root) is kept there too: one walk for both.
     """
+    root = (root or folder).resolve()
+    skipped = set(skip)
     hasher = hashlib.sha256()
 
     def add(data: str | bytes) -> None:
@@ -327,10 +336,18 @@ def tree_digest(folder: Path, skip: Iterable[str] = (), root: Path | None = None
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
 
-    for found in walk(folder, (root or folder).resolve(), skip):
+    for found in listing(folder, root):
+        name = found.path.name
         if found.is_folder:
+            if name in skipped or name.startswith("."):
+                continue
+            inner = tree_digest(found.path, skipped, root)
+            if folders is not None:
+                folders[found.path] = inner
+            add(f"{name}/")
+            add(inner)
             continue
-        add(found.path.relative_to(folder).as_posix())
+        add(name)
         add(f"{found.kind}\0{found.target}\0{found.problem}")
         if found.is_file:
             add(_read(found.path))

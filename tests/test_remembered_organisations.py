@@ -10,8 +10,10 @@ from conftest import PortfolioWriter
 from test_incremental_properties import png
 
 from klantspiegel import load
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.cache import JsonCache
 from klantspiegel.load import RememberedOrganisations, load_portfolio
+from klantspiegel.pipeline import build
 
 LOGO = "_gedeeld/logo.png"  # beside the organisations, named by a finding of postbedrijf
 
@@ -108,3 +110,12 @@ def test_only_the_latest_portfolio_is_remembered(portfolio, tmp_path, loaded_fol
     loaded_folders.clear()
     load_portfolio(portfolio.root, remembered=remembered)
     assert loaded_folders == ["postbedrijf", "spoorweg"]
+
+
+def test_a_build_hashes_each_organisations_folder_once(portfolio, tmp_path, monkeypatch):
+    def hashed_again(*args, **kwargs):
+        raise AssertionError("the loader hashed a folder the build had hashed")
+
+    monkeypatch.setattr(load, "tree_digest", hashed_again)
+    options = BuildOptions(pdf=False, jobs=1)
+    build(portfolio.root, tmp_path / "output", options, remembered=RememberedOrganisations())

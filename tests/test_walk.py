@@ -140,6 +140,30 @@ def test_the_tree_digest_sees_a_file_swapped_for_a_link_with_the_same_bytes(root
     assert tree_digest(root) != before
 
 
+def test_the_tree_digest_keeps_the_digest_of_each_folder_in_it_as_that_folder_has_it(root):
+    for name in ("post", "spoor", ".verborgen", "_gedeeld"):
+        (root / name / "2026").mkdir(parents=True)
+        (root / name / "2026" / "a.md").write_text(name)
+    (root / "portfolio.yaml").write_text("consultancy: X\n")
+    folders: dict[Path, str] = {}
+    whole = tree_digest(root, folders=folders)
+    assert whole == tree_digest(root)
+    assert folders == {
+        root / name: tree_digest(root / name, root=root) for name in ("_gedeeld", "post", "spoor")
+    }
+    (root / "spoor" / "2026" / "a.md").write_text("changed")
+    assert tree_digest(root) != whole
+
+
+def test_the_tree_digest_sees_a_file_moved_to_another_folder(root):
+    (root / "a").mkdir()
+    (root / "b").mkdir()
+    (root / "a" / "x.md").write_text("x")
+    before = tree_digest(root)
+    (root / "a" / "x.md").rename(root / "b" / "x.md")
+    assert tree_digest(root) != before
+
+
 def test_the_tree_digest_never_reads_a_fifo(root):
     os.mkfifo(root / "pipe.md")
     assert tree_digest(root)  # returns: the FIFO was judged by lstat, never opened
