@@ -33,7 +33,7 @@ from klantspiegel.walk import tree_digest, walk
 CACHE_DIR = ".klantspiegel-cache"
 MANIFEST = "manifest.json"
 MARKDOWN_CACHE = "markdown.json"
-CHART_CACHE = "charts.json"
+CHART_CACHE = "charts"  # a folder: one JSON file for each report's charts or one chart
 TEMPLATE_REFERENCES = "template-references.json"
 FORMAT = 1  # bump when the manifest's meaning changes
 PACKAGE_DIR = Path(__file__).parent
@@ -243,7 +243,7 @@ def forget(folder: Path) -> None:
 
 class JsonCache:
     """Values computed by earlier builds, in a JSON file: rendered Markdown bodies (keyed by
-    text and file) and, in their own file, charts (`ChartCache`).
+    text and file).
 
     Rendering Markdown is the slowest part of loading. Each body is stored with the fingerprint
     (kind, link target, bytes) of every file its images and links resolved to, and reused only
@@ -251,8 +251,8 @@ class JsonCache:
     Keys include the code's digest: a value computed and checked by other code is not reused.
     """
 
-    def __init__(self, folder: Path | None, file_name: str = MARKDOWN_CACHE):
-        self.path = folder / file_name if folder else None
+    def __init__(self, folder: Path | None):
+        self.path = folder / MARKDOWN_CACHE if folder else None
         self.code = code_digest() if folder else ""
         self.entries: dict[str, Any] = {}
         self.used: dict[str, Any] = {}
@@ -292,6 +292,55 @@ class JsonCache:
         temporary.replace(self.path)
 
 
+class FolderCache:
+    """Values computed by earlier builds, each in a JSON file of its own in a folder, read
+    only when asked for. Charts are most of the cache's bytes (9 MB for 50 organisations):
+    after an edit inside one organisation, serve reads and writes that organisation's.
+    Keys include the code's digest, as in JsonCache.
+    """
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.code = code_digest() if folder else ""
+        self.used: set[str] = set()  # file names asked for or stored by this build
+        self.new: dict[str, Any] = {}  # file name -> value, to write
+
+    def get(self, key: str) -> Any | None:
+        if self.folder is None:
+            return None
+        name = self._file_name(key)
+        try:  # JSON, not pickle: a cache file must never be able to run code
+            value = json.loads((self.folder / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # missing or damaged: computed again
+            return None
+        self.used.add(name)
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        name = self._file_name(key)
+        self.used.add(name)
+        self.new[name] = value
+
+    def save(self, partial: bool = False) -> None:
+        """Write the new values; remove the files this build did not use, unless `partial`
+        (a build of some organisations, which used none of the others')."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for name, value in self.new.items():
+            temporary = self.folder / f".{name}.tmp"
+            temporary.write_text(json.dumps(value), encoding="utf-8")
+            temporary.replace(self.folder / name)
+        self.new = {}
+        if not partial:
+            for path in self.folder.iterdir():
+                if path.name not in self.used:
+                    path.unlink(missing_ok=True)
+
+    def _file_name(self, key: str) -> str:
+        return f"{digest(self.code, key)}.json"
+
+
 D = TypeVar("D")  # what a cache keeps: a report's charts, or one chart
 
 
@@ -302,11 +351,11 @@ class ChartCache:
     Drawing the SVG charts of every report is the largest part of planning a build, and an
     edit changes one organisation's numbers: the others' charts come from here. The key is
     the fingerprint of every input the chart is drawn from (`report_charts.build_charts`,
-    `report.dimension_overview`), under the code's digest (see JsonCache, which stores them).
+    `report.dimension_overview`), under the code's digest (see FolderCache, which stores them).
     """
 
     def __init__(self, folder: Path | None, fingerprints: Fingerprints):
-        self.store = JsonCache(folder, CHART_CACHE)
+        self.store = FolderCache(folder / CHART_CACHE if folder else None)
         self.fingerprints = fingerprints  # the build's: the plan's keys hash the same values
 
     def charts(self, inputs: tuple[Any, ...], draw: Callable[[], ReportCharts]) -> ReportCharts:
@@ -323,24 +372,18 @@ class ChartCache:
         from_json: Callable[[dict[str, Any]], D],
     ) -> D:
         key = self.fingerprints.of(inputs)
-        stored = self.store.get(key, _no_files)
+        stored = self.store.get(key)
         if stored is not None:
             with suppress(KeyError, TypeError, ValueError):  # damaged: drawn again
                 return from_json(stored)
         drawn = draw()
-        self.store.put(key, to_json(drawn), (), _no_files)
+        self.store.put(key, to_json(drawn))
         return drawn
 
     def save(self, partial: bool = False) -> None:
         """Keep the charts this build used; a partial build (`--only`, serve's first pass)
         keeps the other organisations' too, as it drew none of theirs."""
-        if partial:
-            self.store.used = {**self.store.entries, **self.store.used}
-        self.store.save()
-
-
-def _no_files(path: Path) -> str:
-    raise AssertionError(f"charts depend on no file, not {path}")
+        self.store.save(partial)
 
 
 def _charts_to_json(drawn: ReportCharts) -> dict[str, Any]:

@@ -215,8 +215,8 @@ def _plan(
     every artifact made from them, with its key.
 
     The charts come from the chart cache in `cache_dir` where earlier builds drew them from
-    the same numbers. It is saved here, so what it holds (7 MB of SVG for 50 organisations)
-    is let go before the PDFs' children are forked.
+    the same numbers. It is saved here, so the charts it drew (9 MB of SVG when all are) are
+    let go before the PDFs' children are forked.
     """
     charts = ChartCache(cache_dir, Fingerprints())
     peers = latest_scores(portfolio)

@@ -12,7 +12,14 @@ from test_incremental import assert_same_as_clean_build, three_organisations
 
 import klantspiegel.charts
 from klantspiegel.build_options import BuildOptions
-from klantspiegel.cache import CHART_CACHE, MARKDOWN_CACHE, ChartCache, Fingerprints, cache_folder
+from klantspiegel.cache import (
+    CHART_CACHE,
+    MARKDOWN_CACHE,
+    ChartCache,
+    Fingerprints,
+    FolderCache,
+    cache_folder,
+)
 from klantspiegel.load import load_portfolio
 from klantspiegel.pipeline import build
 from klantspiegel.report import build_reports, latest_scores
@@ -56,7 +63,8 @@ def test_charts_read_back_from_the_cache_file_are_the_charts_drawn(tmp_path, dra
     assert drawn == []
     assert repr(kept) == repr(fresh)  # Markup stays Markup, tuples stay tuples
     assert all(any(getattr(c, kind) for c in fresh) for kind in ("radar", "matrix", "trend"))
-    assert json.loads((tmp_path / "cache" / CHART_CACHE).read_text())
+    stored = sorted((tmp_path / "cache" / CHART_CACHE).iterdir())
+    assert stored and all(json.loads(p.read_text()) for p in stored)  # a file for each
 
 
 def report_charts_drawn(ids: list[str]) -> list[str]:
@@ -138,7 +146,7 @@ def test_a_build_without_the_cache_draws_every_chart(drawn, built_once):
     build(root, output, BuildOptions(pdf=False, cache=False))
 
     assert sorted(drawn) == first
-    assert (cache_folder(output) / CHART_CACHE).is_file()
+    assert any((cache_folder(output) / CHART_CACHE).iterdir())
 
 
 def test_charts_drawn_by_other_code_are_not_reused(tmp_path, drawn, monkeypatch):
@@ -169,13 +177,14 @@ def test_the_chart_and_markdown_caches_are_written_before_anything_is_rendered(
 
     def checked(job, jobs, progress=None):
         folder = cache_folder(output)
-        on_disk_at_render.extend(sorted(p.name for p in folder.glob("*.json")))
+        charts = any((folder / CHART_CACHE).glob("*.json"))
+        on_disk_at_render.extend([charts, (folder / MARKDOWN_CACHE).is_file()])
         return render_plan(job, jobs, progress)
 
     monkeypatch.setattr(klantspiegel.pipeline, "render_plan", checked)
     build(writer.root, output, BuildOptions(pdf=False))
 
-    assert on_disk_at_render == [CHART_CACHE, MARKDOWN_CACHE]
+    assert on_disk_at_render == [True, True]
 
 
 def test_a_first_pass_of_one_organisation_keeps_the_others_charts_for_the_next_build(
@@ -194,3 +203,48 @@ def test_a_first_pass_of_one_organisation_keeps_the_others_charts_for_the_next_b
 
     assert drawn_first
     assert report_charts_drawn(drawn) == []
+
+
+@pytest.fixture
+def charts_read(monkeypatch) -> list[str]:
+    """The chart cache's files read from here on."""
+    names: list[str] = []
+    get = FolderCache.get
+
+    def counted(store: FolderCache, key: str):
+        value = get(store, key)
+        if value is not None:
+            names.append(store._file_name(key))
+        return value
+
+    monkeypatch.setattr(FolderCache, "get", counted)
+    return names
+
+
+def test_a_first_pass_of_one_organisation_reads_only_its_own_charts(built_once, charts_read):
+    root, output, _ = built_once
+    build(root, output, BuildOptions(pdf=False, pages_first=True, only="postbedrijf"))
+    own = len(charts_read)
+    charts_read.clear()
+    build(root, output, BuildOptions(pdf=False))  # the rest: every organisation's charts
+    assert own > 0 and 3 * own <= len(charts_read)
+
+
+def test_a_full_build_removes_the_charts_it_no_longer_uses(built_once):
+    root, output, _ = built_once
+    folder = cache_folder(output) / CHART_CACHE
+    before = sorted(p.name for p in folder.iterdir())
+    finding = root / "spoorweg" / "2026" / "findings" / "loket.md"
+    finding.write_text(finding.read_text(encoding="utf-8").replace("score: 4", "score: 1"))
+    build(root, output, BuildOptions(pdf=False))
+    after = sorted(p.name for p in folder.iterdir())
+    assert len(after) == len(before) and after != before
+
+
+def test_a_damaged_chart_file_is_drawn_again(built_once, drawn):
+    root, output, first = built_once
+    for stored in (cache_folder(output) / CHART_CACHE).iterdir():
+        stored.write_text('{"svg": ', encoding="utf-8")
+    build(root, output, BuildOptions(pdf=False, pages_first=True))
+    build(root, output, BuildOptions(pdf=False))
+    assert drawn and set(drawn) <= set(first)
