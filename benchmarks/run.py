@@ -38,9 +38,8 @@ from peers import install_peers, race
 from synthetic import generate
 
 from klantspiegel.build_options import BuildOptions
-from klantspiegel.load import RememberedOrganisations
 from klantspiegel.pdf import PdfInputs, pdf_html, render_pdf
-from klantspiegel.pipeline import build, check
+from klantspiegel.pipeline import Remembered, build, check
 from klantspiegel.report import build_report, latest_scores
 from klantspiegel.templating import THEME_DIR
 
@@ -151,10 +150,11 @@ def _measure(
         figures["one_finding_site_rebuild_s"] / figures["site_only_s"]
     )
     # what serve does after a save inside one organisation: its pages first, in a process
-    # that has built before (templates compiled, YAML texts and organisations remembered);
+    # that has built before (templates compiled; YAML texts, organisations and the cache's
+    # files remembered);
     # the rest follows
     pages_first = replace(site_only, pages_first=True, only=finding.parents[2].name)
-    remembered = RememberedOrganisations()
+    remembered = Remembered()
     build(source, output, pages_first, remembered=remembered)
     figures["serve_edit_pages_s"] = median_seconds(
         runs, edit, lambda: build(source, output, pages_first, remembered=remembered)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -197,6 +198,44 @@ class TemplateDigests:
         return f"{filename}\n{source}"
 
 
+T = TypeVar("T")
+
+
+class ParsedFiles:
+    """The build cache's JSON files as this process last read or wrote them, known by the
+    file's identity (inode, size, modification time), for a process that builds after every
+    save (serve): parsing the manifest and the Markdown cache again took a fifth of a build.
+
+    What `read` gives is shared with later reads: its callers never change it.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[Path, tuple[tuple[int, int, int], Any]] = {}
+
+    def read(self, path: Path, parse: Callable[[str], T]) -> T:
+        """`parse` of the file's text, or what it gave before for this same file."""
+        identity = _identity(path.stat())
+        known = self._known.get(path)
+        if known is not None and known[0] == identity:
+            return known[1]
+        value = parse(path.read_text(encoding="utf-8"))  # a file replaced since: read again
+        self._known[path] = (identity, value)
+        return value
+
+    def write(self, path: Path, text: str, value: Any) -> None:
+        """Write `text` to path (replacing it whole), the JSON of `value`."""
+        temporary = path.with_name(f"{path.name}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        # the identity is the written file's, whatever replaces it after the rename
+        identity = _identity(temporary.stat())
+        temporary.replace(path)
+        self._known[path] = (identity, value)
+
+
+def _identity(status: os.stat_result) -> tuple[int, int, int]:
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
 @dataclass
 class Manifest:
     """What the previous build wrote: per artifact its key and its files (relative paths)."""
@@ -206,17 +245,21 @@ class Manifest:
     summary: dict[str, Any] = field(default_factory=dict)  # counts and warnings, for reporting
 
     @classmethod
-    def load(cls, folder: Path) -> Manifest | None:
+    def load(cls, folder: Path, parsed: ParsedFiles | None = None) -> Manifest | None:
         try:
-            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return (parsed or ParsedFiles()).read(folder / MANIFEST, cls._parse)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
+
+    @classmethod
+    def _parse(cls, text: str) -> Manifest | None:
+        data = json.loads(text)
         if data.get("format") != FORMAT:
             return None
         artifacts = {k: (v[0], list(v[1])) for k, v in data["artifacts"].items()}
         return cls(data["inputs"], artifacts, data["summary"])
 
-    def save(self, folder: Path) -> None:
+    def save(self, folder: Path, parsed: ParsedFiles | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         data = {
             "format": FORMAT,
@@ -224,10 +267,8 @@ class Manifest:
             "summary": self.summary,
             "artifacts": dict(sorted(self.artifacts.items())),
         }
-        temporary = folder / f"{MANIFEST}.tmp"
         # no indent: only then does json use its C encoder (10x faster on 10,000 artifacts)
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        temporary.replace(folder / MANIFEST)
+        (parsed or ParsedFiles()).write(folder / MANIFEST, json.dumps(data), self)
 
     def intact(self, output: Path) -> bool:
         """Whether every file the manifest lists is still in the output."""
@@ -251,14 +292,15 @@ class JsonCache:
     Keys include the code's digest: a value computed and checked by other code is not reused.
     """
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, parsed: ParsedFiles | None = None):
         self.path = folder / MARKDOWN_CACHE if folder else None
+        self.parsed = parsed or ParsedFiles()
         self.code = code_digest() if folder else ""
-        self.entries: dict[str, Any] = {}
+        self.entries: dict[str, Any] = {}  # shared with later builds (see ParsedFiles)
         self.used: dict[str, Any] = {}
         if self.path and self.path.is_file():
             try:  # JSON, not pickle: a cache file must never be able to run code
-                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+                self.entries = self.parsed.read(self.path, _json_object)
             except (OSError, ValueError):  # a damaged cache is only a slower build
                 self.entries = {}
 
@@ -287,9 +329,14 @@ class JsonCache:
         if self.path is None or self.used.keys() == self.entries.keys():
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self.used), encoding="utf-8")
-        temporary.replace(self.path)
+        self.parsed.write(self.path, json.dumps(self.used), self.used)
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise ValueError("not a JSON object")
+    return value
 
 
 class FolderCache:

@@ -22,6 +22,7 @@ from klantspiegel.cache import (
     Fingerprints,
     JsonCache,
     Manifest,
+    ParsedFiles,
     cache_folder,
     code_digest,
     digest,
@@ -47,6 +48,15 @@ from klantspiegel.templating import template_errors_as_problems
 
 class UnknownOrganisation(ValueError):
     """--only named an organisation that is not in the portfolio."""
+
+
+@dataclass
+class Remembered:
+    """What a process that builds after every save (serve) keeps from one build to the next:
+    the organisations whose files did not change, and the build cache's files as parsed."""
+
+    organisations: RememberedOrganisations = field(default_factory=RememberedOrganisations)
+    files: ParsedFiles = field(default_factory=ParsedFiles)
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,7 @@ def build(
     *,
     progress: Progress | None = None,
     passwords: Passwords | None = None,
-    remembered: RememberedOrganisations | None = None,
+    remembered: Remembered | None = None,
 ) -> BuildResult:
     """Build the portfolio at `source` into `output` (site/, pdf/, clients/, exports/).
 
@@ -93,7 +103,8 @@ def build(
     only what changed since the previous build is rendered; the bytes are those of a clean
     build. With `passwords`, each organisation that has one also gets an encrypted delivery.
     A process that builds again after each save (serve) gives the same `remembered` to each
-    build: organisations whose files did not change are not loaded again.
+    build: organisations whose files did not change are not loaded again, nor the cache's
+    files it wrote parsed again.
     """
     started = time.perf_counter()
     theme_dir, cache = options.theme_dir, options.cache
@@ -104,7 +115,8 @@ def build(
     passwords = passwords or Passwords()
     folders: dict[Path, str] = {}  # the digest of each folder in the portfolio
     inputs = _inputs_digest(source, code, options, passwords, folders)
-    manifest = Manifest.load(cache_dir) if cache and output.is_dir() else None
+    parsed = remembered.files if remembered else None
+    manifest = Manifest.load(cache_dir, parsed) if cache and output.is_dir() else None
     # With passwords, never "up to date": the delivery is encrypted anew, as nothing records
     # which password made it.
     if manifest and not passwords and manifest.inputs == inputs and manifest.intact(output):
@@ -143,7 +155,7 @@ def build(
         removed=sorted(set(previous) - set(outcome.artifacts)),
     )
     if cache:
-        Manifest(inputs, outcome.artifacts, _summary(result)).save(cache_dir)
+        Manifest(inputs, outcome.artifacts, _summary(result)).save(cache_dir, parsed)
         TEMPLATES_REFERRED.save(cache_dir)
     return replace(result, seconds=time.perf_counter() - started)
 
@@ -188,7 +200,7 @@ def _load(
     cache_dir: Path | None,
     only: str | None,
     passwords: Passwords,
-    remembered: RememberedOrganisations | None,
+    remembered: Remembered | None,
     folder_digests: Mapping[Path, str],
 ) -> tuple[Portfolio, list[Problem]]:
     """The validated portfolio and its warnings, once --only and the passwords name only
@@ -197,9 +209,9 @@ def _load(
     Bodies come from the Markdown cache in `cache_dir` where earlier builds rendered them. It
     is saved here, so what it holds is let go before the PDFs' children are forked.
     """
-    markdown = JsonCache(cache_dir)
-    remembering = remembered if cache_dir else None
-    portfolio, warnings = check(source, markdown, remembering, folder_digests)
+    markdown = JsonCache(cache_dir, remembered.files if remembered else None)
+    organisations = remembered.organisations if remembered and cache_dir else None
+    portfolio, warnings = check(source, markdown, organisations, folder_digests)
     markdown.save()
     if only is not None and only not in {o.slug for o in portfolio.organisations}:
         known = ", ".join(o.slug for o in portfolio.organisations)

@@ -33,8 +33,8 @@ from klantspiegel import layout
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.exit_codes import ExitCode
 from klantspiegel.layout import PDF_DIR, SITE_DIR
-from klantspiegel.load import ORGANISATION_FILE, TEMPLATES_DIR, RememberedOrganisations
-from klantspiegel.pipeline import BuildResult, UnknownOrganisation, build
+from klantspiegel.load import ORGANISATION_FILE, TEMPLATES_DIR
+from klantspiegel.pipeline import BuildResult, Remembered, UnknownOrganisation, build
 from klantspiegel.problems import ContentError
 from klantspiegel.serve_pages import LIVE, Event, PdfState, error_page, file_under, with_live_script
 
@@ -70,7 +70,7 @@ class Preview:
         self._output = output
         self._options = options
         self._started = uuid.uuid4().hex[:8]
-        self._remembered = RememberedOrganisations()  # a save changes one organisation
+        self._remembered = Remembered()  # a save changes one organisation
         self._builds = 0
         self._build_lock = threading.Lock()
         self._finish_wanted = threading.Event()  # set by a pages build, cleared by the finish

@@ -23,8 +23,7 @@ from hypothesis import strategies as st
 from test_incremental import snapshot
 
 from klantspiegel.build_options import BuildOptions
-from klantspiegel.load import RememberedOrganisations
-from klantspiegel.pipeline import build
+from klantspiegel.pipeline import Remembered, build
 from klantspiegel.problems import ContentError
 from klantspiegel.render import RenderFailed
 
@@ -186,7 +185,7 @@ EDITS = [
 
 
 def outcome(
-    source: Path, output: Path, cache: bool, remembered: RememberedOrganisations | None = None
+    source: Path, output: Path, cache: bool, remembered: Remembered | None = None
 ) -> tuple[str, object]:
     """('built', the output's bytes) or ('refused', the problems as lines)."""
     try:
@@ -209,7 +208,7 @@ def test_incremental_and_clean_builds_agree_after_any_edits(edits):
     try:
         portfolio = Portfolio(base)
         output = base / "output"
-        remembered = RememberedOrganisations()
+        remembered = Remembered()
         assert outcome(portfolio.root, output, cache=True, remembered=remembered)[0] == "built"
         for step, (edit, slug) in enumerate(edits):
             edit(portfolio, slug)

@@ -1,19 +1,22 @@
 """serve loads the portfolio after every save; organisations whose files did not change are
-taken from the previous load, and the result is what a load from scratch gives."""
+taken from the previous load, and the result is what a load from scratch gives. The build
+cache's files it wrote are not parsed again, unless another process replaced them."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from conftest import PortfolioWriter
+from test_incremental import assert_same_as_clean_build
 from test_incremental_properties import png
 
 from klantspiegel import load
 from klantspiegel.build_options import BuildOptions
-from klantspiegel.cache import JsonCache
+from klantspiegel.cache import JsonCache, ParsedFiles
 from klantspiegel.load import RememberedOrganisations, load_portfolio
-from klantspiegel.pipeline import build
+from klantspiegel.pipeline import Remembered, build
 
 LOGO = "_gedeeld/logo.png"  # beside the organisations, named by a finding of postbedrijf
 
@@ -118,4 +121,37 @@ def test_a_build_hashes_each_organisations_folder_once(portfolio, tmp_path, monk
 
     monkeypatch.setattr(load, "tree_digest", hashed_again)
     options = BuildOptions(pdf=False, jobs=1)
-    build(portfolio.root, tmp_path / "output", options, remembered=RememberedOrganisations())
+    build(portfolio.root, tmp_path / "output", options, remembered=Remembered())
+
+
+def test_a_cache_file_this_process_wrote_is_not_parsed_again(tmp_path):
+    parsed, files = [], ParsedFiles()
+
+    def parse(text: str) -> str:
+        parsed.append(text)
+        return text.upper()
+
+    files.write(tmp_path / "manifest.json", "ours", "OURS")
+    assert files.read(tmp_path / "manifest.json", parse) == "OURS"
+    assert parsed == []
+
+
+def test_a_cache_file_replaced_by_another_process_is_parsed_again(tmp_path):
+    files = ParsedFiles()
+    files.write(tmp_path / "manifest.json", "ours", "OURS")
+    other = tmp_path / "other.tmp"
+    other.write_text("them")  # the same size; renamed in as another build writes it
+    os.utime(other, ns=((tmp_path / "manifest.json").stat().st_mtime_ns,) * 2)
+    other.replace(tmp_path / "manifest.json")
+    assert files.read(tmp_path / "manifest.json", str.upper) == "THEM"
+
+
+def test_serve_sees_what_a_build_in_another_process_wrote_between_its_builds(portfolio, tmp_path):
+    output, remembered = tmp_path / "output", Remembered()
+    options = BuildOptions(pdf=False, jobs=1)
+    build(portfolio.root, output, options, remembered=remembered)
+    portfolio.finding("spoorweg", "loket", title="Built by the command line")
+    build(portfolio.root, output, options)  # another process: nothing remembered
+    portfolio.finding("spoorweg", "loket", title="Built by serve")
+    build(portfolio.root, output, options, remembered=remembered)
+    assert_same_as_clean_build(portfolio.root, output, tmp_path)
