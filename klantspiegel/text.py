@@ -49,7 +49,12 @@ _ALLOWED_ATTRIBUTES = {
 _ALLOWED_CLASSES = {"div": {"footnote"}}
 _ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
-_converter = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS)
+
+def _new_converter() -> markdown.Markdown:
+    return markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS)
+
+
+_converter = _new_converter()
 
 DEFAULT_TIME_LIMIT = 2.0
 _REFERENCE_KINDS = {("img", "src"): "image", ("a", "href"): "link"}
@@ -107,8 +112,7 @@ def render_markdown(
         _check_quote_depth(text)  # Markdown's own nesting, before Python-Markdown recurses
         _Markup(text).check()  # raw HTML, before Python-Markdown spends quadratic time on it
         try:
-            _converter.reset()
-            html = _Markup(_converter.convert(text), locate=False).normalised()
+            html = _converted(text)
         except RecursionError as error:
             raise TextTooComplex("the text nests too deeply (lists or quotes)") from error
         references = _references(html)
@@ -125,6 +129,19 @@ def render_markdown(
 
     with limit():
         return RenderedText(Markup(sanitise(html, rewritten)), tuple(references))
+
+
+def _converted(text: str) -> str:
+    """The text as Python-Markdown's HTML. A conversion stopped part-way (the time limit,
+    a recursion) can leave the converter's block parser in a state, such as inside a list,
+    that `reset` keeps and that turns every later text into bare text: a new one is made."""
+    global _converter
+    try:
+        _converter.reset()
+        return _Markup(_converter.convert(text), locate=False).normalised()
+    except BaseException:
+        _converter = _new_converter()
+        raise
 
 
 def _references(html: str) -> list[tuple[str, str]]:

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 import pytest
 from hostile_kit import assert_nothing_leaked
 
+from klantspiegel import text as text_module
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.load import load_portfolio
 from klantspiegel.pipeline import build
-from klantspiegel.text import render_markdown
+from klantspiegel.text import TextTooComplex, render_markdown
 
 FINDING = "postbedrijf/2026/findings/centrale-lijn.md"
 SURVEY = "postbedrijf/2026/survey.csv"
@@ -286,3 +287,22 @@ def test_checking_a_referenced_file_is_not_counted_as_the_texts_time():
 
     rendered = render_markdown("![x](a.svg) ![y](b.svg)", slow_rewrite, time_limit=0.5)
     assert 'src="media/a.svg"' in rendered.html and 'src="media/b.svg"' in rendered.html
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [TextTooComplex("the text takes more than 2 s to render"), RecursionError()],
+    ids=["time limit", "nesting"],
+)
+def test_a_text_stopped_inside_a_list_leaves_the_next_texts_rendered_in_full(monkeypatch, stop):
+    """The converter is shared: one left inside a list made every later text bare text."""
+
+    def stopped_inside_a_list(source: str) -> str:
+        text_module._converter.parser.state.set("list")
+        raise stop
+
+    monkeypatch.setattr(text_module._converter, "convert", stopped_inside_a_list)
+    with pytest.raises(TextTooComplex):
+        render_markdown("- een\n- twee\n")
+    rendered = render_markdown("![x](a.svg) en tekst", lambda kind, url: f"media/{url}")
+    assert rendered.html == '<p><img alt="x" src="media/a.svg"> en tekst</p>'
