@@ -7,7 +7,7 @@ contracts in pyproject.toml).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,4 +23,13 @@ class BodyCache(Protocol):
         self, key: str, value: Any, depends_on: Iterable[Path], fingerprint: Callable[[Path], str]
     ) -> None:
         """Store a value with the fingerprints of the files it was computed from."""
+        ...
+
+    def gathered(self) -> dict[str, Any]:
+        """Every entry this process took or stored so far, in the form `take` accepts."""
+        ...
+
+    def take(self, entries: Mapping[str, Any]) -> None:
+        """Entries another process of this build gathered: found by `get` from now on, each
+        still only while its files have the fingerprints stored with it."""
         ...

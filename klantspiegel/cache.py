@@ -297,6 +297,7 @@ class JsonCache:
         self.parsed = parsed or ParsedFiles()
         self.code = code_digest() if folder else ""
         self.entries: dict[str, Any] = {}  # shared with later builds (see ParsedFiles)
+        self.taken: dict[str, Any] = {}  # from another process of this build (see `take`)
         self.used: dict[str, Any] = {}
         if self.path and self.path.is_file():
             try:  # JSON, not pickle: a cache file must never be able to run code
@@ -307,7 +308,7 @@ class JsonCache:
     def get(self, key: str, fingerprint: Callable[[Path], str]) -> Any | None:
         """The value stored under key, if every file it depends on has the same fingerprint."""
         key = digest(self.code, key)
-        entry = self.entries.get(key)
+        entry = self.entries.get(key) or self.taken.get(key)
         if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], list)):
             return None
         value, depends_on = entry
@@ -324,6 +325,15 @@ class JsonCache:
             value,
             [[str(p), fingerprint(p)] for p in sorted(set(depends_on))],
         ]
+
+    def gathered(self) -> dict[str, Any]:
+        """Every entry this process took or stored so far, in the form `take` accepts."""
+        return dict(self.used)
+
+    def take(self, entries: Mapping[str, Any]) -> None:
+        """Entries another process of this build gathered: found by `get` from now on, each
+        still only while its files have the fingerprints stored with it."""
+        self.taken.update(entries)
 
     def save(self) -> None:
         if self.path is None or self.used.keys() == self.entries.keys():

@@ -18,7 +18,9 @@ output can hold.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from markupsafe import Markup
 
 from klantspiegel.body_cache import BodyCache
 from klantspiegel.follow_up import follow_up_problems
+from klantspiegel.forked import start_forked
 from klantspiegel.i18n import language_of
 from klantspiegel.images import IMAGE_SUFFIXES, image_problem
 from klantspiegel.kpis import STANDARD_KPIS, standard_label
@@ -85,6 +88,9 @@ SITE_FOLDERS = frozenset({"assets", "dimensions", "pagefind"})
 # A client bundle's own pages: its single-file report, `<organisation>.html`, would replace one.
 BUNDLE_PAGES = frozenset({"index", "method", "404"})
 MAX_NAME_BYTES = 255  # the longest file name common file systems (ext4, APFS, NTFS) hold
+# A helper process renders the bodies of at least this many organisations: for fewer, its
+# start and the hand-over of its bodies cost about what it saves (see _Reader.organisations).
+ORGANISATIONS_PER_HELPER = 4
 
 
 def load_portfolio(
@@ -92,12 +98,14 @@ def load_portfolio(
     markdown_cache: BodyCache | None = None,
     remembered: RememberedOrganisations | None = None,
     folder_digests: Mapping[Path, str] | None = None,
+    jobs: int = 1,
 ) -> tuple[Portfolio | None, list[Problem]]:
     """Load and validate a whole portfolio; the portfolio is None when any error was found.
 
     With a `markdown_cache`, bodies rendered by an earlier build are taken from it; with
     `remembered`, whole organisations loaded earlier in this process. `folder_digests` are
     the `tree_digest`s of the portfolio's folders, where the caller has just made them.
+    With `jobs` above one and a cache, that many processes render the bodies side by side.
     """
     root = root.resolve()
     reader = _Reader(
@@ -105,6 +113,7 @@ def load_portfolio(
         markdown_cache=markdown_cache,
         remembered=remembered,
         folder_digests=folder_digests or {},
+        jobs=jobs,
     )
     portfolio = reader.portfolio()
     problems = reader.problems
@@ -153,6 +162,10 @@ class RememberedOrganisations:
         self._root: Path | None = None
         self._loaded: dict[Path, _Loaded] = {}
 
+    def holds(self, root: Path) -> bool:
+        """Whether organisations of the portfolio at `root` are kept."""
+        return root == self._root and bool(self._loaded)
+
     def get(self, folder: Path, key: str, fingerprint: Callable[[Path], str]) -> _Loaded | None:
         loaded = self._loaded.get(folder)
         if loaded is None or loaded.key != key:
@@ -179,6 +192,7 @@ class _Reader:
     markdown_cache: BodyCache | None = None
     remembered: RememberedOrganisations | None = None
     folder_digests: Mapping[Path, str] = field(default_factory=dict)
+    jobs: int = 1  # processes that may render Markdown bodies side by side
     sectors: Sectors = field(default_factory=lambda: Sectors({}))
     config_document: Document | None = None
     model_document: Document | None = None
@@ -201,7 +215,7 @@ class _Reader:
         model = self.scoring_model(config.scoring_model if config else "default")
         self.dimension_keys = [d.key for d in model.dimensions] if model else None
         folders = self.content_folders(self.root, "organisation")
-        organisations = [self.organisation_or_remembered(f) for f in folders]
+        organisations = self.organisations(folders)
         self.templates()
         if config is None or model is None:
             return None
@@ -268,6 +282,49 @@ class _Reader:
         self.problems += model_problems
         self.model_document = document
         return None if model_problems else model
+
+    def organisations(self, folders: list[Path]) -> list[Organisation | None]:
+        """The organisation in each folder, in order.
+
+        Rendering the Markdown bodies is most of a load when the cache does not hold them.
+        With jobs to spare, helpers (children forked for it) each render the bodies of a later
+        slice of the folders into their copy of the cache, while this process loads the first
+        slice; this cache then takes what they rendered, and the rest loads as from a warm
+        cache. What is loaded, problems included, is what one process loads: a helper's
+        problems are dropped, and a body with a problem is never cached, so it is rendered,
+        and its problem reported, here. A helper that fails only leaves its bodies to be
+        rendered here.
+        """
+        slices = self.helped_slices(folders)
+        if len(slices) == 1:
+            return [self.organisation_or_remembered(f) for f in folders]
+        with ExitStack() as stack:
+            helpers = [
+                stack.enter_context(start_forked(partial(self.helped_bodies, s)))
+                for s in slices[1:]
+            ]
+            loaded = [self.organisation_or_remembered(f) for f in slices[0]]
+            for result in (helper() for helper in helpers):
+                if self.markdown_cache and isinstance(result, dict):
+                    self.markdown_cache.take(result)
+        return loaded + [self.organisation_or_remembered(f) for s in slices[1:] for f in s]
+
+    def helped_slices(self, folders: list[Path]) -> list[list[Path]]:
+        """The folders in consecutive slices, one for each process that loads (the first is
+        this one's); one slice when helpers have nothing to render or too little to gain."""
+        count = min(self.jobs, len(folders) // ORGANISATIONS_PER_HELPER)
+        remembering = self.remembered is not None and self.remembered.holds(self.root)
+        if count < 2 or self.markdown_cache is None or remembering:
+            return [folders]
+        size = -(-len(folders) // count)  # rounded up
+        return [folders[start : start + size] for start in range(0, len(folders), size)]
+
+    def helped_bodies(self, folders: list[Path]) -> dict[str, Any]:
+        """In a helper: the body cache's entries after loading the organisations in folders."""
+        assert self.markdown_cache is not None  # helped_slices gives no helper without one
+        for folder in folders:
+            self.organisation(folder)
+        return self.markdown_cache.gathered()
 
     def organisation_or_remembered(self, folder: Path) -> Organisation | None:
         """The organisation in `folder`, as loaded earlier in this process where nothing it

@@ -80,9 +80,20 @@ def check(
     markdown_cache: JsonCache | None = None,
     remembered: RememberedOrganisations | None = None,
     folder_digests: Mapping[Path, str] | None = None,
+    jobs: int | None = None,
 ) -> tuple[Portfolio, list[Problem]]:
-    """Load and validate; raise ContentError with every problem when there is an error."""
-    portfolio, problems = load_portfolio(source, markdown_cache, remembered, folder_digests)
+    """Load and validate; raise ContentError with every problem when there is an error.
+
+    `jobs` processes (None: one per core) render the Markdown, into `markdown_cache` or, for
+    this load alone, into one in memory.
+    """
+    portfolio, problems = load_portfolio(
+        source,
+        JsonCache(None) if markdown_cache is None else markdown_cache,
+        remembered,
+        folder_digests,
+        jobs or os.cpu_count() or 1,
+    )
     if portfolio is None:
         raise ContentError(problems)
     return portfolio, problems
@@ -125,7 +136,7 @@ def build(
     if cache:
         TEMPLATES_REFERRED.load(cache_dir)
     portfolio, warnings = _load(
-        source, cache_dir if cache else None, options.only, passwords, remembered, folders
+        source, cache_dir if cache else None, options, passwords, remembered, folders
     )
     with template_errors_as_problems():  # a broken template override is a file:line problem
         plan = _plan(portfolio, code, options, cache_dir if cache else None)
@@ -198,7 +209,7 @@ def _inputs_digest(
 def _load(
     source: Path,
     cache_dir: Path | None,
-    only: str | None,
+    options: BuildOptions,
     passwords: Passwords,
     remembered: Remembered | None,
     folder_digests: Mapping[Path, str],
@@ -211,8 +222,9 @@ def _load(
     """
     markdown = JsonCache(cache_dir, remembered.files if remembered else None)
     organisations = remembered.organisations if remembered and cache_dir else None
-    portfolio, warnings = check(source, markdown, organisations, folder_digests)
+    portfolio, warnings = check(source, markdown, organisations, folder_digests, options.jobs)
     markdown.save()
+    only = options.only
     if only is not None and only not in {o.slug for o in portfolio.organisations}:
         known = ", ".join(o.slug for o in portfolio.organisations)
         raise UnknownOrganisation(f"no organisation '{only}' in the portfolio (known: {known})")
