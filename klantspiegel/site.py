@@ -319,7 +319,6 @@ def render_page(
         **shared, **page.context, root=page.root, page_path=page.path
     )
     target = out_dir / page.path
-    target.parent.mkdir(parents=True, exist_ok=True)
     written = [target]
     write_artifact(target, html.encode())
     for url, source in page.media:
@@ -527,6 +526,5 @@ def inline_search_script(entries: Iterable[SearchEntry]) -> str:
 def write_inline_search_index(site_dir: Path, entries: Iterable[SearchEntry]) -> Path:
     """Write the site's inline search index (a client bundle's); returns the file."""
     target = site_dir / INLINE_SEARCH_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
     write_artifact(target, inline_search_script(entries).encode())
     return target

@@ -11,13 +11,29 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 _TEMPORARY = ".klantspiegel-writing-"  # a file being written; renamed when complete
 _MODE = 0o666  # as open() creates a file: the umask decides, like any other written file
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+
+T = TypeVar("T")
+
+
+def _in_folder(path: Path, create: Callable[[], T]) -> T:
+    """create() the file `path`, making its folders first if they are missing.
+
+    Tried first without: a build writes most files into a folder that exists already, and
+    asking for the folders before each of its 10,000 files (twice for a page) cost 0.13 s.
+    """
+    try:
+        return create()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return create()
 
 
 @contextmanager
@@ -26,9 +42,8 @@ def artifact_writer(target: Path) -> Iterator[BinaryIO]:
 
     On an error the partial file goes and `target` stays as it was.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f"{_TEMPORARY}{secrets.token_hex(6)}-{target.name}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _MODE)
+    descriptor = _in_folder(temporary, lambda: os.open(temporary, _NEW_FILE, _MODE))
     try:
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
@@ -59,10 +74,9 @@ def link_artifact(source: Path, target: Path) -> Path:
     the bytes reach the disk once. Safe because no output file is ever written into, only
     replaced: replacing one name leaves the other with its bytes.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f"{_TEMPORARY}{secrets.token_hex(6)}-{target.name}")
     try:
-        os.link(source, temporary)
+        _in_folder(temporary, lambda: os.link(source, temporary))
     except OSError:  # another file system, a link limit, a file system without links
         return copy_artifact(source, target)
     try:
