@@ -363,9 +363,12 @@ class FolderCache:
         self.new: dict[str, Any] = {}  # file name -> value, to write
 
     def get(self, key: str) -> Any | None:
+        name = self._file_name(key)
+        if name in self.new:  # stored by this build, or taken from another of its processes
+            self.used.add(name)
+            return self.new[name]
         if self.folder is None:
             return None
-        name = self._file_name(key)
         try:  # JSON, not pickle: a cache file must never be able to run code
             value = json.loads((self.folder / name).read_text(encoding="utf-8"))
         except (OSError, ValueError):  # missing or damaged: computed again
@@ -377,6 +380,15 @@ class FolderCache:
         name = self._file_name(key)
         self.used.add(name)
         self.new[name] = value
+
+    def gathered(self) -> dict[str, Any]:
+        """The values this process stored, in the form `take` accepts."""
+        return dict(self.new)
+
+    def take(self, values: Mapping[str, Any]) -> None:
+        """Values another process of this build stored: found by `get`, and saved, as if
+        stored here."""
+        self.new.update(values)
 
     def save(self, partial: bool = False) -> None:
         """Write the new values; remove the files this build did not use, unless `partial`

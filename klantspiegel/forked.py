@@ -19,7 +19,8 @@ import selectors
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
+from functools import partial
 from typing import Any, TypeVar
 
 K = TypeVar("K")
@@ -54,6 +55,33 @@ def start_forked(work: Callable[[], T]) -> Iterator[Callable[[], T | BaseExcepti
         pipe.close()
         if not reaped:
             _end(pid)
+
+
+def with_helpers(
+    items: list[K],
+    processes: int,
+    do: Callable[[K], T],
+    helper: Callable[[list[K]], Any],
+    take: Callable[[Any], None],
+) -> list[T]:
+    """do(item) for each item, in order, with `processes - 1` helpers forked for it.
+
+    Each helper runs helper() on a later slice of the items, while do() goes through the
+    first slice here; take() is then given each helper's result, before do() reaches that
+    helper's slice: work do() can reuse, such as a cache's new entries. A helper that fails
+    gives take() nothing, and leaves its slice to do() alone.
+    """
+    if processes < 2 or len(items) < 2:
+        return [do(item) for item in items]
+    size = -(-len(items) // processes)  # rounded up
+    slices = [items[start : start + size] for start in range(0, len(items), size)]
+    with ExitStack() as stack:
+        helpers = [stack.enter_context(start_forked(partial(helper, s))) for s in slices[1:]]
+        done = [do(item) for item in slices[0]]
+        for result in (helped() for helped in helpers):
+            if not isinstance(result, BaseException):
+                take(result)
+    return done + [do(item) for later in slices[1:] for item in later]
 
 
 def run_each_forked(

@@ -18,9 +18,7 @@ output can hold.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +26,7 @@ from markupsafe import Markup
 
 from klantspiegel.body_cache import BodyCache
 from klantspiegel.follow_up import follow_up_problems
-from klantspiegel.forked import start_forked
+from klantspiegel.forked import with_helpers
 from klantspiegel.i18n import language_of
 from klantspiegel.images import IMAGE_SUFFIXES, image_problem
 from klantspiegel.kpis import STANDARD_KPIS, standard_label
@@ -295,33 +293,21 @@ class _Reader:
         and its problem reported, here. A helper that fails only leaves its bodies to be
         rendered here.
         """
-        slices = self.helped_slices(folders)
-        if len(slices) == 1:
-            return [self.organisation_or_remembered(f) for f in folders]
-        with ExitStack() as stack:
-            helpers = [
-                stack.enter_context(start_forked(partial(self.helped_bodies, s)))
-                for s in slices[1:]
-            ]
-            loaded = [self.organisation_or_remembered(f) for f in slices[0]]
-            for result in (helper() for helper in helpers):
-                if self.markdown_cache and isinstance(result, dict):
-                    self.markdown_cache.take(result)
-        return loaded + [self.organisation_or_remembered(f) for s in slices[1:] for f in s]
-
-    def helped_slices(self, folders: list[Path]) -> list[list[Path]]:
-        """The folders in consecutive slices, one for each process that loads (the first is
-        this one's); one slice when helpers have nothing to render or too little to gain."""
-        count = min(self.jobs, len(folders) // ORGANISATIONS_PER_HELPER)
+        cache = self.markdown_cache
         remembering = self.remembered is not None and self.remembered.holds(self.root)
-        if count < 2 or self.markdown_cache is None or remembering:
-            return [folders]
-        size = -(-len(folders) // count)  # rounded up
-        return [folders[start : start + size] for start in range(0, len(folders), size)]
+        if cache is None or remembering:
+            return [self.organisation_or_remembered(f) for f in folders]
+        return with_helpers(
+            folders,
+            min(self.jobs, len(folders) // ORGANISATIONS_PER_HELPER),
+            self.organisation_or_remembered,
+            self.helped_bodies,
+            cache.take,
+        )
 
     def helped_bodies(self, folders: list[Path]) -> dict[str, Any]:
         """In a helper: the body cache's entries after loading the organisations in folders."""
-        assert self.markdown_cache is not None  # helped_slices gives no helper without one
+        assert self.markdown_cache is not None  # organisations() starts no helper without one
         for folder in folders:
             self.organisation(folder)
         return self.markdown_cache.gathered()

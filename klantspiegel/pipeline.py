@@ -12,7 +12,9 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.cache import (
@@ -30,8 +32,9 @@ from klantspiegel.cache import (
     tree_digest,
 )
 from klantspiegel.delivery import Delivery, Passwords, write_deliveries
+from klantspiegel.forked import with_helpers
 from klantspiegel.load import RememberedOrganisations, load_portfolio
-from klantspiegel.model import Portfolio
+from klantspiegel.model import Organisation, Portfolio
 from klantspiegel.output import prepare_output, staged_output
 from klantspiegel.plan import BuildPlan, plan_build
 from klantspiegel.problems import ContentError, Problem
@@ -43,7 +46,12 @@ from klantspiegel.render import (
     render_plan,
 )
 from klantspiegel.report import build_reports, latest_scores
+from klantspiegel.scoring import AuditScore
 from klantspiegel.templating import template_errors_as_problems
+
+# A helper process draws the charts of at least this many organisations' reports: for fewer,
+# its start and the hand-over of its charts cost about what it saves (see _plan).
+REPORTS_PER_HELPER = 4
 
 
 class UnknownOrganisation(ValueError):
@@ -239,7 +247,8 @@ def _plan(
     every artifact made from them, with its key.
 
     The charts come from the chart cache in `cache_dir` where earlier builds drew them from
-    the same numbers. It is saved here, so the charts it drew (9 MB of SVG when all are) are
+    the same numbers; the charts it lacks are drawn by helpers too, with jobs to spare (see
+    _drawn_charts). It is saved here, so the charts it drew (9 MB of SVG when all are) are
     let go before the PDFs' children are forked.
     """
     charts = ChartCache(cache_dir, Fingerprints())
@@ -249,7 +258,19 @@ def _plan(
         for position, o in enumerate(portfolio.organisations)
         if not options.portfolio_deferred or options.renders(o.slug, position)
     ]
-    reports = {o.slug: build_reports(o, portfolio, peers, charts) for o in reported}
+    reports = dict(
+        zip(
+            (o.slug for o in reported),
+            with_helpers(
+                reported,
+                min(options.jobs or os.cpu_count() or 1, len(reported) // REPORTS_PER_HELPER),
+                partial(build_reports, portfolio=portfolio, peers=peers, charts=charts),
+                partial(_drawn_charts, portfolio, peers, charts),
+                charts.store.take,
+            ),
+            strict=True,
+        )
+    )
     plan = plan_build(
         portfolio,
         {slug: pair[0] for slug, pair in reports.items()},
@@ -263,6 +284,23 @@ def _plan(
     )
     charts.save(partial=options.portfolio_deferred)
     return plan
+
+
+def _drawn_charts(
+    portfolio: Portfolio,
+    peers: Mapping[str, tuple[str, AuditScore]],
+    charts: ChartCache,
+    organisations: list[Organisation],
+) -> dict[str, Any]:
+    """In a helper of `_plan`: the charts it drew for these organisations' reports.
+
+    Drawing the charts is most of building the reports when the chart cache does not hold
+    them (0.7 of 1.15 s for 50 organisations); the build takes these, and builds the same
+    reports from them as from a warm cache.
+    """
+    for organisation in organisations:
+        build_reports(organisation, portfolio, peers, charts)
+    return charts.store.gathered()
 
 
 def _result(

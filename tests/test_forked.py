@@ -12,7 +12,7 @@ from unittest.mock import ANY
 
 import pytest
 
-from klantspiegel.forked import ChildDied, run_each_forked, start_forked
+from klantspiegel.forked import ChildDied, run_each_forked, start_forked, with_helpers
 from klantspiegel.render import PdfTimeout
 
 
@@ -232,3 +232,29 @@ def test_a_child_started_at_once_is_ended_when_the_caller_is_interrupted_while_w
 
     with pytest.raises(ProcessLookupError):  # killed, and waited for: no zombie left
         os.kill(int(pid_file.read_text()), 0)
+
+
+def test_helpers_take_the_later_slices_and_the_results_keep_their_order():
+    taken: list[list[int]] = []
+
+    done = with_helpers(list(range(10)), 3, lambda n: n * 2, list, taken.append)
+
+    assert done == [n * 2 for n in range(10)]
+    assert taken == [[4, 5, 6, 7], [8, 9]]  # this process had 0-3
+
+
+@pytest.mark.parametrize("items, processes", [([], 2), ([1], 2), ([1, 2, 3], 1), ([1, 2], 0)])
+def test_no_helper_for_one_process_or_one_item(items, processes):
+    taken: list[object] = []
+
+    assert with_helpers(items, processes, str, list, taken.append) == [str(i) for i in items]
+    assert taken == []
+
+
+def test_a_helper_that_fails_gives_nothing_to_take():
+    def broken(items: list[int]) -> list[int]:
+        raise RuntimeError("broken")
+
+    taken: list[object] = []
+    assert with_helpers([1, 2, 3, 4], 2, str, broken, taken.append) == ["1", "2", "3", "4"]
+    assert taken == []

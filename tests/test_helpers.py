@@ -1,6 +1,6 @@
-"""With jobs to spare, loading renders the Markdown of later organisations in helper processes
-while it loads the first ones itself; what it loads, problems included, is what one process
-loads."""
+"""With jobs to spare, helper processes do the work of later organisations while the build
+does the first ones': loading renders their Markdown, planning draws their charts. What is
+loaded, problems included, and what is built are what one process loads and builds."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ from pathlib import Path
 
 import pytest
 from conftest import PortfolioWriter
+from test_incremental import snapshot
 
-from klantspiegel import load
+from klantspiegel import forked, load, pipeline, report_charts
+from klantspiegel.build_options import BuildOptions
 from klantspiegel.cache import JsonCache
 from klantspiegel.load import ORGANISATIONS_PER_HELPER, RememberedOrganisations, load_portfolio
+from klantspiegel.pipeline import REPORTS_PER_HELPER, build
 from klantspiegel.walk import Walker
 
 ORGANISATIONS = 2 * ORGANISATIONS_PER_HELPER  # two slices: this process's and one helper's
+assert REPORTS_PER_HELPER == ORGANISATIONS_PER_HELPER  # the portfolio serves both
 TEXTS_PER_ORGANISATION = 3  # two findings and a story
 
 
@@ -103,7 +107,7 @@ def test_no_helper_where_it_has_nothing_to_gain(portfolio, monkeypatch, why):
     def no_fork(work):
         raise AssertionError("a helper was started")
 
-    monkeypatch.setattr(load, "start_forked", no_fork)
+    monkeypatch.setattr(forked, "start_forked", no_fork)
     portfolio_, _ = load_portfolio(
         portfolio.root,
         None if why == "no cache" else JsonCache(None),
@@ -145,3 +149,62 @@ def test_taken_bodies_that_were_used_are_saved(tmp_path: Path):
 
     reread = JsonCache(tmp_path)
     assert reread.get("rendered by a helper", walker.fingerprint) == ["<p>b</p>", []]
+
+
+@pytest.fixture
+def drawn_here(monkeypatch) -> list[str]:
+    """The organisation of every report whose charts were drawn in this process (a helper's
+    stay in the helper)."""
+    slugs: list[str] = []
+    build_charts = report_charts.build_charts
+
+    def counted(t, organisation, *arguments, memo=None, **more):
+        if memo is None:  # drawing, not asking the cache
+            slugs.append(organisation.slug)
+        return build_charts(t, organisation, *arguments, memo=memo, **more)
+
+    monkeypatch.setattr(report_charts, "build_charts", counted)
+    return slugs
+
+
+FIRST_SLICE = {f"organisatie-{n}" for n in range(ORGANISATIONS // 2)}
+EVERY_ONE = {f"organisatie-{n}" for n in range(ORGANISATIONS)}
+
+
+def test_a_helper_draws_the_later_organisations_charts(portfolio, tmp_path, drawn_here):
+    build(portfolio.root, tmp_path / "alone" / "output", BuildOptions(pdf=False, jobs=1))
+    assert set(drawn_here) == EVERY_ONE
+    del drawn_here[:]
+
+    build(portfolio.root, tmp_path / "helped" / "output", BuildOptions(pdf=False, jobs=2))
+
+    assert set(drawn_here) == FIRST_SLICE
+    assert snapshot(tmp_path / "helped" / "output") == snapshot(tmp_path / "alone" / "output")
+
+
+def test_the_charts_a_helper_drew_are_kept_for_the_next_build(portfolio, tmp_path, drawn_here):
+    output = tmp_path / "output"
+    build(portfolio.root, output, BuildOptions(pdf=False, jobs=2))
+    finding = portfolio.root / "organisatie-0/2026/findings/centrale-lijn.md"
+    finding.write_text(finding.read_text() + "\nMeer.\n")  # the charts stay the same
+    del drawn_here[:]
+
+    build(portfolio.root, output, BuildOptions(pdf=False, jobs=1))
+
+    assert set(drawn_here) == {"organisatie-0"}  # none of the helper's organisations
+
+
+def test_a_failing_chart_helper_leaves_its_charts_to_this_process(
+    portfolio, tmp_path, drawn_here, monkeypatch
+):
+    build(portfolio.root, tmp_path / "alone" / "output", BuildOptions(pdf=False, jobs=1))
+    del drawn_here[:]
+
+    def fails(*arguments):
+        raise RuntimeError("the helper broke")
+
+    monkeypatch.setattr(pipeline, "_drawn_charts", fails)
+    build(portfolio.root, tmp_path / "helped" / "output", BuildOptions(pdf=False, jobs=2))
+
+    assert set(drawn_here) == EVERY_ONE
+    assert snapshot(tmp_path / "helped" / "output") == snapshot(tmp_path / "alone" / "output")
