@@ -76,6 +76,7 @@ class Fingerprints:
 
     def __init__(self) -> None:
         self._by_id: dict[int, tuple[Any, str]] = {}
+        self._fields: dict[type, tuple[str, ...] | None] = {}  # None: not a data class or model
 
     def of(self, value: Any) -> str:
         if value is None or isinstance(value, str | int | float | bool):
@@ -83,26 +84,46 @@ class Fingerprints:
         known = self._by_id.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        kind = type(value).__qualname__
+        of = self.of
+        kind = type(value)
         if isinstance(value, Mapping):
-            text = digest(kind, *(f"{k!r}={self.of(v)}" for k, v in sorted(value.items())))
+            parts = [f"{k!r}={of(v)}" for k, v in sorted(value.items())]
         elif isinstance(value, list | tuple):
-            text = digest(kind, *(self.of(v) for v in value))
+            parts = [of(v) for v in value]
         elif isinstance(value, set | frozenset):  # no order of its own: sort the hashes
-            text = digest(kind, *sorted(self.of(v) for v in value))
-        elif is_dataclass(value):
-            text = digest(kind, *(self.of(getattr(value, f.name)) for f in fields(value)))
-        elif isinstance(value, BaseModel):
-            text = digest(
-                kind, *(self.of(getattr(value, name, None)) for name in type(value).model_fields)
-            )
+            parts = sorted(of(v) for v in value)
         else:
-            text = repr(value)
-            if " object at 0x" in text:  # a repr without the data would hide changes
-                raise TypeError(f"cannot fingerprint {kind}: its repr holds no data")
-            text = digest(kind, text)
-        self._by_id[id(value)] = (value, text)  # keeps value alive, so its id stays unique
-        return text
+            names = self._fields[kind] if kind in self._fields else self._field_names(kind)
+            if names is not None:
+                parts = [of(getattr(value, name, None)) for name in names]
+            else:
+                text = repr(value)
+                if " object at 0x" in text:  # a repr without the data would hide changes
+                    raise TypeError(f"cannot fingerprint {kind.__qualname__}: no data in its repr")
+                parts = [text]
+        hashed = _hashed(kind.__qualname__, parts)
+        self._by_id[id(value)] = (value, hashed)  # keeps value alive, so its id stays unique
+        return hashed
+
+    def _field_names(self, kind: type) -> tuple[str, ...] | None:
+        names: tuple[str, ...] | None = None
+        if is_dataclass(kind):
+            names = tuple(f.name for f in fields(kind))
+        elif issubclass(kind, BaseModel):
+            names = tuple(kind.model_fields)
+        self._fields[kind] = names
+        return names
+
+
+def _hashed(kind: str, parts: list[str]) -> str:
+    """One hash of a value's kind and its parts' texts.
+
+    The parts are joined by NUL, which none of them holds: each is a hash, a leaf's
+    `repr` (which writes NUL as an escape) after its type's name, or a mapping key's `repr`
+    with its value's hash. So two different lists of parts never join into the same text,
+    and one hash over the joined text costs half of hashing each part on its own.
+    """
+    return hashlib.sha256("\0".join((kind, *parts)).encode()).hexdigest()
 
 
 class TemplateReferences:
