@@ -1,15 +1,16 @@
-"""The Jinja environments: one per report locale, sandboxed, autoescaping, compiled once.
+"""The Jinja environments: one per report locale, autoescaping, compiled once.
 
 A portfolio may override any theme template by placing a file of the same name in its own
 `templates/` folder; the theme folder is searched after it. Overrides come with the portfolio,
-so they are not trusted: every template renders in Jinja's immutable sandbox (no private
-attributes, no `__globals__`, no mutation of the report model, no methods of the file paths in
-the model: `finding.source.read_text()` would read any file), with bounds on what one
-expression may allocate and on the memory one render may take. Templates are found through
-the portfolio's walker, so an override never follows a link out of the portfolio or into
-another organisation's folder, nor reads a hidden folder. A broken or refused template, and
-any error raised while one renders (a macro that recurses forever), is a `file:line`
-problem, never a traceback.
+so they are not trusted: once a portfolio has one, every template renders in Jinja's immutable
+sandbox (no private attributes, no `__globals__`, no mutation of the report model, no methods
+of the file paths in the model: `finding.source.read_text()` would read any file), with bounds
+on what one expression may allocate and on the memory one render may take. Templates are found
+through the portfolio's walker, so an override never follows a link out of the portfolio or
+into another organisation's folder, nor reads a hidden folder. A broken or refused template,
+and any error raised while one renders (a macro that recurses forever), is a `file:line`
+problem, never a traceback. Without an override, the built-in theme's own templates render
+outside the sandbox, to the same bytes: they come with Klantspiegel, not with the portfolio.
 """
 
 from __future__ import annotations
@@ -278,12 +279,22 @@ def _template_files(
 
 @lru_cache(maxsize=16)  # a few locales; serve's edits leave older states behind
 def _environment(
-    theme_dir: Path, portfolio_dir: Path | None, locale: str, stamp: tuple[object, ...]
+    theme_dir: Path,
+    portfolio_dir: Path | None,
+    locale: str,
+    stamp: tuple[tuple[str, int, int], ...],
 ) -> jinja2.Environment:
     theme = theme_dir.resolve()
     search = [(portfolio_dir / "templates", portfolio_dir)] if portfolio_dir else []
     search.append((theme, theme))
-    env = _Sandbox(
+    overrides = str(portfolio_dir / "templates") + os.sep if portfolio_dir else None
+    trusted = theme == THEME_DIR and not (
+        overrides and any(path.startswith(overrides) for path, _, _ in stamp)
+    )
+    # The sandbox guards against a portfolio's templates; asking it about every attribute
+    # and call, and its memory budget, were a fifth to a third of the time the theme's own
+    # pages take to render, which need no guard.
+    env = (jinja2.Environment if trusted else _Sandbox)(
         loader=_WalkedLoader(search),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

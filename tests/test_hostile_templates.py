@@ -9,6 +9,7 @@ reach any output file.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +22,14 @@ from klantspiegel.build_options import BuildOptions
 from klantspiegel.cli import main
 from klantspiegel.pipeline import build
 from klantspiegel.problems import ContentError
+from klantspiegel.templating import THEME_DIR
 
 OVERRIDE = "templates/site/finding.html"
 ENV_SECRET = "env-secret-4711"
 FILE_SECRET = "file-secret-0815"
 PASSWD = "root:x:0:0"
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "audits"
 
 
 @dataclass(frozen=True)
@@ -220,3 +224,35 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def test_every_template_renders_in_the_sandbox_once_the_portfolio_overrides_one(tmp_path):
+    assert not isinstance(templating.environment(THEME_DIR, tmp_path, "nl"), templating._Sandbox)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "extra.html").write_text("an override of nothing yet")
+
+    assert isinstance(templating.environment(THEME_DIR, tmp_path, "nl"), templating._Sandbox)
+
+
+def test_a_theme_other_than_the_built_in_one_renders_in_the_sandbox(tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME_DIR, theme)
+
+    assert isinstance(templating.environment(theme, None, "nl"), templating._Sandbox)
+
+
+@pytest.mark.parametrize("pdf", [False, True], ids=["example site", "pdf"])
+def test_the_theme_renders_the_same_bytes_in_the_sandbox_and_out_of_it(
+    small_portfolio, tmp_path, pdf
+):
+    source = tmp_path / "source"
+    shutil.copytree(small_portfolio.root if pdf else EXAMPLE, source)
+    build(source, tmp_path / "theme alone" / "output", BuildOptions(pdf=pdf))
+    (source / "templates").mkdir(exist_ok=True)
+    (source / "templates" / "extra.html").write_text("an override no page uses")
+
+    build(source, tmp_path / "sandboxed" / "output", BuildOptions(pdf=pdf))
+
+    assert snapshot(tmp_path / "sandboxed" / "output") == snapshot(
+        tmp_path / "theme alone" / "output"
+    )

@@ -46,6 +46,8 @@ ASKED = [
 
 
 def test_the_sandbox_remembers_each_answer_per_type_and_gives_the_same(tmp_path: Path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "extra.html").write_text("an override turns the sandbox on")
     env = environment(THEME_DIR, tmp_path, "en")
     asked_anew = [env._is_safe_attribute(obj, attr, None) for obj, attr in ASKED]  # type: ignore[attr-defined]
     first = [env.is_safe_attribute(obj, attr, None) for obj, attr in ASKED]  # type: ignore[attr-defined]
