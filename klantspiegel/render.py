@@ -5,9 +5,9 @@ is unchanged keeps its files; every other one is removed and rendered again. Fil
 written in place (that would write through the link into the previous output): they are
 unlinked first.
 
-Each organisation's pages and client bundle are one job in a process pool; then each PDF is
-rendered in a child forked for it. Both are forked after the plan is made, so they share it
-without pickling.
+Each organisation's pages, and then each client bundle, are a task in a process pool; then
+each PDF is rendered in a child forked for it. Both are forked after the plan is made, so they
+share it without pickling.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -113,9 +113,9 @@ _WRITTEN_ASSETS: dict[str, tuple[Path, list[str]]] = {}
 def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> RenderOutcome:
     """Render everything whose key changed; raises RenderFailed after trying every organisation.
 
-    The work is split in tasks so the pool stays busy: each organisation's pages (with its
-    client bundle), each PDF, the exports, and, once every page exists, the site's search
-    index, which then runs alongside the PDFs still rendering.
+    The work is split in tasks so the pool stays busy: each organisation's pages, the
+    exports, each client bundle, each PDF, and, once every site page exists, the site's
+    search index, which then runs beside the bundles still rendering.
     """
     _remove_stale(job)
     _WRITTEN_ASSETS.clear()
@@ -126,13 +126,14 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
     position = {o.slug: i for i, o in enumerate(job.portfolio.organisations)}
     todo = [o for o in job.plan.organisations if job.options.renders(o.slug, position[o.slug])]
     outcome.merge(_keep_skipped(job))
-    tasks: list[Task] = []
-    for organisation in todo:
-        tasks.append(("pages", organisation.slug))
-        if organisation.pdf and not job.options.pages_first:
-            tasks.append(("pdf", organisation.slug))
+    # Every site page first: the search index starts once they exist, and runs beside the
+    # client bundles.
+    tasks: list[Task] = [("pages", o.slug) for o in todo]
     if not job.options.portfolio_deferred:
         tasks.append(("exports", ""))
+    tasks += [("bundle", o.slug) for o in todo if not _bundle_deferred(job, o)]
+    if not job.options.pages_first:
+        tasks += [("pdf", o.slug) for o in todo if o.pdf]
     failures: list[str] = []
     problems: list[Problem] = []
     for result in _run_tasks(job, tasks, jobs, progress):
@@ -153,7 +154,7 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
     return outcome
 
 
-Task = tuple[str, str]  # (what: pages | pdf | exports | search, organisation slug or "")
+Task = tuple[str, str]  # (what: pages | bundle | pdf | exports | search, organisation or "")
 Result = RenderOutcome | str | Problem  # a failure's message, a template error's problem
 SEARCH_TASK: Task = ("search", "")
 
@@ -162,12 +163,11 @@ def _run_tasks(
     job: RenderJob, tasks: list[Task], jobs: int, progress: Progress | None
 ) -> Iterator[Result]:
     """Run the tasks, and the site's search index after the last pages task; yield results.
-    In parallel: the pages and exports in a pool, then each PDF in a child of its own.
+    In parallel: the pages, bundles and exports in a pool, then each PDF in a child of its own.
 
     Tasks with nothing to render only keep files: they run here, at once. So does the rest
-    when it is a single task, or when one organisation was edited: a pool would only add its
-    start and compile the templates again in each worker, so its PDF renders in a child
-    while its pages render here.
+    when it is one organisation's: a pool would only add its start and compile the templates
+    again in each worker, so its PDF renders in a child while its pages render here.
     """
     busy = _busy(job, tasks)
     total = len(tasks) + 1
@@ -180,13 +180,14 @@ def _run_tasks(
     tasks = [t for t in tasks if t in busy]
     pdfs = [t for t in tasks if t[0] == "pdf"]
     others = [t for t in tasks if t[0] != "pdf"]
-    if jobs <= 1 or len(tasks) <= 1:
+    one_edited = len({slug for _, slug in tasks} - {""}) <= 1
+    if jobs <= 1 or (one_edited and not pdfs):
         for task in _in_order(tasks):
             done += 1
             yield _run_task(job, task)
             _report(job, progress, task, done, total)
         return
-    one_edited = len(pdfs) == 1 and len(others) <= jobs
+    one_edited = one_edited and len(pdfs) == 1
     if pdfs and not one_edited:
         report_ua_stylesheet()  # WeasyPrint imported and this parsed once, before the forks
     # Forked processes inherit the job: nothing is pickled. What the build holds stays out of
@@ -222,32 +223,37 @@ def _beside_one_pdf(job: RenderJob, tasks: list[Task], pdf: Task) -> Iterator[tu
 
 
 def _in_pool(job: RenderJob, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Result]]:
-    """Run the tasks in a pool of forked workers, and the search index after the last pages
-    task; yield each with its result as it ends."""
-    if not tasks:
-        yield SEARCH_TASK, _run_task(job, SEARCH_TASK)
-        return
+    """Run the tasks in a pool of forked workers, and the search index once the last pages
+    task has ended; yield each with its result as it ends.
+
+    The search index is built by Pagefind, a process of its own that keeps one and a half
+    cores busy. Started from a thread of the build, it runs beside the client bundles still
+    rendering in the pool; run as the pool's last task, it ran alone, a core half idle.
+    """
     pages_left = sum(1 for kind, _ in tasks if kind == "pages")
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=get_context("fork"),
-        initializer=_start_worker,
-        initargs=(job,),
-    ) as pool:
-        pending = {pool.submit(_run_worker_task, task): task for task in tasks}
-        if pages_left == 0:
-            pending[pool.submit(_run_worker_task, SEARCH_TASK)] = SEARCH_TASK
-        while pending:
-            future = next(as_completed(pending))
-            task = pending.pop(future)
-            try:
-                yield task, future.result()
-            except Exception as error:  # a worker that died
-                yield task, _failed(job, task, error)
-            if task[0] == "pages":
-                pages_left -= 1
-                if pages_left == 0:
-                    pending[pool.submit(_run_worker_task, SEARCH_TASK)] = SEARCH_TASK
+    with ThreadPoolExecutor(max_workers=1) as searcher:
+        search = searcher.submit(_run_task, job, SEARCH_TASK) if pages_left == 0 else None
+        if tasks:
+            with ProcessPoolExecutor(
+                max_workers=jobs,
+                mp_context=get_context("fork"),
+                initializer=_start_worker,
+                initargs=(job,),
+            ) as pool:
+                pending = {pool.submit(_run_worker_task, task): task for task in tasks}
+                while pending:
+                    future = next(as_completed(pending))
+                    task = pending.pop(future)
+                    try:
+                        yield task, future.result()
+                    except Exception as error:  # a worker that died
+                        yield task, _failed(job, task, error)
+                    if task[0] == "pages":
+                        pages_left -= 1
+                        if pages_left == 0:
+                            search = searcher.submit(_run_task, job, SEARCH_TASK)
+        assert search is not None
+        yield SEARCH_TASK, search.result()
 
 
 def _each_forked(job: RenderJob, pdfs: list[Task], jobs: int) -> Iterator[tuple[Task, Result]]:
@@ -285,9 +291,10 @@ def _task_of(artifact: str) -> Task:
         return ("exports", "")
     if top == PDF_DIR:
         return ("pdf", slug.removesuffix(".pdf"))
-    if top == CLIENTS_DIR and inside == f"{slug}.pdf":
-        return ("pdf", slug)  # the bundle's copy of the PDF
-    return ("pages", slug)  # an organisation's pages and bundle (other site parts: no task)
+    if top == CLIENTS_DIR:
+        # the bundle's copy of the PDF goes with the PDF
+        return ("pdf", slug) if inside == f"{slug}.pdf" else ("bundle", slug)
+    return ("pages", slug)  # an organisation's pages (other site parts: no task)
 
 
 def _report(job: RenderJob, progress: Progress | None, task: Task, done: int, total: int) -> None:
@@ -300,7 +307,7 @@ def _task_name(job: RenderJob, task: Task) -> str:
     if not slug:
         return "search index" if kind == "search" else kind
     name = next(o.name for o in job.plan.organisations if o.slug == slug)
-    return f"{name} (PDF)" if kind == "pdf" else name
+    return {"pdf": f"{name} (PDF)", "bundle": f"{name} (client bundle)"}.get(kind, name)
 
 
 def _start_worker(job: RenderJob) -> None:
@@ -349,10 +356,9 @@ def _run_task(job: RenderJob, task: Task) -> Result:
         organisation = next(o for o in job.plan.organisations if o.slug == slug)
         if kind == "pdf":
             return _render_pdf(job, organisation)
-        outcome = _render_site_pages(job, job.plan.site, organisation.pages)
-        if not _bundle_deferred(job, organisation):
-            outcome.merge(_render_bundle(job, organisation))
-        return outcome
+        if kind == "bundle":
+            return _render_bundle(job, organisation)
+        return _render_site_pages(job, job.plan.site, organisation.pages)
     except PdfTimeout:
         return (
             f"{_task_name(job, task)}: took longer than {job.options.pdf_time_limit:g} s "

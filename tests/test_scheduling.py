@@ -1,7 +1,8 @@
-"""Where a build's tasks run: pages, exports and the search index in the pool; then each PDF
-in a child forked from the build for it, at most --jobs at once. So no pool worker waits
-beside the PDFs, and the search index (Pagefind, about 220 MB) never runs beside a PDF
-(about 200 MB each): two PDFs side by side are the build's memory peak."""
+"""Where a build's tasks run: pages, exports and client bundles in the pool, and the search
+index beside the bundles once every page exists; then each PDF in a child forked from the
+build for it, at most --jobs at once. So no pool worker waits beside the PDFs, and the search
+index (Pagefind, about 220 MB) never runs beside a PDF (about 200 MB each): two PDFs side by
+side are the build's memory peak."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from klantspiegel.build_options import BuildOptions
 from klantspiegel.pipeline import build
 
 
-def logging_tasks_to(log: Path, run_task):
-    """run_task that appends (kind, start, end, pid, parent pid) of each task to log."""
+def logging_tasks_to(log: Path, run_task, slower: dict[str, float] | None = None):
+    """run_task that appends (kind, start, end, pid, parent pid) of each task to log; a task
+    of a kind in `slower` takes that many seconds more."""
 
     def logged(job, task):  # in forked processes: each appends whole lines to one file
         start = time.monotonic()
         try:
+            time.sleep((slower or {}).get(task[0], 0.0))
             return run_task(job, task)
         finally:
             line = json.dumps([task[0], start, time.monotonic(), os.getpid(), os.getppid()])
@@ -45,10 +48,27 @@ def three_organisations_built_with_two_jobs(tmp_path_factory):
         w.finding(slug, "centrale-lijn")
     log = root / "tasks.jsonl"
     with pytest.MonkeyPatch.context() as patch:
-        logged = logging_tasks_to(log, klantspiegel.render._run_task)
+        # bundles as slow as a large organisation's, so the pool is still at work on them
+        # when the last pages are done
+        logged = logging_tasks_to(log, klantspiegel.render._run_task, {"bundle": 0.5})
         patch.setattr(klantspiegel.render, "_run_task", logged)
         build(w.root, root / "output", BuildOptions(pdf=True, jobs=2))
     return root / "output", [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def test_the_search_index_starts_when_the_last_pages_are_done_and_runs_beside_the_bundles(
+    three_organisations_built_with_two_jobs,
+):
+    _, tasks = three_organisations_built_with_two_jobs
+    ((search_start, search_end, search_pid, _),) = [t[1:] for t in tasks if t[0] == "search"]
+    pages_ends = [end for kind, _, end, *_ in tasks if kind == "pages"]
+    bundles = [(start, end, pid) for kind, start, end, pid, _ in tasks if kind == "bundle"]
+
+    assert len(pages_ends) == 3 and len(bundles) == 3
+    assert search_start >= max(pages_ends)
+    assert search_pid == os.getpid()  # a thread of the build: no pool worker waits for it
+    assert any(start < search_end and search_start < end for start, end, _ in bundles)
+    assert os.getpid() not in {pid for _, _, pid in bundles}
 
 
 def test_the_search_index_and_the_pdfs_never_overlap(three_organisations_built_with_two_jobs):
@@ -116,3 +136,27 @@ def test_after_an_edit_of_one_organisation_its_pdf_renders_beside_its_pages(tmp_
     assert pages_pid == os.getpid() and pdf_parent == os.getpid()
     assert pdf_start < pages_end and pages_start < pdf_end  # side by side
     assert "pdf/zuid.pdf" in result.rendered and "pdf/noord.pdf" not in result.rendered
+
+
+def test_after_an_edit_of_one_organisation_its_pages_and_bundle_render_in_the_build(tmp_path):
+    """No pool for one organisation's pages and client bundle: its start would cost more."""
+    w = PortfolioWriter(tmp_path / "audits")
+    for slug in ("noord", "zuid"):
+        w.organisation(slug, name=f"Bedrijf {slug.title()}")
+        w.audit(slug)
+        w.finding(slug, "centrale-lijn")
+    build(w.root, tmp_path / "output", BuildOptions(pdf=False, jobs=2))
+    finding = w.root / "zuid" / "2026" / "findings" / "centrale-lijn.md"
+    finding.write_text(finding.read_text(encoding="utf-8") + "\nWat de balie zei.\n")
+    log = tmp_path / "tasks.jsonl"
+
+    with pytest.MonkeyPatch.context() as patch:
+        logged = logging_tasks_to(log, klantspiegel.render._run_task)
+        patch.setattr(klantspiegel.render, "_run_task", logged)
+        result = build(w.root, tmp_path / "output", BuildOptions(pdf=False, jobs=2))
+
+    tasks = [json.loads(line) for line in log.read_text().splitlines()]
+    assert {"pages", "bundle"} <= {kind for kind, *_ in tasks}
+    assert {pid for _, _, _, pid, _ in tasks} == {os.getpid()}
+    assert "site/zuid/index.html" in result.rendered
+    assert "clients/zuid/index.html" in result.rendered
