@@ -96,7 +96,8 @@ def render_single_file(
     """
     paths = single_file_pages(pages)
     inside = {path: section_id(path) for path in paths}
-    sections = [_section(bundle_dir, path, inside) for path in paths]
+    # the report's navigation is the first section's (each page repeats it)
+    sections = [_section(bundle_dir, path, inside, n == 0) for n, path in enumerate(paths)]
     by_path = {
         e.url: e for e in (search_entries(bundle_dir, paths) if entries is None else entries)
     }
@@ -143,9 +144,13 @@ class Section:
     org_nav: str = ""
 
 
-def _section(bundle_dir: Path, path: str, inside: Mapping[str, str]) -> Section:
+def _section(
+    bundle_dir: Path, path: str, inside: Mapping[str, str], with_org_nav: bool = True
+) -> Section:
     parts, title = _page_parts(
-        (bundle_dir / path).read_text(encoding="utf-8"), _Rewriter(bundle_dir, path, inside)
+        (bundle_dir / path).read_text(encoding="utf-8"),
+        _Rewriter(bundle_dir, path, inside),
+        PARTS if with_org_nav else PARTS - {"org-nav"},
     )
     if "main" not in parts:
         raise ValueError(f"{path}: the page has no <main> to put in the single-file report")
@@ -174,6 +179,7 @@ _TO_REWRITE = re.compile(
     re.IGNORECASE,
 )
 _RAW_TEXT = frozenset({"script", "style"})  # their text is not markup
+PARTS = frozenset({"main", "breadcrumbs", "org-nav"})
 
 
 def _attributes(text: str) -> list[tuple[str, str | None]]:
@@ -190,9 +196,13 @@ def _attributes(text: str) -> list[tuple[str, str | None]]:
     return found
 
 
-def _page_parts(page: str, rewriter: _Rewriter) -> tuple[dict[str, str], str]:
-    """The parts of a rendered page the single file takes (the inside of <main>, the
-    breadcrumbs, the report's navigation), rewritten to work inside it; and the page title."""
+def _page_parts(
+    page: str, rewriter: _Rewriter, wanted: frozenset[str] = PARTS
+) -> tuple[dict[str, str], str]:
+    """The `wanted` parts of a rendered page the single file takes (the inside of <main>, the
+    breadcrumbs, the report's navigation), rewritten to work inside it; and the page title.
+
+    Reading ends with the last part wanted: what follows (the footer) is not read."""
     parts: dict[str, str] = {}
     title = ""
     capture: _Capture | None = None
@@ -216,6 +226,8 @@ def _page_parts(page: str, rewriter: _Rewriter) -> tuple[dict[str, str], str]:
             if capture.depth == 0:
                 parts[capture.name] = "".join(capture.out)
                 capture = None
+                if wanted <= parts.keys():
+                    break
             continue
         attributes_text = token.group("attrs")
         closed = attributes_text.rstrip().endswith("/")
@@ -224,7 +236,7 @@ def _page_parts(page: str, rewriter: _Rewriter) -> tuple[dict[str, str], str]:
                 end = page.find("</title", position)
                 title = html.unescape(page[position:end]) if end >= 0 else ""
                 continue
-            capture = _starts(tag, attributes_text, parts)
+            capture = _starts(tag, attributes_text, parts, wanted)
             if capture is None:
                 continue
             if not capture.keep_tag:
@@ -248,17 +260,18 @@ def _page_parts(page: str, rewriter: _Rewriter) -> tuple[dict[str, str], str]:
     return parts, title
 
 
-def _starts(tag: str, attributes_text: str, parts: Mapping[str, str]) -> _Capture | None:
-    """The part a tag outside every part starts, if any."""
+def _starts(
+    tag: str, attributes_text: str, parts: Mapping[str, str], wanted: frozenset[str]
+) -> _Capture | None:
+    """The wanted part a tag outside every part starts, if any."""
     if tag == "main" and "main" not in parts:
         return _Capture("main", keep_tag=False)
     if tag != "nav":
         return None
     classes = (dict(_attributes(attributes_text)).get("class") or "").split()
-    if "breadcrumbs" in classes and "breadcrumbs" not in parts:
-        return _Capture("breadcrumbs", keep_tag=True)
-    if "org-nav" in classes and "org-nav" not in parts:
-        return _Capture("org-nav", keep_tag=True)
+    for name in ("breadcrumbs", "org-nav"):
+        if name in classes and name in wanted and name not in parts:
+            return _Capture(name, keep_tag=True)
     return None
 
 

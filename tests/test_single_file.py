@@ -131,3 +131,42 @@ def test_a_page_is_read_into_parts_with_ids_and_links_made_local():
     assert "<a>PDF</a>" in main  # not inside: the text stays, the link and its rel go
     assert "document.write('<a href=\"x.html\">x</a>')" in main  # a script's text is not read
     assert main.endswith("</script>\n</article>")
+
+
+def test_a_page_is_read_only_into_the_parts_wanted():
+    """The report's navigation is taken from the first section's page; each page repeats it."""
+    from klantspiegel.single_file import PARTS, _page_parts, _Rewriter
+
+    page = PAGE.replace("<main", '<nav class="org-nav"><a href="x.html">X</a></nav><main', 1)
+    rewriter = _Rewriter(Path("."), "findings/x.html", {"findings/x.html": "findings.x"})
+
+    every, _ = _page_parts(page, rewriter)
+    without_nav, _ = _page_parts(page, rewriter, PARTS - {"org-nav"})
+
+    assert every["org-nav"] == '<nav class="org-nav"><a href="#findings.x">X</a></nav>'
+    assert "org-nav" not in without_nav
+    assert without_nav == {k: v for k, v in every.items() if k != "org-nav"}
+
+
+def test_the_single_file_reads_the_report_navigation_from_one_page_only(tmp_path, monkeypatch):
+    import klantspiegel.single_file as single_file_module
+
+    wanted_per_page = []
+    read_parts = single_file_module._page_parts
+
+    def recording(page, rewriter, wanted=single_file_module.PARTS):
+        wanted_per_page.append("org-nav" in wanted)
+        return read_parts(page, rewriter, wanted)
+
+    monkeypatch.setattr(single_file_module, "_page_parts", recording)
+    portfolio = write_small_portfolio(PortfolioWriter(tmp_path / "audits"))
+    arguments = ["build", "--source", str(portfolio.root), "--output", str(tmp_path / "out")]
+    assert main([*arguments, "--no-pdf", "--quiet", "--jobs", "1"]) == 0
+
+    clients = tmp_path / "out" / "clients"
+    single_files = [clients / f.name / f"{f.name}.html" for f in clients.iterdir() if f.is_dir()]
+    assert single_files and all(f.is_file() for f in single_files)
+    assert len(wanted_per_page) > 3 * len(single_files)
+    assert wanted_per_page.count(True) == len(single_files)  # one page each
+    single = single_files[0].read_text(encoding="utf-8")
+    assert '<nav class="org-nav"' in single
