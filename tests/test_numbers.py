@@ -181,6 +181,33 @@ def test_a_negative_number_has_a_true_minus_and_zero_has_none():
     assert (NL.number(-3.14), NL.number(-0.04), EN.number(-1234.5)) == ("−3,1", "0,0", "−1,234.5")
 
 
+def test_a_value_is_formatted_once_per_locale_and_written_alike_every_time(monkeypatch):
+    import datetime as dt
+    import decimal
+
+    import klantspiegel.i18n
+
+    calls = []
+    for name in ("format_decimal", "format_date"):
+        formats = getattr(klantspiegel.i18n, name)
+        monkeypatch.setattr(
+            klantspiegel.i18n,
+            name,
+            lambda *a, formats=formats, **k: calls.append(a[0]) or formats(*a, **k),
+        )
+    klantspiegel.i18n._written_number.cache_clear()
+    klantspiegel.i18n._written_date.cache_clear()
+    day = dt.date(2026, 11, 29)
+
+    written = [(NL.number(2.345, 2), EN.number(2.345, 2), NL.date(day)) for _ in range(3)]
+
+    assert written == [("2,35", "2.35", "29 november 2026")] * 3
+    assert len(calls) == 3  # once for each locale and value
+    assert (NL.number(1), NL.number(1.0)) == ("1,0", "1,0")
+    with pytest.raises(decimal.InvalidOperation):  # True equals 1, but is not a number
+        NL.number(True)
+
+
 def test_emotion_is_written_with_a_true_minus_on_the_site_and_in_the_pdf(small_portfolio, tmp_path):
     page = site_page(small_portfolio, tmp_path, "postbedrijf/anecdotes/gemist-pakje.html")
     assert "Emotie: −1" in page and "Emotie: +2" in page
