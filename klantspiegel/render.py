@@ -144,7 +144,7 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
         else:
             outcome.merge(result)
     if problems:
-        raise ContentError(sorted(set(problems)))  # one broken template fails many pages
+        raise ContentError(_each_place_once(problems))
     if failures:
         raise RenderFailed(failures)
     _prune_empty_folders(job.staging)
@@ -152,6 +152,17 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
         outcome.artifacts.get(artifact, ("",))[0] != key for artifact, key in job.plan.keys.items()
     )
     return outcome
+
+
+def _each_place_once(problems: list[Problem]) -> list[Problem]:
+    """One problem for each template line: one broken template fails many pages (on the site
+    and in a bundle), and the first of their problems, in order, stands for the rest. Problems
+    without a line are told apart by their messages."""
+    first: dict[tuple[object, ...], Problem] = {}
+    for problem in sorted(problems):
+        place = (problem.path, problem.line, problem.field)
+        first.setdefault(place if problem.line is not None else (*place, problem.message), problem)
+    return list(first.values())
 
 
 Task = tuple[str, str]  # (what: pages | bundle | pdf | exports | search, organisation or "")

@@ -256,3 +256,23 @@ def test_the_theme_renders_the_same_bytes_in_the_sandbox_and_out_of_it(
     assert snapshot(tmp_path / "sandboxed" / "output") == snapshot(
         tmp_path / "theme alone" / "output"
     )
+
+
+def test_a_template_line_that_fails_many_pages_is_one_problem():
+    from klantspiegel.problems import Problem
+
+    line = Path("templates/site/finding.html")
+    problems = [
+        Problem(line, 3, "template", "too slow: site page b took longer"),
+        Problem(line, 3, "template", "too slow: bundle page a took longer"),
+        Problem(line, 9, "template", "error: 'x' is undefined"),
+        Problem(Path("template"), None, "template", "not found: a.html"),
+        Problem(Path("template"), None, "template", "not found: b.html"),
+    ]
+
+    assert render_module._each_place_once(problems * 2) == [
+        Problem(Path("template"), None, "template", "not found: a.html"),
+        Problem(Path("template"), None, "template", "not found: b.html"),
+        Problem(line, 3, "template", "too slow: bundle page a took longer"),
+        Problem(line, 9, "template", "error: 'x' is undefined"),
+    ]
