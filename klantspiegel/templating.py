@@ -29,7 +29,9 @@ from typing import Any
 
 import jinja2
 from jinja2.loaders import split_template_path
+from jinja2.nodes import EvalContext
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, SecurityError
+from markupsafe import Markup
 
 from klantspiegel.i18n import Translator
 from klantspiegel.presentation import emotion
@@ -304,6 +306,8 @@ def _environment(
     )
     t = Translator(locale)
     env.install_gettext_callables(t.gettext, t.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    gettext, ngettext = _translations(t)
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
     env.globals["range"] = _range
     env.globals["t"] = t
     env.globals["lang"] = t.locale  # the tag for lang attributes; labels take it too
@@ -313,6 +317,35 @@ def _environment(
     env.filters["emotion"] = partial(emotion, t)
     env.filters = {name: _bounded_filter(f) for name, f in env.filters.items()}
     return env
+
+
+def _translations(t: Translator) -> tuple[Callable[..., str], Callable[..., str]]:
+    """`gettext` and `ngettext` as Jinja's i18n extension gives them (newstyle: the message
+    escaped as markup, then formatted with its variables escaped), in one call instead of
+    three: `_` took 8 us a message, on 115,000 messages a clean build. A message without
+    variables is translated and escaped once."""
+    remembered: dict[str, Markup] = {}
+
+    @jinja2.pass_eval_context
+    def gettext(eval_context: EvalContext, message: str, /, **variables: Any) -> str:
+        if not eval_context.autoescape:
+            return t.gettext(message) % variables
+        if variables:
+            return Markup(t.gettext(message)) % variables
+        found = remembered.get(message)
+        if found is None:
+            found = remembered[message] = Markup(t.gettext(message)) % {}
+        return found
+
+    @jinja2.pass_eval_context
+    def ngettext(
+        eval_context: EvalContext, singular: str, plural: str, count: int, /, **variables: Any
+    ) -> str:
+        variables.setdefault("num", count)
+        form = t.ngettext(singular, plural, count)
+        return (Markup(form) if eval_context.autoescape else form) % variables
+
+    return gettext, ngettext
 
 
 def template_problem(error: BaseException) -> Problem | None:
