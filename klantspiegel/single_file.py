@@ -168,7 +168,8 @@ def _section(
 # html.parser read them too, at four times the cost, which was a quarter of a clean build.
 _TOKEN = re.compile(
     r"<!--.*?-->"
-    r"|<(?P<end>/)?(?P<tag>[a-zA-Z][^\t\n\r\f />\x00]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    r"|<(?P<end>/)?(?P<tag>[a-zA-Z][^\t\n\r\f />\x00]*)"
+    r"(?P<attrs>[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*)>",
     re.DOTALL,
 )
 _ATTRIBUTE = re.compile(r"""([^\s/>"'=][^\s/=>]*)(?:\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?""")

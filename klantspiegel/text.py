@@ -284,7 +284,7 @@ _TOKEN = re.compile(
     <!--.*?(?:--!?>|\Z)                            # comment
   | <[!?][^>]*>?                                   # doctype, CDATA, processing instruction
   | </(?![A-Za-z])[^>]*>?                          # not an end tag (h5 makes it a comment)
-  | <(/?)([A-Za-z][^\t\n\f\r />]*)((?:"[^"]*"|'[^']*'|[^>"'])*)>?    # start or end tag
+  | <(/?)([A-Za-z][^\t\n\f\r />]*)([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>?  # start or end tag
 """,
     re.S | re.X,
 )
