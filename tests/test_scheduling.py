@@ -109,26 +109,34 @@ def test_at_most_jobs_pdfs_are_rendered_side_by_side(three_organisations_built_w
     assert max(running) == 2
 
 
-def test_after_an_edit_of_one_organisation_its_pdf_renders_beside_its_pages(tmp_path):
-    """No pool: the build renders the pages itself while a child renders the PDF."""
-    w = PortfolioWriter(tmp_path / "audits")
+def tasks_after_an_edit(root: Path, pdf: bool):
+    """The result and the logged tasks of a two-job build after an edit inside one of two
+    organisations (zuid)."""
+    w = PortfolioWriter(root / "audits")
     for slug in ("noord", "zuid"):
         w.organisation(slug, name=f"Bedrijf {slug.title()}")
         w.audit(slug)
         w.finding(slug, "centrale-lijn")
-    build(w.root, tmp_path / "output", BuildOptions(pdf=True, jobs=2))
+    build(w.root, root / "output", BuildOptions(pdf=pdf, jobs=2))
     finding = w.root / "zuid" / "2026" / "findings" / "centrale-lijn.md"
     finding.write_text(finding.read_text(encoding="utf-8") + "\nWat de balie zei.\n")
-    log = tmp_path / "tasks.jsonl"
+    log = root / "tasks.jsonl"
 
     with pytest.MonkeyPatch.context() as patch:
         logged = logging_tasks_to(log, klantspiegel.render._run_task)
         patch.setattr(klantspiegel.render, "_run_task", logged)
-        result = build(w.root, tmp_path / "output", BuildOptions(pdf=True, jobs=2))
+        result = build(w.root, root / "output", BuildOptions(pdf=pdf, jobs=2))
+
+    return result, [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def test_after_an_edit_of_one_organisation_its_pdf_renders_beside_its_pages(tmp_path):
+    """No pool: the build renders the pages itself while a child renders the PDF."""
+    result, logged = tasks_after_an_edit(tmp_path, pdf=True)
 
     tasks = {
         kind: (start, end, pid, parent)
-        for kind, start, end, pid, parent in map(json.loads, log.read_text().splitlines())
+        for kind, start, end, pid, parent in logged
         if kind in ("pages", "pdf")
     }
     pages_start, pages_end, pages_pid, _ = tasks["pages"]
@@ -140,22 +148,8 @@ def test_after_an_edit_of_one_organisation_its_pdf_renders_beside_its_pages(tmp_
 
 def test_after_an_edit_of_one_organisation_its_pages_and_bundle_render_in_the_build(tmp_path):
     """No pool for one organisation's pages and client bundle: its start would cost more."""
-    w = PortfolioWriter(tmp_path / "audits")
-    for slug in ("noord", "zuid"):
-        w.organisation(slug, name=f"Bedrijf {slug.title()}")
-        w.audit(slug)
-        w.finding(slug, "centrale-lijn")
-    build(w.root, tmp_path / "output", BuildOptions(pdf=False, jobs=2))
-    finding = w.root / "zuid" / "2026" / "findings" / "centrale-lijn.md"
-    finding.write_text(finding.read_text(encoding="utf-8") + "\nWat de balie zei.\n")
-    log = tmp_path / "tasks.jsonl"
+    result, tasks = tasks_after_an_edit(tmp_path, pdf=False)
 
-    with pytest.MonkeyPatch.context() as patch:
-        logged = logging_tasks_to(log, klantspiegel.render._run_task)
-        patch.setattr(klantspiegel.render, "_run_task", logged)
-        result = build(w.root, tmp_path / "output", BuildOptions(pdf=False, jobs=2))
-
-    tasks = [json.loads(line) for line in log.read_text().splitlines()]
     assert {"pages", "bundle"} <= {kind for kind, *_ in tasks}
     assert {pid for _, _, _, pid, _ in tasks} == {os.getpid()}
     assert "site/zuid/index.html" in result.rendered
