@@ -242,8 +242,8 @@ def _in_pool(job: RenderJob, tasks: list[Task], jobs: int) -> Iterator[tuple[Tas
     rendering in the pool; run as the pool's last task, it ran alone, a core half idle.
     """
     pages_left = sum(1 for kind, _ in tasks if kind == "pages")
-    with ThreadPoolExecutor(max_workers=1) as searcher:
-        search = searcher.submit(_run_task, job, SEARCH_TASK) if pages_left == 0 else None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index") as searcher:
+        search = None
         if tasks:
             with ProcessPoolExecutor(
                 max_workers=jobs,
@@ -252,6 +252,10 @@ def _in_pool(job: RenderJob, tasks: list[Task], jobs: int) -> Iterator[tuple[Tas
                 initargs=(job,),
             ) as pool:
                 pending = {pool.submit(_run_worker_task, task): task for task in tasks}
+                # The search thread starts only now, after the first submit forked every
+                # worker: a fork copies no other thread, nor frees a lock one held.
+                if pages_left == 0:
+                    search = searcher.submit(_run_task, job, SEARCH_TASK)
                 while pending:
                     future = next(as_completed(pending))
                     task = pending.pop(future)
@@ -263,7 +267,8 @@ def _in_pool(job: RenderJob, tasks: list[Task], jobs: int) -> Iterator[tuple[Tas
                         pages_left -= 1
                         if pages_left == 0:
                             search = searcher.submit(_run_task, job, SEARCH_TASK)
-        assert search is not None
+        if search is None:
+            search = searcher.submit(_run_task, job, SEARCH_TASK)
         yield SEARCH_TASK, search.result()
 
 

@@ -17,6 +17,7 @@ from conftest import PortfolioWriter
 import klantspiegel.render
 from klantspiegel.build_options import BuildOptions
 from klantspiegel.pipeline import build
+from klantspiegel.templating import THEME_DIR
 
 
 def logging_tasks_to(log: Path, run_task, slower: dict[str, float] | None = None):
@@ -154,3 +155,34 @@ def test_after_an_edit_of_one_organisation_its_pages_and_bundle_render_in_the_bu
     assert {pid for _, _, _, pid, _ in tasks} == {os.getpid()}
     assert "site/zuid/index.html" in result.rendered
     assert "clients/zuid/index.html" in result.rendered
+
+
+def test_the_search_thread_starts_only_after_the_pool_has_forked_its_workers(tmp_path, monkeypatch):
+    """A fork copies no other thread, nor frees a lock one held: a worker forked while the
+    search thread ran could wait forever on a lock that thread held. The case where the
+    search could start first: no site page changed, so it needs no pages task to end."""
+    import threading
+    from concurrent.futures import process
+
+    w = PortfolioWriter(tmp_path / "audits")
+    for slug in ("noord", "zuid", "oost"):
+        w.organisation(slug, name=f"Bedrijf {slug.title()}")
+        w.audit(slug)
+        w.finding(slug, "centrale-lijn")
+    build(w.root, tmp_path / "output", BuildOptions(pdf=False, jobs=2))
+    single_file = (THEME_DIR / "site" / "single_file.html").read_text(encoding="utf-8")
+    w.write("templates/site/single_file.html", single_file + "\n")  # every bundle, no page
+    threads_at_forks: list[list[str]] = []
+    spawn = process.ProcessPoolExecutor._spawn_process
+
+    def recorded(executor):
+        threads_at_forks.append([t.name for t in threading.enumerate()])
+        spawn(executor)
+
+    monkeypatch.setattr(process.ProcessPoolExecutor, "_spawn_process", recorded)
+    result = build(w.root, tmp_path / "output", BuildOptions(pdf=False, jobs=2))
+
+    assert "clients/zuid/zuid.html" in result.rendered
+    assert not any(name.startswith("site/") for name in result.rendered)
+    assert len(threads_at_forks) == 2
+    assert not any(n.startswith("search-index") for names in threads_at_forks for n in names)
