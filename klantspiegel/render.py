@@ -191,14 +191,14 @@ def _run_tasks(
     tasks = [t for t in tasks if t in busy]
     pdfs = [t for t in tasks if t[0] == "pdf"]
     others = [t for t in tasks if t[0] != "pdf"]
-    one_edited = len({slug for _, slug in tasks} - {""}) <= 1
-    if jobs <= 1 or (one_edited and not pdfs):
+    one_organisation = len({slug for _, slug in tasks} - {""}) <= 1
+    if jobs <= 1 or (one_organisation and not pdfs):
         for task in _in_order(tasks):
             done += 1
             yield _run_task(job, task)
             _report(job, progress, task, done, total)
         return
-    one_edited = one_edited and len(pdfs) == 1
+    one_edited = one_organisation and len(pdfs) == 1
     if pdfs and not one_edited:
         report_ua_stylesheet()  # WeasyPrint imported and this parsed once, before the forks
     # Forked processes inherit the job: nothing is pickled. What the build holds stays out of

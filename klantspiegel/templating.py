@@ -305,6 +305,7 @@ def _environment(
         extensions=["jinja2.ext.i18n"],
     )
     t = Translator(locale)
+    # installed for `{% trans %}` (newstyle), then the callables replaced by quicker ones
     env.install_gettext_callables(t.gettext, t.ngettext, newstyle=True)  # type: ignore[attr-defined]
     gettext, ngettext = _translations(t)
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
