@@ -16,13 +16,13 @@ import ctypes
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache, partial
-from itertools import chain
 from multiprocessing import get_context
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,9 @@ class RenderJob:
 
 
 _WORKER_JOB: RenderJob | None = None  # a pool worker's job, set once as the worker starts
+# Set by the first runaway template, in any worker: the tasks the pool has not begun end at
+# once (the pool hands a worker its next task before the build learns of the runaway).
+_WORKER_STOP: EventType | None = None
 # The assets folder written first in this build (by this process, or before the fork) and
 # its files, by key: every other site and bundle with that key gets links to the same files.
 _WRITTEN_ASSETS: dict[str, tuple[Path, list[str]]] = {}
@@ -141,6 +144,8 @@ def render_plan(job: RenderJob, jobs: int, progress: Progress | None = None) -> 
             failures.append(result)
         elif isinstance(result, Problem):
             problems.append(result)
+        elif isinstance(result, Runaway):
+            problems.append(result.problem)
         else:
             outcome.merge(result)
     if problems:
@@ -165,8 +170,18 @@ def _each_place_once(problems: list[Problem]) -> list[Problem]:
     return list(first.values())
 
 
+@dataclass(frozen=True)
+class Runaway:
+    """A template that ran past the page time limit: its problem. The build stops at the
+    first: every other task whose pages use that template would wait out the limit too."""
+
+    problem: Problem
+
+
 Task = tuple[str, str]  # (what: pages | bundle | pdf | exports | search, organisation or "")
-Result = RenderOutcome | str | Problem  # a failure's message, a template error's problem
+# a failure's message, a template error's problem, a runaway template's
+Result = RenderOutcome | str | Problem | Runaway
+Stage = Generator[tuple[Task, Result], None, None]  # tasks run one way, each with its result
 SEARCH_TASK: Task = ("search", "")
 
 
@@ -179,6 +194,10 @@ def _run_tasks(
     Tasks with nothing to render only keep files: they run here, at once. So does the rest
     when it is one organisation's: a pool would only add its start and compile the templates
     again in each worker, so its PDF renders in a child while its pages render here.
+
+    The first template that runs past the page time limit ends the run (`Runaway`): the
+    tasks not begun are not run, where each would wait out the limit on the same template
+    (50 organisations' pages and bundles: 100 times 30 s, over the jobs).
     """
     busy = _busy(job, tasks)
     total = len(tasks) + 1
@@ -193,10 +212,8 @@ def _run_tasks(
     others = [t for t in tasks if t[0] != "pdf"]
     one_organisation = len({slug for _, slug in tasks} - {""}) <= 1
     if jobs <= 1 or (one_organisation and not pdfs):
-        for task in _in_order(tasks):
-            done += 1
-            yield _run_task(job, task)
-            _report(job, progress, task, done, total)
+        stages = [((task, _run_task(job, task)) for task in _in_order(tasks))]
+        yield from _until_runaway(stages, job, progress, done, total)
         return
     one_edited = one_organisation and len(pdfs) == 1
     if pdfs and not one_edited:
@@ -207,13 +224,29 @@ def _run_tasks(
     gc.freeze()
     with _unfrozen_after():
         if one_edited:
-            results = _beside_one_pdf(job, others, pdfs[0])
-        else:
-            results = chain(_in_pool(job, others, jobs), _each_forked(job, pdfs, jobs))
-        for task, result in results:
+            stages = [_beside_one_pdf(job, others, pdfs[0])]
+        else:  # the PDFs' children are forked once the pool has gone
+            stages = [_in_pool(job, others, jobs), _each_forked(job, pdfs, jobs)]
+        yield from _until_runaway(stages, job, progress, done, total)
+
+
+def _until_runaway(
+    stages: Sequence[Stage],
+    job: RenderJob,
+    progress: Progress | None,
+    done: int,
+    total: int,
+) -> Iterator[Result]:
+    """The results of each stage in turn, up to the first runaway template: then the stage
+    is closed (what it has not started is not run) and no later stage starts."""
+    for stage in stages:
+        for task, result in stage:
             done += 1
             yield result
             _report(job, progress, task, done, total)
+            if isinstance(result, Runaway):
+                stage.close()
+                return
 
 
 def _in_order(tasks: list[Task]) -> list[Task]:
@@ -222,7 +255,7 @@ def _in_order(tasks: list[Task]) -> list[Task]:
     return pages + [SEARCH_TASK] + [t for t in tasks if t[0] != "pages"]
 
 
-def _beside_one_pdf(job: RenderJob, tasks: list[Task], pdf: Task) -> Iterator[tuple[Task, Result]]:
+def _beside_one_pdf(job: RenderJob, tasks: list[Task], pdf: Task) -> Stage:
     """The PDF in a child forked for it at once, while the build runs the other tasks and
     the search index itself: two processes at work, as in a pool of two, with no pool to
     start, and one large process (the PDF child or Pagefind) beside the other at most."""
@@ -233,7 +266,7 @@ def _beside_one_pdf(job: RenderJob, tasks: list[Task], pdf: Task) -> Iterator[tu
     yield pdf, _failed(job, pdf, outcome) if isinstance(outcome, BaseException) else outcome
 
 
-def _in_pool(job: RenderJob, tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Result]]:
+def _in_pool(job: RenderJob, tasks: list[Task], jobs: int) -> Stage:
     """Run the tasks in a pool of forked workers, and the search index once the last pages
     task has ended; yield each with its result as it ends.
 
@@ -245,34 +278,39 @@ def _in_pool(job: RenderJob, tasks: list[Task], jobs: int) -> Iterator[tuple[Tas
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index") as searcher:
         search = None
         if tasks:
+            context = get_context("fork")
             with ProcessPoolExecutor(
                 max_workers=jobs,
-                mp_context=get_context("fork"),
+                mp_context=context,
                 initializer=_start_worker,
-                initargs=(job,),
+                initargs=(job, context.Event()),
             ) as pool:
                 pending = {pool.submit(_run_worker_task, task): task for task in tasks}
                 # The search thread starts only now, after the first submit forked every
                 # worker: a fork copies no other thread, nor frees a lock one held.
                 if pages_left == 0:
                     search = searcher.submit(_run_task, job, SEARCH_TASK)
-                while pending:
-                    future = next(as_completed(pending))
-                    task = pending.pop(future)
-                    try:
-                        yield task, future.result()
-                    except Exception as error:  # a worker that died
-                        yield task, _failed(job, task, error)
-                    if task[0] == "pages":
-                        pages_left -= 1
-                        if pages_left == 0:
-                            search = searcher.submit(_run_task, job, SEARCH_TASK)
+                try:
+                    while pending:
+                        future = next(as_completed(pending))
+                        task = pending.pop(future)
+                        try:
+                            yield task, future.result()
+                        except Exception as error:  # a worker that died
+                            yield task, _failed(job, task, error)
+                        if task[0] == "pages":
+                            pages_left -= 1
+                            if pages_left == 0:
+                                search = searcher.submit(_run_task, job, SEARCH_TASK)
+                except GeneratorExit:  # the build stops: the tasks running end in their time
+                    pool.shutdown(cancel_futures=True)
+                    raise
         if search is None:
             search = searcher.submit(_run_task, job, SEARCH_TASK)
         yield SEARCH_TASK, search.result()
 
 
-def _each_forked(job: RenderJob, pdfs: list[Task], jobs: int) -> Iterator[tuple[Task, Result]]:
+def _each_forked(job: RenderJob, pdfs: list[Task], jobs: int) -> Stage:
     """Run each PDF task in a child forked from the build for it, `jobs` at once, once the
     pool has gone; yield each with its result as it ends.
 
@@ -326,20 +364,26 @@ def _task_name(job: RenderJob, task: Task) -> str:
     return {"pdf": f"{name} (PDF)", "bundle": f"{name} (client bundle)"}.get(kind, name)
 
 
-def _start_worker(job: RenderJob) -> None:
-    """Keep the worker's job; a worker whose build was killed stops too, instead of holding
-    its output pipes open."""
-    global _WORKER_JOB
-    _WORKER_JOB = job
+def _start_worker(job: RenderJob, stop: EventType) -> None:
+    """Keep the worker's job and the pool's stop; a worker whose build was killed stops too,
+    instead of holding its output pipes open."""
+    global _WORKER_JOB, _WORKER_STOP
+    _WORKER_JOB, _WORKER_STOP = job, stop
     die_with_parent()
 
 
 def _run_worker_task(task: Task) -> Result:
-    """Run one task in a pool worker, with the job the worker started with; then give what
-    it freed back to the system, so the worker stays near its base, not its peak."""
-    assert _WORKER_JOB is not None
+    """Run one task in a pool worker, with the job the worker started with, unless a runaway
+    template stopped the pool (the build fails with it); then give what it freed back to
+    the system, so the worker stays near its base, not its peak."""
+    assert _WORKER_JOB is not None and _WORKER_STOP is not None
+    if _WORKER_STOP.is_set():
+        return RenderOutcome()
     try:
-        return _run_task(_WORKER_JOB, task)
+        result = _run_task(_WORKER_JOB, task)
+        if isinstance(result, Runaway):
+            _WORKER_STOP.set()
+        return result
     finally:
         gc.collect()
         _release_free_memory()
@@ -382,6 +426,9 @@ def _run_task(job: RenderJob, task: Task) -> Result:
         )
     except TemplateFailed as failed:
         return failed.problem
+    except TemplateTooSlow as error:
+        problem = template_problem(error)
+        return Runaway(problem) if problem else f"{_task_name(job, task)}: {error}"
     except Exception as error:
         return (
             template_problem(error) or f"{_task_name(job, task)}: {type(error).__name__}: {error}"

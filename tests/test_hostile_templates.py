@@ -189,6 +189,43 @@ def test_a_template_loop_that_does_not_end_is_stopped_at_its_line(
     assert "took longer than 0.5 s" in problem.message
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_first_template_loop_stops_the_build_instead_of_each_page_waiting_it_out(
+    small_portfolio, tmp_path, monkeypatch, jobs
+):
+    """Every organisation's pages and bundle use the finding template: left to run, each of
+    their tasks would wait out the time limit (8 times here, 100 for 50 organisations)."""
+    for slug in ("spoorweg", "waterbedrijf", "zeehaven"):
+        small_portfolio.organisation(slug)
+        small_portfolio.audit(slug)
+        small_portfolio.finding(slug, "balie")
+    monkeypatch.setattr(render_module, "PAGE_TIME_LIMIT", 0.3)
+    stopped = tmp_path / "stopped.txt"  # one line per page stopped, from any process
+    render_page = render_module._render_page
+
+    def noting_each_stop(page, *args):
+        try:
+            return render_page(page, *args)
+        except render_module.TemplateTooSlow:
+            with stopped.open("a") as log:
+                log.write(f"{page.path}\n")
+            raise
+
+    monkeypatch.setattr(render_module, "_render_page", noting_each_stop)
+    path = override(
+        small_portfolio,
+        "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+    )
+    with pytest.raises(ContentError) as refused:
+        build(small_portfolio.root, tmp_path / "output", BuildOptions(jobs=jobs))
+
+    [problem] = refused.value.problems
+    assert (problem.path, problem.line) == (path, 3)
+    # the first, and in a pool the one task already running beside it
+    assert 1 <= len(stopped.read_text().splitlines()) <= jobs
+    assert not (tmp_path / "output").exists()
+
+
 @pytest.mark.parametrize("jobs", [1, 2])  # 2: in a pool worker, in a child forked per PDF
 def test_an_override_of_the_pdf_is_sandboxed_too(small_portfolio, tmp_path, secrets, jobs):
     path = small_portfolio.write("templates/pdf/report.html", "<html>\n{{ lipsum.__globals__ }}")
