@@ -92,7 +92,9 @@ def run_each_forked(
     ended without a result), in the order they end.
 
     A child's pipe is read while it runs, so a result larger than the pipe's buffer does
-    not keep it waiting. Children still running when the caller stops are killed.
+    not keep it waiting. The next child is forked once the caller has taken a result, so a
+    caller that stops at one (a failure that ends the build) starts no other; children still
+    running when it stops are killed.
     """
     waiting = iter(works)
     running: dict[int, tuple[K, int, bytearray]] = {}  # by the pipe's read end
@@ -119,8 +121,8 @@ def run_each_forked(
                     os.close(ready.fd)
                     key, pid, data = running.pop(ready.fd)
                     _, status = os.waitpid(pid, 0)
-                    start_next()
                     yield key, _result(bytes(data), status)
+                    start_next()  # after the caller took the result: it may stop here
         finally:
             for read_end, (_, pid, _) in running.items():
                 os.close(read_end)

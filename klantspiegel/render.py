@@ -65,11 +65,12 @@ class PdfTimeout(Exception):
 
 
 class TemplateFailed(Exception):
-    """A template error, already located: what crosses from a forked child to its parent."""
+    """A template error, already located: what crosses from a forked child to its parent.
+    `runaway`: the template ran past its time limit."""
 
-    def __init__(self, problem: Problem):
+    def __init__(self, problem: Problem, runaway: bool = False):
         super().__init__(problem)
-        self.problem = problem
+        self.problem, self.runaway = problem, runaway
 
 
 class RenderFailed(Exception):
@@ -425,7 +426,7 @@ def _run_task(job: RenderJob, task: Task) -> Result:
             "to render and was stopped"
         )
     except TemplateFailed as failed:
-        return failed.problem
+        return Runaway(failed.problem) if failed.runaway else failed.problem
     except TemplateTooSlow as error:
         problem = template_problem(error)
         return Runaway(problem) if problem else f"{_task_name(job, task)}: {error}"
@@ -498,14 +499,14 @@ def _render_pdf(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome
     def render_in_time() -> int:
         try:
             with time_limit(job.options.pdf_time_limit, PdfTimeout):
-                return render_pdf(inputs, target)
+                return render_pdf(inputs, target, template_time_limit=PAGE_TIME_LIMIT)
         except PdfTimeout:
             raise
         except Exception as error:  # located here: a traceback does not leave a forked child
             problem = template_problem(error)
             if problem is None:
                 raise
-            raise TemplateFailed(problem) from None
+            raise TemplateFailed(problem, isinstance(error, TemplateTooSlow)) from None
 
     def render() -> list[Path]:
         pages.append(render_in_time())

@@ -226,6 +226,42 @@ def test_the_first_template_loop_stops_the_build_instead_of_each_page_waiting_it
     assert not (tmp_path / "output").exists()
 
 
+@pytest.mark.parametrize("jobs", [1, 2])  # 2: in a child forked per PDF
+def test_a_loop_in_the_pdf_template_is_stopped_at_its_line_and_stops_the_other_pdfs(
+    small_portfolio, tmp_path, monkeypatch, jobs
+):
+    """Not after the PDF time limit (300 s by default), once for each PDF in turn."""
+    for slug in ("spoorweg", "waterbedrijf", "zeehaven"):
+        small_portfolio.organisation(slug)
+        small_portfolio.audit(slug)
+        small_portfolio.finding(slug, "balie")
+    monkeypatch.setattr(render_module, "PAGE_TIME_LIMIT", 0.3)
+    started = tmp_path / "started.txt"  # one line per PDF begun, from any process
+    render_pdf = render_module.render_pdf
+
+    def noting_each_start(inputs, *args, **kwargs):
+        with started.open("a") as log:
+            log.write(f"{inputs.report.organisation.slug}\n")
+        return render_pdf(inputs, *args, **kwargs)
+
+    monkeypatch.setattr(render_module, "render_pdf", noting_each_start)
+    path = small_portfolio.write(
+        "templates/pdf/report.html",
+        "<html>\n{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+    )
+    with pytest.raises(ContentError) as refused:
+        build(
+            small_portfolio.root,
+            tmp_path / "output",
+            BuildOptions(jobs=jobs, pdf_time_limit=20),
+        )
+
+    [problem] = refused.value.problems
+    assert (problem.path, problem.line) == (path, 2)
+    assert "took longer than 0.3 s" in problem.message
+    assert 1 <= len(started.read_text().splitlines()) <= jobs
+
+
 @pytest.mark.parametrize("jobs", [1, 2])  # 2: in a pool worker, in a child forked per PDF
 def test_an_override_of_the_pdf_is_sandboxed_too(small_portfolio, tmp_path, secrets, jobs):
     path = small_portfolio.write("templates/pdf/report.html", "<html>\n{{ lipsum.__globals__ }}")
