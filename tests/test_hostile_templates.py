@@ -25,6 +25,7 @@ from klantspiegel.problems import ContentError
 from klantspiegel.templating import THEME_DIR
 
 OVERRIDE = "templates/site/finding.html"
+ENDLESS_LOOP = "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"
 ENV_SECRET = "env-secret-4711"
 FILE_SECRET = "file-secret-0815"
 PASSWD = "root:x:0:0"
@@ -178,15 +179,20 @@ def test_a_template_loop_that_does_not_end_is_stopped_at_its_line(
     small_portfolio, tmp_path, monkeypatch
 ):
     monkeypatch.setattr(render_module, "PAGE_TIME_LIMIT", 0.5)
-    path = override(
-        small_portfolio,
-        "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
-    )
+    path = override(small_portfolio, ENDLESS_LOOP)
     with pytest.raises(ContentError) as refused:
         build(small_portfolio.root, tmp_path / "output", BuildOptions(pdf=False, jobs=1))
     [problem] = refused.value.problems
     assert (problem.path, problem.line) == (path, 3)
     assert "took longer than 0.5 s" in problem.message
+
+
+def four_organisations_with_a_short_page_limit(writer, monkeypatch) -> None:
+    for slug in ("spoorweg", "waterbedrijf", "zeehaven"):
+        writer.organisation(slug)
+        writer.audit(slug)
+        writer.finding(slug, "balie")
+    monkeypatch.setattr(render_module, "PAGE_TIME_LIMIT", 0.3)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -195,11 +201,7 @@ def test_the_first_template_loop_stops_the_build_instead_of_each_page_waiting_it
 ):
     """Every organisation's pages and bundle use the finding template: left to run, each of
     their tasks would wait out the time limit (8 times here, 100 for 50 organisations)."""
-    for slug in ("spoorweg", "waterbedrijf", "zeehaven"):
-        small_portfolio.organisation(slug)
-        small_portfolio.audit(slug)
-        small_portfolio.finding(slug, "balie")
-    monkeypatch.setattr(render_module, "PAGE_TIME_LIMIT", 0.3)
+    four_organisations_with_a_short_page_limit(small_portfolio, monkeypatch)
     stopped = tmp_path / "stopped.txt"  # one line per page stopped, from any process
     render_page = render_module._render_page
 
@@ -212,10 +214,7 @@ def test_the_first_template_loop_stops_the_build_instead_of_each_page_waiting_it
             raise
 
     monkeypatch.setattr(render_module, "_render_page", noting_each_stop)
-    path = override(
-        small_portfolio,
-        "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
-    )
+    path = override(small_portfolio, ENDLESS_LOOP)
     with pytest.raises(ContentError) as refused:
         build(small_portfolio.root, tmp_path / "output", BuildOptions(jobs=jobs))
 
@@ -231,11 +230,7 @@ def test_a_loop_in_the_pdf_template_is_stopped_at_its_line_and_stops_the_other_p
     small_portfolio, tmp_path, monkeypatch, jobs
 ):
     """Not after the PDF time limit (300 s by default), once for each PDF in turn."""
-    for slug in ("spoorweg", "waterbedrijf", "zeehaven"):
-        small_portfolio.organisation(slug)
-        small_portfolio.audit(slug)
-        small_portfolio.finding(slug, "balie")
-    monkeypatch.setattr(render_module, "PAGE_TIME_LIMIT", 0.3)
+    four_organisations_with_a_short_page_limit(small_portfolio, monkeypatch)
     started = tmp_path / "started.txt"  # one line per PDF begun, from any process
     render_pdf = render_module.render_pdf
 
@@ -245,10 +240,7 @@ def test_a_loop_in_the_pdf_template_is_stopped_at_its_line_and_stops_the_other_p
         return render_pdf(inputs, *args, **kwargs)
 
     monkeypatch.setattr(render_module, "render_pdf", noting_each_start)
-    path = small_portfolio.write(
-        "templates/pdf/report.html",
-        "<html>\n{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
-    )
+    path = small_portfolio.write("templates/pdf/report.html", f"<html>\n{ENDLESS_LOOP}")
     with pytest.raises(ContentError) as refused:
         build(
             small_portfolio.root,
