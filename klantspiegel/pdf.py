@@ -25,11 +25,10 @@ from markupsafe import Markup
 from klantspiegel.cache import Fingerprints, TemplateDigests, digest
 from klantspiegel.exports import CSV_BOM, csv_cell
 from klantspiegel.i18n import N_, Translator
-from klantspiegel.limits import time_limit
 from klantspiegel.model import Portfolio, PortfolioConfig, ScoringModel
 from klantspiegel.presentation import contents
 from klantspiegel.report import OrganisationReport
-from klantspiegel.templating import TemplateTooSlow, environment
+from klantspiegel.templating import environment
 from klantspiegel.writes import write_artifact
 
 if TYPE_CHECKING:
@@ -326,10 +325,8 @@ def pdf_html(inputs: PdfInputs, page_numbers: PageNumbers | None = None) -> str:
     )
 
 
-def render_pdf(inputs: PdfInputs, target: Path, template_time_limit: float = 0) -> int:
-    """Write the organisation's PDF in its variant; returns its number of pages. Rendering
-    its HTML from the template takes at most `template_time_limit` seconds (0: no limit),
-    else TemplateTooSlow: only a runaway loop takes that long."""
+def render_pdf(inputs: PdfInputs, target: Path) -> int:
+    """Write the organisation's PDF in its variant; returns its number of pages."""
     import weasyprint  # here, not at the top: it takes 0.4 s to import and most runs need none
 
     from klantspiegel.fetch import GuardedFetcher
@@ -338,19 +335,8 @@ def render_pdf(inputs: PdfInputs, target: Path, template_time_limit: float = 0) 
     report = inputs.report
     media = {inputs.theme_dir / url: source for url, source in inputs.media}
     fetcher = GuardedFetcher([inputs.root, inputs.theme_dir], media)
-
-    def html_in_time(numbers: PageNumbers) -> str:
-        def too_slow() -> TemplateTooSlow:
-            return TemplateTooSlow(
-                f"the PDF of {report.organisation.name} took longer than "
-                f"{template_time_limit:g} s to render"
-            )
-
-        with time_limit(template_time_limit, too_slow):
-            return pdf_html(inputs, numbers)
-
     document = laid_out(
-        html_in_time,
+        lambda numbers: pdf_html(inputs, numbers),
         base_url=inputs.theme_dir.resolve().as_uri() + "/",
         url_fetcher=fetcher,
     )

@@ -55,8 +55,6 @@ from klantspiegel.templating import (
 )
 from klantspiegel.writes import link_artifact
 
-PAGE_TIME_LIMIT = 30.0  # seconds; a page renders in milliseconds, so only a runaway loop hits it
-
 Progress = Callable[[str, int, int], None]  # (what just finished, done, total)
 
 
@@ -462,11 +460,8 @@ def _render_site_pages(
 def _render_page(
     page: Page, environments: Environments, out_dir: Path, shared: Mapping[str, Any]
 ) -> list[Path]:
-    with time_limit(
-        PAGE_TIME_LIMIT,
-        lambda: TemplateTooSlow(f"{page.path} took longer than {PAGE_TIME_LIMIT:g} s to render"),
-    ):
-        return render_page(page, environments.of(page.locale), out_dir, shared)
+    """render_page, with its locale's environment made only for a page that is rendered."""
+    return render_page(page, environments.of(page.locale), out_dir, shared)
 
 
 def _render_search(
@@ -499,7 +494,7 @@ def _render_pdf(job: RenderJob, organisation: OrganisationPlan) -> RenderOutcome
     def render_in_time() -> int:
         try:
             with time_limit(job.options.pdf_time_limit, PdfTimeout):
-                return render_pdf(inputs, target, template_time_limit=PAGE_TIME_LIMIT)
+                return render_pdf(inputs, target)
         except PdfTimeout:
             raise
         except Exception as error:  # located here: a traceback does not leave a forked child

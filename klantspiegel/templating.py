@@ -34,6 +34,7 @@ from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, SecurityErr
 from markupsafe import Markup
 
 from klantspiegel.i18n import Translator
+from klantspiegel.limits import time_limit
 from klantspiegel.presentation import emotion
 from klantspiegel.problems import ContentError, Problem
 from klantspiegel.walk import entry, read_regular, walk
@@ -47,19 +48,30 @@ _OPAQUE = (PurePath, io.IOBase, types.ModuleType)  # objects that reach files or
 
 
 class TemplateTooSlow(jinja2.TemplateRuntimeError):
-    """A template took longer than the page time limit (a loop that does not end)."""
+    """A template took longer than TEMPLATE_TIME_LIMIT to render (a loop that does not end)."""
 
 
 class TemplateRefused(jinja2.TemplateNotFound):
     """A template file the walker refuses: a link out, a hidden folder, not a regular file."""
 
 
+# seconds; a page, a PDF's or the single file's HTML renders in well under one, so only a
+# loop that does not end reaches it
+TEMPLATE_TIME_LIMIT = 30.0
+
+
 class _BoundedTemplate(jinja2.Template):
-    """A template whose render runs within the memory budget: `~` and `join` cannot be
-    intercepted by the sandbox, and doubling a string 30 times is a gigabyte."""
+    """A template whose render runs within the memory budget (`~` and `join` cannot be
+    intercepted by the sandbox, and doubling a string 30 times is a gigabyte) and the time
+    limit (the sandbox bounds `range`, not loops over it nested)."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
-        with memory_budget():
+        def too_slow() -> TemplateTooSlow:
+            return TemplateTooSlow(
+                f"{self.name} took longer than {TEMPLATE_TIME_LIMIT:g} s to render"
+            )
+
+        with memory_budget(), time_limit(TEMPLATE_TIME_LIMIT, too_slow):
             return super().render(*args, **kwargs)
 
 

@@ -178,7 +178,7 @@ def test_a_harmless_override_still_renders(small_portfolio, tmp_path):
 def test_a_template_loop_that_does_not_end_is_stopped_at_its_line(
     small_portfolio, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(render_module, "PAGE_TIME_LIMIT", 0.5)
+    monkeypatch.setattr(templating, "TEMPLATE_TIME_LIMIT", 0.5)
     path = override(small_portfolio, ENDLESS_LOOP)
     with pytest.raises(ContentError) as refused:
         build(small_portfolio.root, tmp_path / "output", BuildOptions(pdf=False, jobs=1))
@@ -187,12 +187,12 @@ def test_a_template_loop_that_does_not_end_is_stopped_at_its_line(
     assert "took longer than 0.5 s" in problem.message
 
 
-def four_organisations_with_a_short_page_limit(writer, monkeypatch) -> None:
+def four_organisations_with_a_short_template_limit(writer, monkeypatch) -> None:
     for slug in ("spoorweg", "waterbedrijf", "zeehaven"):
         writer.organisation(slug)
         writer.audit(slug)
         writer.finding(slug, "balie")
-    monkeypatch.setattr(render_module, "PAGE_TIME_LIMIT", 0.3)
+    monkeypatch.setattr(templating, "TEMPLATE_TIME_LIMIT", 0.3)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -201,7 +201,7 @@ def test_the_first_template_loop_stops_the_build_instead_of_each_page_waiting_it
 ):
     """Every organisation's pages and bundle use the finding template: left to run, each of
     their tasks would wait out the time limit (8 times here, 100 for 50 organisations)."""
-    four_organisations_with_a_short_page_limit(small_portfolio, monkeypatch)
+    four_organisations_with_a_short_template_limit(small_portfolio, monkeypatch)
     stopped = tmp_path / "stopped.txt"  # one line per page stopped, from any process
     render_page = render_module._render_page
 
@@ -230,7 +230,7 @@ def test_a_loop_in_the_pdf_template_is_stopped_at_its_line_and_stops_the_other_p
     small_portfolio, tmp_path, monkeypatch, jobs
 ):
     """Not after the PDF time limit (300 s by default), once for each PDF in turn."""
-    four_organisations_with_a_short_page_limit(small_portfolio, monkeypatch)
+    four_organisations_with_a_short_template_limit(small_portfolio, monkeypatch)
     started = tmp_path / "started.txt"  # one line per PDF begun, from any process
     render_pdf = render_module.render_pdf
 
@@ -252,6 +252,19 @@ def test_a_loop_in_the_pdf_template_is_stopped_at_its_line_and_stops_the_other_p
     assert (problem.path, problem.line) == (path, 2)
     assert "took longer than 0.3 s" in problem.message
     assert 1 <= len(started.read_text().splitlines()) <= jobs
+
+
+def test_a_loop_in_the_single_file_template_is_stopped_at_its_line(
+    small_portfolio, tmp_path, monkeypatch
+):
+    four_organisations_with_a_short_template_limit(small_portfolio, monkeypatch)
+    path = small_portfolio.write("templates/site/single_file.html", f"<html>\n{ENDLESS_LOOP}")
+    with pytest.raises(ContentError) as refused:
+        build(small_portfolio.root, tmp_path / "output", BuildOptions(pdf=False, jobs=2))
+
+    [problem] = refused.value.problems
+    assert (problem.path, problem.line) == (path, 2)
+    assert "took longer than 0.3 s" in problem.message
 
 
 @pytest.mark.parametrize("jobs", [1, 2])  # 2: in a pool worker, in a child forked per PDF
