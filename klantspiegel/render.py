@@ -171,8 +171,9 @@ def _each_place_once(problems: list[Problem]) -> list[Problem]:
 
 @dataclass(frozen=True)
 class Runaway:
-    """A template that ran past the page time limit: its problem. The build stops at the
-    first: every other task whose pages use that template would wait out the limit too."""
+    """A template that ran past its time limit (TEMPLATE_TIME_LIMIT): its problem. The build
+    stops at the first: every other task whose pages use that template would wait out the
+    limit too."""
 
     problem: Problem
 
@@ -194,7 +195,7 @@ def _run_tasks(
     when it is one organisation's: a pool would only add its start and compile the templates
     again in each worker, so its PDF renders in a child while its pages render here.
 
-    The first template that runs past the page time limit ends the run (`Runaway`): the
+    The first template that runs past its time limit ends the run (`Runaway`): the
     tasks not begun are not run, where each would wait out the limit on the same template
     (50 organisations' pages and bundles: 100 times 30 s, over the jobs).
     """
