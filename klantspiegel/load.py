@@ -17,7 +17,7 @@ output can hold.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -237,7 +237,7 @@ class _Reader:
             path, "missing portfolio.yaml (expected at least 'consultancy: <name>')"
         ):
             return None
-        document = read_yaml_file(path, self.problems, DEFAULT_MAX_FILE_BYTES)
+        document = read_yaml_file(path, self.problems, DEFAULT_MAX_FILE_BYTES, self.known_yaml)
         config = fields_of(PortfolioConfig, document, self.problems) if document else None
         self.config_document = document
         if config and document:
@@ -272,7 +272,7 @@ class _Reader:
                 ),
             )
             return None
-        document = read_yaml_file(path, self.problems, self.limit)
+        document = read_yaml_file(path, self.problems, self.limit, self.known_yaml)
         model = fields_of(ScoringModel, document, self.problems) if document else None
         if model is None or document is None:
             return None
@@ -350,7 +350,7 @@ class _Reader:
             "is an organisation (expected name, sector, size)",
         ):
             return None
-        document = read_yaml_file(path, self.problems, self.limit)
+        document = read_yaml_file(path, self.problems, self.limit, self.known_yaml)
         fields = fields_of(OrganisationFields, document, self.problems) if document else None
         folders = self.content_folders(folder, "audit")
         audits = [a for a in map(self.audit, folders) if a is not None]
@@ -387,7 +387,7 @@ class _Reader:
             "an audit (expected title, date, auditors, scope)",
         ):
             return None
-        document = read_yaml_file(path, self.problems, self.limit)
+        document = read_yaml_file(path, self.problems, self.limit, self.known_yaml)
         fields = fields_of(AuditFields, document, self.problems) if document else None
         findings, finding_docs = self.texts(folder / "findings", FindingFields, Finding)
         anecdotes, anecdote_docs = self.texts(folder / "anecdotes", AnecdoteFields, Anecdote)
@@ -422,7 +422,7 @@ class _Reader:
         for path in [
             e.path for e in self.walker.listing(folder) if e.is_file and e.path.suffix == ".md"
         ]:
-            document = read_markdown_file(path, self.problems, self.limit)
+            document = read_markdown_file(path, self.problems, self.limit, self.known_yaml)
             if document is None:
                 continue
             documents.append(document)
@@ -526,10 +526,16 @@ class _Reader:
         if self.bodies is not None:
             self.bodies.append((key, value, frozenset(depends_on)))
 
+    @property
+    def known_yaml(self) -> BodyCache | None:
+        """Where YAML parsed by earlier builds is found and kept: the body cache, with each
+        entry remembered with the organisation being loaded, as its bodies are."""
+        return _RememberedEntries(self.markdown_cache, self) if self.markdown_cache else None
+
     def kpis(self, path: Path) -> list[Kpi]:
         if not self.walker.check(path).is_file:
             return []
-        document = read_yaml_file(path, self.problems, self.limit)
+        document = read_yaml_file(path, self.problems, self.limit, self.known_yaml)
         kpi_file = fields_of(KpiFile, document, self.problems) if document else None
         if kpi_file is None or document is None:
             return []
@@ -704,3 +710,30 @@ def _is_content(path: Path, is_folder: bool) -> bool:
 def content_folders_in(folder: Path) -> list[Path]:
     """The content folders in `folder` (for the scaffolder), without reporting problems."""
     return [e.path for e in listing(folder, folder.resolve()) if _is_content(e.path, e.is_folder)]
+
+
+@dataclass
+class _RememberedEntries:
+    """A body cache whose every entry found or stored is also the reader's to remember: an
+    organisation loaded from memory (serve) puts it back, so the saved cache still holds it."""
+
+    cache: BodyCache
+    reader: _Reader
+
+    def get(self, key: str, fingerprint: Callable[[Path], str]) -> Any | None:
+        value = self.cache.get(key, fingerprint)
+        if value is not None:
+            self.reader.remember_body(key, value, set())
+        return value
+
+    def put(
+        self, key: str, value: Any, depends_on: Iterable[Path], fingerprint: Callable[[Path], str]
+    ) -> None:
+        self.cache.put(key, value, depends_on, fingerprint)
+        self.reader.remember_body(key, value, set(depends_on))
+
+    def gathered(self) -> dict[str, Any]:
+        return self.cache.gathered()
+
+    def take(self, entries: Mapping[str, Any]) -> None:
+        self.cache.take(entries)

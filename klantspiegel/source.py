@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from klantspiegel.body_cache import BodyCache
 from klantspiegel.problems import Problem
 from klantspiegel.walk import NotRegular, read_regular
 
@@ -193,13 +194,41 @@ def read_bytes(path: Path, problems: list[Problem], max_bytes: int) -> bytes | N
 
 
 def parse_yaml(
-    text: str, path: Path, problems: list[Problem], first_line: int = 1
+    text: str,
+    path: Path,
+    problems: list[Problem],
+    first_line: int = 1,
+    known: BodyCache | None = None,
 ) -> tuple[Any, dict[KeyPath, int]] | None:
     """Parse YAML safely; return the data and the line of every key, or None on a problem.
 
-    Parsing is most of loading a portfolio whose bodies are cached, and `serve` loads it
-    after every save: a text parsed before gives a copy of what it gave then.
+    Parsing is most of loading a portfolio whose bodies are cached, and every build loads
+    every file: a text parsed before gives a copy of what it gave then, from this process
+    (`serve` builds after every save) or from `known`, the cache an earlier build left.
     """
+    key = f"{YAML_KEY}{first_line}\0{text}"
+    if known is not None:
+        stored = _parsed_from_json(known.get(key, _no_file))
+        if stored is not None:
+            return stored
+    parsed = _parsed_or_remembered(text, path, problems, first_line)
+    if parsed is not None and known is not None:
+        as_json = _parsed_as_json(parsed)
+        if as_json is not None:
+            known.put(key, as_json, (), _no_file)
+    return parsed
+
+
+YAML_KEY = "yaml\0"  # a Markdown body's key starts with the portfolio's absolute path
+
+
+def _no_file(path: Path) -> str:
+    raise AssertionError(f"parsed YAML depends on its text alone, not on {path}")
+
+
+def _parsed_or_remembered(
+    text: str, path: Path, problems: list[Problem], first_line: int
+) -> tuple[Any, dict[KeyPath, int]] | None:
     if len(text) > MAX_REMEMBERED_YAML:
         return _parse_yaml(text, path, problems, first_line)
     parsed, found = _remembered_yaml(text, path, first_line)
@@ -208,6 +237,39 @@ def parse_yaml(
         return None
     data, key_lines = parsed
     return _copied(data), dict(key_lines)  # the keys are tuples: nothing to copy inside
+
+
+def _parsed_as_json(parsed: tuple[Any, dict[KeyPath, int]]) -> list[Any] | None:
+    """Parsed YAML as JSON holds it, or None where JSON would change it (a key that is not
+    text: JSON writes the number 1 and the text "1" alike)."""
+    data, key_lines = parsed
+    if not _text_keys_only(data):
+        return None
+    return [data, [[list(key_path), line] for key_path, line in key_lines.items()]]
+
+
+def _text_keys_only(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _text_keys_only(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_text_keys_only(item) for item in value)
+    return True
+
+
+def _parsed_from_json(stored: Any) -> tuple[Any, dict[KeyPath, int]] | None:
+    """What _parsed_as_json stored, as parse_yaml returns it; None for anything else."""
+    if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[1], list)):
+        return None
+    data, lines = stored
+    key_lines: dict[KeyPath, int] = {}
+    for entry in lines:
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], list)):
+            return None
+        key_path, line = entry
+        if type(line) is not int or not all(type(k) in (str, int) for k in key_path):
+            return None
+        key_lines[tuple(key_path)] = line
+    return _copied(data), key_lines
 
 
 def _copied(value: Any) -> Any:
@@ -362,15 +424,17 @@ class _Walk:
         return key if isinstance(key, Hashable) else id(key_node)
 
 
-def read_yaml_file(path: Path, problems: list[Problem], max_bytes: int) -> Document | None:
-    """Read a YAML file whose top level is a mapping."""
+def read_yaml_file(
+    path: Path, problems: list[Problem], max_bytes: int, known: BodyCache | None = None
+) -> Document | None:
+    """Read a YAML file whose top level is a mapping (`known`: see parse_yaml)."""
     text = read_text(path, problems, max_bytes)
     if text is None:
         return None
     if not text.strip():
         problems.append(Problem(path, None, "", "file is empty (expected YAML fields)"))
         return None
-    parsed = parse_yaml(text, path, problems)
+    parsed = parse_yaml(text, path, problems, known=known)
     if parsed is None:
         return None
     data, key_lines = parsed
@@ -382,8 +446,11 @@ def read_yaml_file(path: Path, problems: list[Problem], max_bytes: int) -> Docum
     return Document(path, data, key_lines)
 
 
-def read_markdown_file(path: Path, problems: list[Problem], max_bytes: int) -> Document | None:
-    """Read a Markdown file that starts with YAML front matter between `---` lines."""
+def read_markdown_file(
+    path: Path, problems: list[Problem], max_bytes: int, known: BodyCache | None = None
+) -> Document | None:
+    """Read a Markdown file that starts with YAML front matter between `---` lines
+    (`known`: see parse_yaml)."""
     text = read_text(path, problems, max_bytes)
     if text is None:
         return None
@@ -401,7 +468,7 @@ def read_markdown_file(path: Path, problems: list[Problem], max_bytes: int) -> D
     closing = _front_matter_end(path, lines, problems)
     if closing is None:
         return None
-    parsed = parse_yaml("\n".join(lines[1:closing]), path, problems, first_line=2)
+    parsed = parse_yaml("\n".join(lines[1:closing]), path, problems, 2, known)
     if parsed is None:
         return None
     data, key_lines = parsed

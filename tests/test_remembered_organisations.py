@@ -93,13 +93,18 @@ def test_a_remembered_organisation_reports_its_warnings_again(portfolio, loaded_
     assert [p.path.name for p in again if p.severity == "warning"] == ["#notitie.md#"]
 
 
-def test_the_markdown_cache_keeps_the_bodies_of_remembered_organisations(portfolio, tmp_path):
+def test_the_cache_keeps_the_bodies_and_yaml_of_remembered_organisations(portfolio, tmp_path):
     remembered = RememberedOrganisations()
-    load_portfolio(portfolio.root, JsonCache(tmp_path / "cache"), remembered)
+    first = JsonCache(tmp_path / "first")
+    load_portfolio(portfolio.root, first, remembered)
+    first.save()
     markdown = JsonCache(tmp_path / "cache")
     load_portfolio(portfolio.root, markdown, remembered)
     markdown.save()
-    assert len(JsonCache(tmp_path / "cache").entries) == 4  # two findings, two stories
+    kept = JsonCache(tmp_path / "cache").entries
+    # two findings' and two stories' bodies, and the YAML of the files read
+    assert len(kept) > 4
+    assert kept == JsonCache(tmp_path / "first").entries
 
 
 def test_only_the_latest_portfolio_is_remembered(portfolio, tmp_path, loaded_folders):
