@@ -152,6 +152,19 @@ def _measure(
     figures["one_finding_site_ratio"] = (
         figures["one_finding_site_rebuild_s"] / figures["site_only_s"]
     )
+    # The same from the command line, as a consultant runs it: a process of its own, which
+    # imports, reads every file and compiles its templates again (the figures above come
+    # from a process that built before, with its YAML texts and templates in memory).
+    site_cli = _cli(source, output, "--no-pdf", "--jobs", str(jobs))
+    figures["site_only_cli_s"] = median_seconds(
+        runs, clean, lambda: subprocess.run(site_cli, check=True)
+    )
+    figures["one_finding_site_cli_s"] = median_seconds(
+        runs, edit, lambda: subprocess.run(site_cli, check=True)
+    )
+    figures["one_finding_site_cli_ratio"] = (
+        figures["one_finding_site_cli_s"] / figures["site_only_cli_s"]
+    )
     # what serve does after a save inside one organisation: its pages first, in a process
     # that has built before (templates compiled; YAML texts, organisations and the cache's
     # files remembered);
@@ -251,7 +264,7 @@ TARGETS = {  # figure: (target, lower is better)
     "site_only_s": (3.0, True),
     "no_change_rebuild_s": (0.5, True),
     "one_finding_rebuild_s": (3.0, True),
-    "one_finding_site_ratio": (0.1, True),
+    "one_finding_site_cli_ratio": (0.1, True),
     "serve_edit_pages_s": (0.6, True),
     "pdf_overhead_ratio": (1.1, True),
     "pdf_parallel_speedup": (1.7, False),

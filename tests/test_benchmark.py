@@ -33,6 +33,9 @@ FIGURES = [
     "cpu_s_per_organisation",
     "one_finding_site_rebuild_s",
     "one_finding_site_ratio",
+    "site_only_cli_s",
+    "one_finding_site_cli_s",
+    "one_finding_site_cli_ratio",
     "serve_edit_pages_s",
 ]
 
