@@ -12,6 +12,7 @@ to the last value (a `status: final` under a `status: draft`).
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -206,13 +207,14 @@ def parse_yaml(
     every file: a text parsed before gives a copy of what it gave then, from this process
     (`serve` builds after every save) or from `known`, the cache an earlier build left.
     """
+    if known is None:
+        return _parsed_or_remembered(text, path, problems, first_line)
     key = f"{YAML_KEY}{first_line}\0{text}"
-    if known is not None:
-        stored = _parsed_from_json(known.get(key, _no_file))
-        if stored is not None:
-            return stored
+    stored = _parsed_from_json(known.get(key, _no_file))
+    if stored is not None:
+        return stored
     parsed = _parsed_or_remembered(text, path, problems, first_line)
-    if parsed is not None and known is not None:
+    if parsed is not None:
         as_json = _parsed_as_json(parsed)
         if as_json is not None:
             known.put(key, as_json, (), _no_file)
@@ -239,13 +241,17 @@ def _parsed_or_remembered(
     return _copied(data), dict(key_lines)  # the keys are tuples: nothing to copy inside
 
 
-def _parsed_as_json(parsed: tuple[Any, dict[KeyPath, int]]) -> list[Any] | None:
-    """Parsed YAML as JSON holds it, or None where JSON would change it (a key that is not
-    text: JSON writes the number 1 and the text "1" alike)."""
+def _parsed_as_json(parsed: tuple[Any, dict[KeyPath, int]]) -> str | None:
+    """Parsed YAML as one JSON text, or None where JSON would change it (a key that is not
+    text: JSON writes the number 1 and the text "1" alike).
+
+    One text, not JSON objects inside the cache's: a file's dozens of key lines are hundreds
+    of small objects, and the cache is read, written and handed between processes whole.
+    """
     data, key_lines = parsed
     if not _text_keys_only(data):
         return None
-    return [data, [[list(key_path), line] for key_path, line in key_lines.items()]]
+    return json.dumps([data, [[*key_path, line] for key_path, line in key_lines.items()]])
 
 
 def _text_keys_only(value: Any) -> bool:
@@ -257,19 +263,16 @@ def _text_keys_only(value: Any) -> bool:
 
 
 def _parsed_from_json(stored: Any) -> tuple[Any, dict[KeyPath, int]] | None:
-    """What _parsed_as_json stored, as parse_yaml returns it; None for anything else."""
-    if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[1], list)):
+    """What _parsed_as_json stored, as parse_yaml returns it (new containers, as JSON reads
+    them); None for anything else."""
+    try:
+        data, lines = json.loads(stored)
+        key_lines = {tuple(entry[:-1]): entry[-1] for entry in lines}
+    except (TypeError, ValueError, IndexError, KeyError):  # not what _parsed_as_json writes
         return None
-    data, lines = stored
-    key_lines: dict[KeyPath, int] = {}
-    for entry in lines:
-        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], list)):
-            return None
-        key_path, line = entry
-        if type(line) is not int or not all(type(k) in (str, int) for k in key_path):
-            return None
-        key_lines[tuple(key_path)] = line
-    return _copied(data), key_lines
+    if not all(type(line) is int for line in key_lines.values()):
+        return None
+    return data, key_lines
 
 
 def _copied(value: Any) -> Any:

@@ -151,12 +151,14 @@ def test_keys_json_would_turn_into_text_are_parsed_each_time(text, tmp_path, par
 
 
 DAMAGED = {
-    "not a list": {"title": "x"},
-    "one part": [{"title": "x"}],
-    "lines not a list": [{"title": "x"}, {"title": 2}],
-    "a line not a pair": [{"title": "x"}, [[["title"], 2, 3]]],
-    "a line that is text": [{"title": "x"}, [[["title"], "2"]]],
-    "a key path holding a list": [{"title": "x"}, [[[["title"]], 2]]],
+    "not a text": [{"title": "x"}, [["title", 2]]],
+    "not JSON": '[{"title": ',
+    "one part": json.dumps([{"title": "x"}]),
+    "lines not a list": json.dumps([{"title": "x"}, 2]),
+    "an empty line entry": json.dumps([{"title": "x"}, [[]]]),
+    "a line that is text": json.dumps([{"title": "x"}, [["title", "2"]]]),
+    "a key path holding a list": json.dumps([{"title": "x"}, [[["title"], 2]]]),
+    "a mapping for the pair": json.dumps({"data": 1, "lines": 2}),
 }
 
 
