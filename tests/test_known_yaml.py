@@ -179,6 +179,22 @@ def test_a_damaged_entry_is_parsed_again(stored, tmp_path, parsed_texts):
     assert len(parsed_texts) == 1
 
 
+def test_an_entry_that_names_a_file_is_not_taken_and_not_an_error(tmp_path, parsed_texts):
+    text = "title: Loket\n"
+    folder = tmp_path / "cache"
+    parsed_twice(text, folder)
+    cache_file = next(folder.iterdir())
+    entries = json.loads(cache_file.read_text())
+    stored = '[{"title": "Balie"}, [[1], ["title", 1]]]'
+    cache_file.write_text(json.dumps({key: [stored, [["/etc/hosts", "ab12"]]] for key in entries}))
+    parsed_texts.clear()
+
+    parsed = parse_yaml(text, Path("f.md"), [], 2, JsonCache(folder))
+
+    assert parsed == ({"title": "Loket"}, {(): 2, ("title",): 2})
+    assert len(parsed_texts) == 1
+
+
 def test_yaml_with_a_problem_is_not_kept_and_its_problem_is_given_each_time(tmp_path):
     text = "title: Loket\ntitle: Balie\n"
     folder = tmp_path / "cache"
